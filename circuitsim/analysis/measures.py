@@ -1,0 +1,150 @@
+"""Measures taken from a fast sample: population rates, ISI CV, glutamate, per-epoch summaries.
+
+Everything here is computed from spikes and recorded traces, so that the same
+functions work on a sample in memory and on a results file read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from ..config.schema import Config
+from ..network.glutamate import glutamate_pool
+from ..pharmacology.bath import epoch_bounds_s
+
+POPULATIONS = ("pyramidal", "interneuron")
+
+
+def population_rate(spike_times_s: np.ndarray, n_cells: int, t_grid_s: np.ndarray) -> np.ndarray:
+    """Population rate (Hz per cell) in bins [t_k, t_k + dt) of the uniform grid `t_grid_s`."""
+    dt = float(t_grid_s[1] - t_grid_s[0])
+    edges = np.append(t_grid_s, t_grid_s[-1] + dt)
+    counts, _ = np.histogram(spike_times_s, bins=edges)
+    return counts / (max(n_cells, 1) * dt)
+
+
+def mean_rate(spike_times_s, n_cells: int, t0: float, t1: float) -> float:
+    """Mean firing rate (Hz per cell) over [t0, t1)."""
+    k = np.count_nonzero((spike_times_s >= t0) & (spike_times_s < t1))
+    return k / (max(n_cells, 1) * (t1 - t0))
+
+
+def mean_isi_cv(spike_times_s, ids, t0: float, t1: float, min_spikes: int = 3) -> float:
+    """Mean over cells (with >= `min_spikes` spikes in [t0, t1)) of the ISI coefficient of variation.
+
+    NaN when no cell fires enough.
+    """
+    sel = (spike_times_s >= t0) & (spike_times_s < t1)
+    t, i = spike_times_s[sel], ids[sel]
+    if len(t) == 0:
+        return float("nan")
+    order = np.lexsort((t, i))
+    t, i = t[order], i[order]
+    isi = np.diff(t)
+    same = i[1:] == i[:-1]
+    isi, cell = isi[same], i[1:][same]
+    if len(isi) == 0:
+        return float("nan")
+    counts = np.bincount(cell)
+    ok = counts >= (min_spikes - 1)
+    s1 = np.bincount(cell, weights=isi)
+    s2 = np.bincount(cell, weights=isi**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = s1 / counts
+        var = s2 / counts - m**2
+        cv = np.sqrt(np.maximum(var, 0)) / m
+    cv = cv[ok & (counts > 0)]
+    return float(np.mean(cv)) if len(cv) else float("nan")
+
+
+@dataclass(frozen=True)
+class EpochMeasures:
+    """Steady-state measures of one epoch (after the analysis transient)."""
+
+    name: str
+    start_s: float
+    stop_s: float
+    concentration_um: float
+    rate_pyramidal_hz: float
+    rate_interneuron_hz: float
+    cv_pyramidal: float
+    cv_interneuron: float
+    glutamate_rel: float
+    block_pyramidal: float
+    block_interneuron: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SampleAnalysis:
+    """Binned traces on one time axis and the per-epoch summary."""
+
+    time_s: np.ndarray
+    traces: dict[str, np.ndarray]
+    epochs: list[EpochMeasures]
+
+    def epoch(self, name: str) -> EpochMeasures:
+        for e in self.epochs:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+
+def analyse(
+    config: Config,
+    spikes: dict[str, tuple[np.ndarray, np.ndarray]],
+    n_cells: dict[str, int],
+    trace_t_s: np.ndarray,
+    recorded: dict[str, np.ndarray],
+) -> SampleAnalysis:
+    """Population rates, glutamate and block on a common grid, and per-epoch means.
+
+    The grid is ``analysis.rate_bin`` wide. Glutamate is reported relative to
+    its mean over the baseline epoch (after the transient).
+    """
+    a = config.analysis
+    duration = config.protocol.duration_s
+    grid = np.arange(int(round(duration / a.rate_bin_s))) * a.rate_bin_s
+    centres = grid + a.rate_bin_s / 2
+    traces: dict[str, np.ndarray] = {}
+    for pop in POPULATIONS:
+        traces[f"rate_{pop}_hz"] = population_rate(spikes[pop][0], n_cells[pop], grid)
+    # Glutamate on a fine grid (1 ms, well below tau_uptake), then bin-averaged.
+    fine_dt = min(1e-3, a.rate_bin_s)
+    fine = np.arange(int(round(duration / fine_dt))) * fine_dt
+    glu_fine = glutamate_pool(spikes["pyramidal"][0], n_cells["pyramidal"], fine,
+                              config.glutamate.tau_uptake_s)
+    per_bin = int(round(a.rate_bin_s / fine_dt))
+    n_bins = len(grid)
+    glu = glu_fine[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
+    for name, values in recorded.items():
+        traces[name] = np.interp(centres, trace_t_s, values)
+
+    bounds = epoch_bounds_s(config.protocol)
+    base = next(b for b in bounds if b[0] == config.protocol.baseline_epoch)
+    b0 = min(base[1] + a.transient_s, base[2] - a.rate_bin_s)
+    base_sel = (fine >= b0) & (fine < base[2])
+    glu_base = float(glu_fine[base_sel].mean()) if base_sel.any() else float("nan")
+    traces["glutamate_rel"] = glu / glu_base if glu_base > 0 else np.full(n_bins, np.nan)
+
+    epochs = []
+    for name, t0, t1, conc in bounds:
+        s0 = min(t0 + a.transient_s, t1 - a.rate_bin_s)
+        fsel = (fine >= s0) & (fine < t1)
+        tsel = (trace_t_s >= s0) & (trace_t_s < t1)
+        g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
+        epochs.append(EpochMeasures(
+            name=name, start_s=t0, stop_s=t1, concentration_um=conc,
+            rate_pyramidal_hz=mean_rate(spikes["pyramidal"][0], n_cells["pyramidal"], s0, t1),
+            rate_interneuron_hz=mean_rate(spikes["interneuron"][0], n_cells["interneuron"], s0, t1),
+            cv_pyramidal=mean_isi_cv(*spikes["pyramidal"], s0, t1, a.cv_min_spikes),
+            cv_interneuron=mean_isi_cv(*spikes["interneuron"], s0, t1, a.cv_min_spikes),
+            glutamate_rel=g,
+            block_pyramidal=float(np.mean(recorded["block_pyramidal"][tsel])) if tsel.any() else float("nan"),
+            block_interneuron=float(np.mean(recorded["block_interneuron"][tsel])) if tsel.any() else float("nan"),
+        ))
+    return SampleAnalysis(time_s=grid, traces=traces, epochs=epochs)

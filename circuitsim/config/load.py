@@ -1,0 +1,160 @@
+"""Loading a config from YAML, applying ``--set`` overrides, and clear errors."""
+
+from __future__ import annotations
+
+import copy
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import UserInputError
+from .schema import Config
+
+PACKAGED = ("default", "dose_response")
+
+
+def packaged_config_path(name: str = "default") -> Path:
+    """Path of a config shipped inside the package (``default``, ``dose_response``)."""
+    return Path(str(resources.files("circuitsim") / "data" / f"{name}.yaml"))
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if p not in ("function-after",)) or "<config>"
+
+
+def validation_error_line(err: ValidationError) -> str:
+    """One line naming the first bad key, what was expected and what was given."""
+    errors = err.errors(include_url=False)
+    e = errors[0]
+    loc = _format_loc(e["loc"])
+    msg = e["msg"].removeprefix("Value error, ")
+    if e["type"] == "extra_forbidden":
+        line = f"{loc}: unknown key (not part of the config schema)"
+    elif e["type"] == "missing":
+        line = f"{loc}: required key is missing"
+    elif "got " in msg:
+        line = f"{loc}: {msg}"
+    else:
+        line = f"{loc}: {msg}, got {e.get('input')!r}"
+    if len(errors) > 1:
+        line += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+    return line
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError(f"config: cannot read {str(path)!r}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UserInputError(f"config: {str(path)!r} is not a UTF-8 text file") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise UserInputError(f"config: {str(path)!r} is not valid YAML{where}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise UserInputError(
+            f"config: expected a mapping of keys at the top of {str(path)!r}, "
+            f"got {type(data).__name__}"
+        )
+    return data
+
+
+def apply_override(data: dict[str, Any], assignment: str) -> None:
+    """Apply one ``dotted.key=value`` override in place; the value is read as YAML.
+
+    List items are addressed by index: ``protocol.epochs.1.concentration=2 uM``.
+    """
+    key, sep, raw = assignment.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise UserInputError(f"--set: expected dotted.key=value, got {assignment!r}")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    parts = key.split(".")
+    node: Any = data
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                raise UserInputError(
+                    f"{'.'.join(parts[:i + 1])}: expected a list index below {len(node)}, got {part!r}"
+                )
+            idx = int(part)
+            if last:
+                node[idx] = value
+            else:
+                node = node[idx]
+        elif isinstance(node, dict):
+            if last:
+                node[part] = value
+            else:
+                node = node.setdefault(part, {})
+        else:
+            raise UserInputError(
+                f"{'.'.join(parts[:i])}: is a value, not a section; cannot set {key!r}"
+            )
+
+
+def _with_list_defaults(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Materialise default lists that an override indexes into (``protocol.epochs.1...``)."""
+    if any(o.startswith("protocol.epochs.") for o in overrides):
+        proto = data.setdefault("protocol", {})
+        if isinstance(proto, dict) and "epochs" not in proto:
+            proto["epochs"] = Config().model_dump(by_alias=True)["protocol"]["epochs"]
+    return data
+
+
+def config_from_dict(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Validate a config mapping (YAML keys, unit strings) after applying overrides."""
+    data = _with_list_defaults(copy.deepcopy(data), list(overrides))
+    for assignment in overrides:
+        apply_override(data, assignment)
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise UserInputError(validation_error_line(err)) from None
+
+
+def load_config(
+    path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()
+) -> Config:
+    """Load and validate an experiment config.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A YAML file, or the name of a packaged config (``"default"``,
+        ``"dose_response"``). None loads the packaged default.
+    overrides : sequence of str
+        ``dotted.key=value`` assignments applied before validation.
+
+    Returns
+    -------
+    Config
+        Validated, frozen, all defaults filled in, SI units.
+
+    Raises
+    ------
+    UserInputError
+        One line naming the bad key and what it expected.
+    """
+    if path is None:
+        path = packaged_config_path("default")
+    elif isinstance(path, str) and path in PACKAGED and not Path(path).exists():
+        path = packaged_config_path(path)
+    return config_from_dict(_read_yaml(Path(path)), overrides)
+
+
+def dump_config(config: Config) -> str:
+    """The fully resolved config as YAML that :func:`load_config` reads back."""
+    return yaml.safe_dump(config.model_dump(by_alias=True), sort_keys=False)

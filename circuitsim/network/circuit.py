@@ -1,0 +1,370 @@
+"""The spiking E/I circuit in Brian2, and the one call that runs a fast sample.
+
+Model (all conductance-based leaky integrate-and-fire cells)::
+
+    C dV/dt = -gL (V - EL) - gA (V - Ee) - gN (1 - b) B(V) (V - Ee) - gG (V - Ei)
+
+* AMPA and GABA_A conductances jump at each arriving spike and decay with
+  tau_ampa / tau_gaba.
+* NMDA: each pyramidal cell j keeps its own gating state (x_j, s_j), a
+  linear rise (tau_x) / decay (tau_s) cascade. A spike increments x_j by
+  Delta_j = a (1 - s_j - x_j): the increment saturates as the cell's receptors
+  fill (a = 1 - exp(-alpha tau_x) = 0.63 for Brunel & Wang's alpha = 0.5/ms,
+  tau_x = 2 ms), and s_j + x_j never exceeds 1. Because the cascade is linear
+  between spikes, the summed conductance on a target, gN_i = sum_j g_ij s_j,
+  obeys the same cascade driven by g_ij Delta_j: so the synapse only adds
+  g_ij Delta_j to the target's x at arrival (event-driven, no per-synapse
+  ODE). This is exact as long as Delta_j is unchanged in flight, which the
+  config guarantees (every delay is shorter than the pyramidal refractory
+  period). The cost per step is O(cells), not O(synapses).
+* B(V): Jahr & Stevens (1990) Mg2+ unblock. b: drug block, per cell (Hill
+  equilibrium or use-dependent trapping, see :mod:`circuitsim.pharmacology.pd`).
+* External drive: Poisson trains onto AMPA (and NMDA, with the mean
+  saturation of a Poisson source, E[Delta] = a / (1 + a nu (tau_x + tau_s)),
+  which is exact in the mean because Poisson arrivals are independent of the
+  source's state).
+
+``per_synapse_ode`` is the reference formulation of the Brunel-Wang example
+(dx/dt = -x/tau_x, ds/dt = -s/tau_s + alpha x (1 - s) integrated on every
+synapse at every step) kept for the benchmark.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config.schema import Config
+from ..pharmacology.bath import concentration_trace
+from ..seeds import int_seed, rng
+from .connectivity import random_pairs, uniform_delays
+
+_PROFILE = False
+POPULATIONS = ("pyramidal", "interneuron")
+
+# Units of the per-population mean traces recorded during a sample.
+TRACE_UNITS = {
+    "concentration_um": "uM",
+    "block_pyramidal": "1",
+    "block_interneuron": "1",
+    "open_pyramidal": "1",
+    "open_interneuron": "1",
+    "g_ampa_pyramidal_ns": "nS",
+    "g_ampa_interneuron_ns": "nS",
+    "g_nmda_pyramidal_ns": "nS",
+    "g_nmda_interneuron_ns": "nS",
+}
+
+
+@dataclass(frozen=True)
+class FastSample:
+    """What one fast-stage run returns (pure data, no Brian2 objects).
+
+    Attributes
+    ----------
+    spikes : dict
+        population -> (times in s, float64; 0-based cell ids, int64).
+    n_cells : dict
+        population -> number of cells.
+    trace_t_s : ndarray
+        Times (s) of the entries of `traces`.
+    traces : dict
+        name -> population-mean trace; units in :data:`TRACE_UNITS`.
+    duration_s : float
+        Simulated time.
+    wall_build_s, wall_run_s : float
+        Wall time spent building (incl. code generation) and running.
+    seeds : dict
+        Component -> integer seed actually used.
+    """
+
+    spikes: dict[str, tuple[np.ndarray, np.ndarray]]
+    n_cells: dict[str, int]
+    trace_t_s: np.ndarray
+    traces: dict[str, np.ndarray]
+    duration_s: float
+    wall_build_s: float
+    wall_run_s: float
+    seeds: dict[str, int] = field(default_factory=dict)
+
+
+def _neuron_equations(block_model: str, formulation: str) -> str:
+    if formulation == "per_synapse_ode":
+        # Recurrent NMDA arrives as a summed variable from the synapses; the
+        # external NMDA drive keeps the cascade on the cell.
+        nmda = """
+        g_nmda = g_nmda_rec + g_nmda_ext : siemens
+        g_nmda_rec : siemens
+        dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+        dg_nmda_ext/dt = -g_nmda_ext / tau_nmda_decay + x_nmda / tau_nmda_rise : siemens
+        """
+    else:
+        nmda = """
+        dx_nmda/dt = -x_nmda / tau_nmda_rise : siemens
+        dg_nmda/dt = -g_nmda / tau_nmda_decay + x_nmda / tau_nmda_rise : siemens
+        """
+    if block_model == "hill":
+        block = "block = (conc(t) / ic50)**hill_n / (1 + (conc(t) / ic50)**hill_n) : 1"
+    else:
+        block = "dblock/dt = k_on * conc(t) * open_frac * (1 - block) - k_off * block : 1"
+    return f"""
+    dv/dt = (-g_leak * (v - e_leak) - g_ampa * (v - e_exc)
+             - g_nmda * (1 - block) * mg_unblock * (v - e_exc)
+             - g_gaba * (v - e_inh)) / c_m : volt (unless refractory)
+    dg_ampa/dt = -g_ampa / tau_ampa : siemens
+    dg_gaba/dt = -g_gaba / tau_gaba : siemens
+    {nmda}
+    mg_unblock = 1 / (1 + mg_ratio * exp(-mg_slope * v / mV)) : 1
+    open_frac = g_nmda / g_nmda_max * mg_unblock : 1
+    g_nmda_max : siemens (constant)
+    {block}
+    """
+
+
+# Own NMDA gating of each pyramidal cell (the sender side of the event-driven scheme).
+_SENDER_EQS = """
+dx_self/dt = -x_self / tau_nmda_rise : 1
+ds_self/dt = -s_self / tau_nmda_decay + x_self / tau_nmda_rise : 1
+delta_nmda : 1
+"""
+_SENDER_RESET = """
+delta_nmda = nmda_a * clip(1 - s_self - x_self, 0, 1)
+x_self += delta_nmda
+"""
+
+
+def poisson_mean_increment(a: float, rate_hz: float, tau_rise_s: float, tau_decay_s: float) -> float:
+    """Mean NMDA increment E[Delta] of a Poisson source (see module docstring)."""
+    return a / (1.0 + a * rate_hz * (tau_rise_s + tau_decay_s))
+
+
+ProgressFn = Callable[[float, float], None]
+
+
+def simulate_sample(
+    config: Config,
+    *,
+    progress: ProgressFn | None = None,
+    formulation: str = "event",
+    e_to_e_weights: np.ndarray | None = None,
+) -> FastSample:
+    """Build the circuit of `config`, run its protocol, return spikes and traces.
+
+    Parameters
+    ----------
+    config : Config
+        The experiment (circuit, pharmacology, protocol, seed).
+    progress : callable, optional
+        Called as ``progress(simulated_s, total_s)`` during the run.
+    formulation : {"event", "per_synapse_ode"}
+        NMDA formulation; ``per_synapse_ode`` is the slow reference.
+    e_to_e_weights : ndarray, optional
+        Relative weight of every potential E->E synapse (spine volume; 1 by
+        default), in the order of the drawn connectivity.
+
+    Returns
+    -------
+    FastSample
+    """
+    import brian2 as b2
+
+    if formulation not in ("event", "per_synapse_ode"):
+        raise ValueError(f"unknown NMDA formulation {formulation!r}")
+    t_start = time.perf_counter()
+    cc = config.circuit
+    rc = cc.receptors
+    pc = config.pharmacology
+    dt = cc.dt_s * b2.second
+
+    b2.start_scope()
+    b2.prefs.codegen.target = config.codegen_target
+    b2.defaultclock.dt = dt
+    seeds = {"dynamics": int_seed(config.seed, "brian2.dynamics")}
+    b2.seed(seeds["dynamics"])
+
+    _, c_trace = concentration_trace(config.protocol, 1e-3)
+    conc = b2.TimedArray(c_trace, dt=1 * b2.ms)
+
+    common = {
+        "e_exc": rc.e_exc_v * b2.volt,
+        "e_inh": rc.e_inh_v * b2.volt,
+        "tau_ampa": rc.tau_ampa_s * b2.second,
+        "tau_gaba": rc.tau_gaba_s * b2.second,
+        "tau_nmda_rise": rc.tau_nmda_rise_s * b2.second,
+        "tau_nmda_decay": rc.tau_nmda_decay_s * b2.second,
+        "mg_ratio": rc.mg_mm / rc.mg_k_mm,
+        "mg_slope": rc.mg_slope_per_mv,
+        "nmda_a": rc.nmda_saturation_increment,
+        "conc": conc,
+        "k_off": pc.trapping.k_off_hz * b2.Hz,
+        "hill_n": pc.hill.hill_n,
+    }
+    ext_cfg = {"pyramidal": cc.external_pyramidal, "interneuron": cc.external_interneuron}
+    cells = {"pyramidal": cc.pyramidal, "interneuron": cc.interneuron}
+    groups = {}
+    objects = []
+    for pop in POPULATIONS:
+        p = cells[pop]
+        ns = dict(common)
+        ns.update(
+            c_m=p.c_m_f * b2.farad,
+            g_leak=p.g_leak_s * b2.siemens,
+            e_leak=p.e_leak_v * b2.volt,
+            ic50=getattr(pc.hill, f"ic50_{pop}_um"),
+            k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
+        )
+        eqs = _neuron_equations(pc.block_model, formulation)
+        reset = "v = v_reset_value"
+        if pop == "pyramidal" and formulation == "event":
+            eqs += _SENDER_EQS
+            reset += "\n" + _SENDER_RESET
+        ns["v_reset_value"] = p.v_reset_v * b2.volt
+        ns["v_threshold_value"] = p.v_threshold_v * b2.volt
+        g = b2.NeuronGroup(
+            p.n,
+            eqs,
+            threshold="v > v_threshold_value",
+            reset=reset,
+            refractory=p.t_refractory_s * b2.second,
+            method="euler",
+            namespace=ns,
+            name=pop,
+        )
+        init = rng(config.seed, f"initial_state.{pop}")
+        g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
+        groups[pop] = g
+        objects.append(g)
+
+    # ---- recurrent synapses
+    n = {pop: cells[pop].n for pop in POPULATIONS}
+    g_nmda_max = {pop: np.zeros(n[pop]) for pop in POPULATIONS}
+    pathways = {
+        "e_to_e": ("pyramidal", "pyramidal", cc.e_to_e),
+        "e_to_i": ("pyramidal", "interneuron", cc.e_to_i),
+        "i_to_e": ("interneuron", "pyramidal", cc.i_to_e),
+        "i_to_i": ("interneuron", "interneuron", cc.i_to_i),
+    }
+    n_syn = {}
+    for name, (src, dst, pw) in pathways.items():
+        i, j = random_pairs(n[src], n[dst], pw.p, rng(config.seed, f"connectivity.{name}"),
+                            autapses=src != dst)
+        n_syn[name] = len(i)
+        delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
+                                rng(config.seed, f"delays.{name}"))
+        ns = {"g_ampa_syn": pw.g_ampa_s * b2.siemens, "g_nmda_syn": pw.g_nmda_s * b2.siemens,
+              "g_gaba_syn": pw.g_gaba_s * b2.siemens, "alpha_nmda": _alpha(rc),
+              "tau_nmda_rise": rc.tau_nmda_rise_s * b2.second,
+              "tau_nmda_decay": rc.tau_nmda_decay_s * b2.second}
+        if src == "interneuron":
+            syn = b2.Synapses(groups[src], groups[dst], on_pre="g_gaba_post += g_gaba_syn",
+                              namespace=ns, name=f"syn_{name}")
+        elif formulation == "event":
+            syn = b2.Synapses(
+                groups[src], groups[dst], model="w_syn : 1 (constant)",
+                on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_nmda_post += g_nmda_syn * w_syn * delta_nmda_pre",
+                namespace=ns, name=f"syn_{name}")
+        else:
+            syn = b2.Synapses(
+                groups[src], groups[dst],
+                model="""w_syn : 1 (constant)
+                dx_syn/dt = -x_syn / tau_nmda_rise : 1 (clock-driven)
+                ds_syn/dt = -s_syn / tau_nmda_decay + alpha_nmda * x_syn * (1 - s_syn) : 1 (clock-driven)
+                g_nmda_rec_post = g_nmda_syn * w_syn * s_syn : siemens (summed)""",
+                on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_syn += 1",
+                method="euler", namespace=ns, name=f"syn_{name}")
+        syn.connect(i=i, j=j)
+        syn.delay = delays * b2.second
+        if src == "pyramidal":
+            w = np.ones(len(i))
+            if name == "e_to_e" and e_to_e_weights is not None:
+                w = np.asarray(e_to_e_weights, dtype=float)
+                if w.shape != (len(i),):
+                    raise ValueError(f"e_to_e_weights must have {len(i)} entries, got {w.shape}")
+            syn.w_syn = w
+            g_nmda_max[dst] += np.bincount(j, weights=w, minlength=n[dst]) * pw.g_nmda_s
+        objects.append(syn)
+
+    # ---- external Poisson drive
+    for pop in POPULATIONS:
+        ext = ext_cfg[pop]
+        if ext.n_inputs == 0 or ext.rate_hz == 0:
+            continue
+        if ext.g_ampa_s > 0:
+            objects.append(b2.PoissonInput(groups[pop], "g_ampa", ext.n_inputs, ext.rate_hz * b2.Hz,
+                                           weight=ext.g_ampa_s * b2.siemens))
+        if ext.g_nmda_s > 0:
+            mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
+                                              rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+            objects.append(b2.PoissonInput(groups[pop], "x_nmda", ext.n_inputs, ext.rate_hz * b2.Hz,
+                                           weight=ext.g_nmda_s * mean_inc * b2.siemens))
+            # Receptors of the external synapses count in the cell's pool (s = 1 max).
+            g_nmda_max[pop] += ext.n_inputs * ext.g_nmda_s
+    for pop in POPULATIONS:
+        groups[pop].g_nmda_max = np.maximum(g_nmda_max[pop], 1e-15) * b2.siemens
+
+    # ---- recording
+    spike_mons = {pop: b2.SpikeMonitor(groups[pop], name=f"spikes_{pop}") for pop in POPULATIONS}
+    objects += list(spike_mons.values())
+    trace_dt = config.analysis.trace_dt_s * b2.second
+    state_mons = {
+        pop: b2.StateMonitor(groups[pop], ["block", "open_frac", "g_ampa", "g_nmda"],
+                             record=_trace_sample(n[pop]), dt=trace_dt, name=f"trace_{pop}")
+        for pop in POPULATIONS
+    }
+    objects += list(state_mons.values())
+
+    net = b2.Network(*objects)
+    duration = config.protocol.duration_s
+    t_built = time.perf_counter()
+
+    report = None
+    if progress is not None:
+        def report(elapsed, completed, start, duration_):  # noqa: ARG001 - Brian2 signature
+            progress(float(completed) * duration, duration)
+    net.run(duration * b2.second, report=report, report_period=1 * b2.second, namespace={},
+            profile=_PROFILE)
+    if _PROFILE:
+        print(b2.profiling_summary(net, show=12))
+    t_run = time.perf_counter()
+
+    spikes = {}
+    for pop, mon in spike_mons.items():
+        t = np.asarray(mon.t / b2.second, dtype=np.float64)
+        i = np.asarray(mon.i[:], dtype=np.int64)
+        spikes[pop] = (t, i)
+    traces: dict[str, np.ndarray] = {}
+    trace_t = None
+    for pop, mon in state_mons.items():
+        trace_t = np.asarray(mon.t / b2.second)
+        traces[f"block_{pop}"] = np.asarray(mon.block).mean(axis=0)
+        traces[f"open_{pop}"] = np.asarray(mon.open_frac).mean(axis=0)
+        traces[f"g_ampa_{pop}_ns"] = np.asarray(mon.g_ampa / b2.nS).mean(axis=0)
+        traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
+    idx = np.minimum((trace_t / 1e-3).astype(int), len(c_trace) - 1)
+    traces["concentration_um"] = c_trace[idx]
+    return FastSample(
+        spikes=spikes,
+        n_cells=dict(n),
+        trace_t_s=trace_t,
+        traces=traces,
+        duration_s=duration,
+        wall_build_s=t_built - t_start,
+        wall_run_s=t_run - t_built,
+        seeds=seeds,
+    )
+
+
+def _alpha(rc) -> object:
+    """Brunel-Wang alpha that gives the same single-spike increment a = 1 - exp(-alpha tau_x)."""
+    import brian2 as b2
+
+    return -math.log(1.0 - min(rc.nmda_saturation_increment, 0.999999)) / (rc.tau_nmda_rise_s * b2.second)
+
+
+def _trace_sample(n: int, max_cells: int = 500) -> np.ndarray:
+    """Cells whose state is recorded for the population-mean traces (evenly spaced)."""
+    return np.unique(np.linspace(0, n - 1, min(n, max_cells)).astype(int))

@@ -1,0 +1,43 @@
+"""The concentration a circuit sees during a wash-in protocol."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config.schema import ProtocolConfig
+
+
+def epoch_bounds_s(protocol: ProtocolConfig) -> list[tuple[str, float, float, float]]:
+    """(name, start_s, stop_s, target concentration in uM) of every epoch."""
+    out, t = [], 0.0
+    for e in protocol.epochs:
+        out.append((e.name, t, t + e.duration_s, e.concentration_um))
+        t += e.duration_s
+    return out
+
+
+def concentration_trace(protocol: ProtocolConfig, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Concentration (uM) sampled every `dt_s` from t = 0 over the whole protocol.
+
+    Within an epoch the concentration relaxes from its value at the epoch start
+    towards the epoch's target, C(t) = C_T + (C_0 - C_T) exp(-(t - t0)/wash_tau);
+    wash_tau = 0 gives steps.
+
+    Returns
+    -------
+    t_s, c_um : ndarray
+        Sample times (s) and concentrations (uM).
+    """
+    n = int(round(protocol.duration_s / dt_s))
+    t = np.arange(n) * dt_s
+    c = np.zeros(n)
+    c_start = 0.0
+    for _name, t0, t1, target in epoch_bounds_s(protocol):
+        sel = (t >= t0 - 1e-12) & (t < t1 - 1e-12)
+        if protocol.wash_tau_s > 0:
+            c[sel] = target + (c_start - target) * np.exp(-(t[sel] - t0) / protocol.wash_tau_s)
+            c_start = target + (c_start - target) * np.exp(-(t1 - t0) / protocol.wash_tau_s)
+        else:
+            c[sel] = target
+            c_start = target
+    return t, c
