@@ -1,0 +1,124 @@
+"""Mean-field (rate) model of the spiking circuit, for design and sign checks.
+
+The spiking circuit is expensive; this diffusion approximation predicts its
+steady-state rates in microseconds, which is how the default parameters were
+searched before being verified in Brian2 (docs/calibration.md).
+
+Approximation (after Brunel & Wang 2001, J Comput Neurosci 11:63):
+
+* Each synaptic input is replaced by its mean conductance; the NMDA
+  conductance uses the mean gating of a Poisson source (the same saturating
+  increment as the spiking model) and the Mg2+ unblock at the mean voltage.
+* The membrane then relaxes with tau_eff = C / g_total to
+  mu = sum(g_k E_k) / g_total.
+* Fast (AMPA, GABA) shot noise gives a voltage variance
+  sigma^2 = sum_k nu_k (g_k tau_k (E_k - mu) / C)^2 tau_eff / 2.
+* The rate is Siegert's first-passage formula with tau_eff, with the
+  threshold and reset shifted by the synaptic-filtering correction
+  1.03 sigma sqrt(tau_syn / tau_eff) (Fourcaud & Brunel 2002).
+
+It ignores correlations and NMDA (slow) fluctuations, so it is a guide, not a
+substitute for the spiking model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import quad
+from scipy.special import erfcx
+
+from ..config.schema import Config
+from ..pharmacology.pd import mg_unblock
+
+_SQRT_PI = np.sqrt(np.pi)
+
+
+def siegert_rate(mu_v, sigma_v, tau_s, theta_v, reset_v, t_ref_s, tau_syn_s=0.0) -> float:
+    """Stationary LIF rate (Hz) for Gaussian white-noise input (all in V and s)."""
+    if sigma_v <= 0:
+        return 0.0 if mu_v <= theta_v else 1.0 / (t_ref_s + tau_s * np.log((mu_v - reset_v) / (mu_v - theta_v)))
+    shift = 1.03 * np.sqrt(tau_syn_s / tau_s) * sigma_v / 2 if tau_syn_s > 0 else 0.0
+    y_th = (theta_v + shift - mu_v) / sigma_v
+    y_r = (reset_v + shift - mu_v) / sigma_v
+    if y_r > 12:
+        return 0.0
+    integral, _ = quad(lambda u: erfcx(-u), y_r, y_th, limit=200)
+    return 1.0 / (t_ref_s + tau_s * _SQRT_PI * integral)
+
+
+def poisson_nmda_gating(rate_hz, a, tau_rise_s, tau_decay_s):
+    """Mean NMDA gating s of a Poisson source with saturating increments."""
+    inc = a / (1.0 + a * rate_hz * (tau_rise_s + tau_decay_s))
+    return rate_hz * tau_decay_s * inc
+
+
+@dataclass(frozen=True)
+class MeanFieldState:
+    rate_pyramidal_hz: float
+    rate_interneuron_hz: float
+    mu_pyramidal_v: float
+    mu_interneuron_v: float
+    sigma_pyramidal_v: float
+    sigma_interneuron_v: float
+    converged: bool
+
+
+def _population_input(config: Config, pop: str, r_e: float, r_i: float, block: float, v_guess: float):
+    cc, rc = config.circuit, config.circuit.receptors
+    cell = getattr(cc, pop)
+    ext = getattr(cc, f"external_{pop}")
+    e_in = cc.e_to_e if pop == "pyramidal" else cc.e_to_i
+    i_in = cc.i_to_e if pop == "pyramidal" else cc.i_to_i
+    k_e = e_in.p * cc.pyramidal.n
+    k_i = i_in.p * cc.interneuron.n
+    a = rc.nmda_saturation_increment
+    s_ext = poisson_nmda_gating(ext.rate_hz, a, rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+    s_rec = poisson_nmda_gating(r_e, a, rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+    # (rate of input spikes, conductance jump-area g*tau, reversal) for fast synapses
+    fast = [
+        (ext.n_inputs * ext.rate_hz, ext.g_ampa_s * rc.tau_ampa_s, rc.e_exc_v),
+        (k_e * r_e, e_in.g_ampa_s * rc.tau_ampa_s, rc.e_exc_v),
+        (k_i * r_i, i_in.g_gaba_s * rc.tau_gaba_s, rc.e_inh_v),
+    ]
+    g_nmda = (ext.n_inputs * ext.g_nmda_s * s_ext + k_e * e_in.g_nmda_s * s_rec) * (1 - block)
+    v = v_guess
+    for _ in range(20):
+        b_mg = float(mg_unblock(v * 1e3, rc.mg_mm, rc.mg_k_mm, rc.mg_slope_per_mv))
+        g_tot = cell.g_leak_s + sum(nu * q for nu, q, _ in fast) + g_nmda * b_mg
+        mu = (cell.g_leak_s * cell.e_leak_v + sum(nu * q * e for nu, q, e in fast)
+              + g_nmda * b_mg * rc.e_exc_v) / g_tot
+        if abs(mu - v) < 1e-7:
+            break
+        v = 0.5 * (v + min(mu, cell.v_threshold_v))
+    tau = cell.c_m_f / g_tot
+    var = sum(nu * (q * (e - mu) / cell.c_m_f) ** 2 * tau / 2 for nu, q, e in fast)
+    return mu, np.sqrt(var), tau
+
+
+def solve(config: Config, block_pyramidal: float = 0.0, block_interneuron: float = 0.0,
+          r0: tuple[float, float] = (3.0, 15.0), iters: int = 400, damping: float = 0.2) -> MeanFieldState:
+    """Self-consistent stationary rates at the given NMDA block per population."""
+    cc, rc = config.circuit, config.circuit.receptors
+    r_e, r_i = r0
+    out = None
+    converged = False
+    for _ in range(iters):
+        new = []
+        stats = []
+        for pop, b in (("pyramidal", block_pyramidal), ("interneuron", block_interneuron)):
+            cell = getattr(cc, pop)
+            mu, sig, tau = _population_input(config, pop, r_e, r_i, b, cell.v_reset_v)
+            tau_syn = rc.tau_ampa_s
+            new.append(siegert_rate(mu, sig, tau, cell.v_threshold_v, cell.v_reset_v,
+                                    cell.t_refractory_s, tau_syn))
+            stats.append((mu, sig))
+        d = abs(new[0] - r_e) + abs(new[1] - r_i)
+        r_e += damping * (new[0] - r_e)
+        r_i += damping * (new[1] - r_i)
+        out = stats
+        if d < 1e-4:
+            converged = True
+            break
+    return MeanFieldState(r_e, r_i, out[0][0], out[1][0], out[0][1], out[1][1], converged)

@@ -1,0 +1,72 @@
+"""Config loading, units and one-line errors."""
+
+import pytest
+import yaml
+
+from circuitsim.config import Config, config_from_dict, dump_config, load_config
+from circuitsim.config.units import CONCENTRATION, TIME, format_quantity, parse_quantity
+from circuitsim.errors import UserInputError
+
+
+@pytest.mark.parametrize(
+    "text,kind,value",
+    [("100 ms", TIME, 0.1), ("2 s", TIME, 2.0), ("40 min", TIME, 2400.0), ("0.8 uM", CONCENTRATION, 0.8),
+     ("800 nM", CONCENTRATION, 0.8), ("0.8 µM", CONCENTRATION, 0.8), ("1e-3 mM", CONCENTRATION, 1.0)],
+)
+def test_parse_quantity(text, kind, value):
+    assert parse_quantity(text, kind) == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("bad", ["100", 100, "1 V", "ms", "", "1.0.0 ms", True])
+def test_parse_quantity_rejects(bad):
+    with pytest.raises(ValueError):
+        parse_quantity(bad, TIME)
+
+
+def test_format_round_trip():
+    for v in [0.1, 2.5e-8, 3.57e-3, 0.0, -0.07]:
+        assert parse_quantity(format_quantity(v, TIME), TIME) == pytest.approx(v, rel=1e-11, abs=0)
+
+
+def test_defaults_load_and_dump_round_trip():
+    c = Config()
+    text = dump_config(c)
+    again = config_from_dict(yaml.safe_load(text))
+    assert dump_config(again) == text
+
+
+def test_overrides_apply_with_units():
+    c = config_from_dict({}, ["circuit.pyramidal.n=123", "protocol.epochs.1.concentration=2 uM",
+                              "circuit.dt=0.05 ms"])
+    assert c.circuit.pyramidal.n == 123
+    assert c.protocol.epochs[1].concentration_um == pytest.approx(2.0)
+    assert c.circuit.dt_s == pytest.approx(5e-5)
+
+
+@pytest.mark.parametrize(
+    "override,key",
+    [
+        ("circuit.nonsense=1", "circuit.nonsense"),
+        ("circuit.pyramidal.n=0", "circuit.pyramidal.n"),
+        ("circuit.pyramidal.n=many", "circuit.pyramidal.n"),
+        ("circuit.dt=0.1", "circuit.dt"),
+        ("circuit.dt=0.1 mV", "circuit.dt"),
+        ("protocol.epochs.1.concentration=-1 uM", "protocol.epochs.1.concentration"),
+        ("circuit.delay_max=5 ms", "circuit"),
+    ],
+)
+def test_bad_input_names_the_key(override, key):
+    with pytest.raises(UserInputError) as info:
+        config_from_dict({}, [override])
+    msg = str(info.value)
+    assert msg.startswith(key), msg
+    assert "\n" not in msg
+
+
+def test_unreadable_file(tmp_path):
+    with pytest.raises(UserInputError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("circuit: [unclosed\n")
+    with pytest.raises(UserInputError, match="not valid YAML"):
+        load_config(bad)
