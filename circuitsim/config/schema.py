@@ -181,21 +181,31 @@ class HillBlock(_Model):
 class TrappingBlock(_Model):
     """Use-dependent open-channel block: db/dt = k_on C o (1 - b) - k_off b.
 
-    ``o`` is the fraction of the cell's NMDA channels that are open at that
-    moment (glutamate-bound gating times Mg2+ unblock), so block grows where
-    channels open often. At constant C and o the steady state is
-    b = k_on C o / (k_on C o + k_off). k_on differs by subunit in the ratio of
-    the Kotermanski & Johnson (2009) IC50s (GluN2A/2B vs 2C/2D, ~2.6x).
-    Rates: see docs/model.md for the calibration of k_off and k_on.
+    ``o`` is the fraction of the cell's NMDA channels open at that moment
+    (glutamate-bound gating s times Mg2+ unblock B(V)), so block accumulates
+    where channels open often. At constant C and o the steady state is
+    b = k_on C o / (k_on C o + k_off).
+
+    Parameter choices:
+
+    * k_on differs by subunit in the ratio of the Kotermanski & Johnson (2009)
+      IC50s with 1 mM Mg2+ (GluN2A/2B 5.2 uM vs GluN2C/2D 2.0 uM: 2.6x).
+    * k_off = 1 /s: calibration choice, so that block settles within about a
+      second at clinical concentrations (relaxation rate k_on C o + k_off),
+      consistent with the seconds-scale recovery from ketamine block of
+      NMDA currents (MacDonald et al. 1991, J Physiol 432:483).
+    * k_on_interneuron = 29 /uM/s: calibration choice giving the Hill model's
+      interneuron block at 0.8 uM (0.29) at the open fraction measured in
+      the default circuit at baseline (o ~ 0.017); docs/calibration.md.
     """
 
     k_on_pyramidal_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
-        "2.0 /uM/s", alias="k_on_pyramidal"
+        "11.2 /uM/s", alias="k_on_pyramidal"
     )
     k_on_interneuron_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
-        "5.2 /uM/s", alias="k_on_interneuron"
+        "29 /uM/s", alias="k_on_interneuron"
     )
-    k_off_hz: Quantity(RATE, gt=0) = Field("0.5 /s", alias="k_off")
+    k_off_hz: Quantity(RATE, gt=0) = Field("1 /s", alias="k_off")
 
 
 class PharmacologyConfig(_Model):

@@ -1,0 +1,97 @@
+"""The calibration signatures of the fast stage (issue: disinhibition) and their targets.
+
+Each signature is computed from a sample's spikes and traces (the same data a
+results file holds), never from internal shortcuts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .measures import SampleAnalysis
+
+# name -> (description, low, high); None = unbounded. Targets from the issue text
+# and SCIENCE.md (Homayoun & Moghaddam 2007; Moghaddam et al. 1997).
+TARGETS: dict[str, tuple[str, float | None, float | None]] = {
+    "baseline_rate_pyramidal_hz": ("baseline pyramidal rate (Hz)", 1.0, 5.0),
+    "baseline_rate_interneuron_hz": ("baseline interneuron rate (Hz)", 10.0, 30.0),
+    "baseline_cv_pyramidal": ("baseline pyramidal ISI CV", 0.8, 1.5),
+    "clinical_interneuron_change": ("interneuron rate change at clinical C", None, -0.25),
+    "clinical_pyramidal_change": ("pyramidal rate change at clinical C", 0.40, None),
+    "clinical_glutamate_change": ("glutamate change at clinical C", 0.30, None),
+    "anaesthetic_pyramidal_change": ("pyramidal rate change at anaesthetic C", None, 0.0),
+    "anaesthetic_glutamate_change": ("glutamate change at anaesthetic C", None, 0.0),
+    "washin_lead_s": ("interneuron drop leads pyramidal rise by (s)", 0.0, None),
+}
+
+
+def passes(name: str, value: float) -> bool:
+    """True when `value` lies inside the target band of signature `name` (strictly for 0 bounds)."""
+    _, lo, hi = TARGETS[name]
+    if not np.isfinite(value):
+        return False
+    if lo is not None and not (value > lo if lo == 0.0 else value >= lo):
+        return False
+    if hi is not None and not (value < hi if hi == 0.0 else value <= hi):
+        return False
+    return True
+
+
+def half_change_time(t_s: np.ndarray, trace: np.ndarray, t0: float, t1: float,
+                     base: float, final: float, smooth_s: float = 0.05) -> float:
+    """First time after `t0` at which the smoothed `trace` has covered half of base -> final.
+
+    Returns NaN if it never does before `t1` or if there is no change.
+    """
+    if final == base:
+        return float("nan")
+    dt = float(t_s[1] - t_s[0])
+    k = max(1, int(round(smooth_s / dt)))
+    sm = np.convolve(trace, np.ones(k) / k, mode="same")
+    half = base + 0.5 * (final - base)
+    sel = np.nonzero((t_s >= t0) & (t_s < t1))[0]
+    crossed = (sm[sel] <= half) if final < base else (sm[sel] >= half)
+    if not crossed.any():
+        return float("nan")
+    return float(t_s[sel[np.argmax(crossed)]] - t0)
+
+
+@dataclass(frozen=True)
+class Signatures:
+    values: dict[str, float]
+
+    def table_rows(self) -> list[tuple[str, float, str, bool]]:
+        rows = []
+        for name, (desc, lo, hi) in TARGETS.items():
+            band = f"{'-inf' if lo is None else lo:g} .. {'+inf' if hi is None else hi:g}"
+            v = self.values.get(name, float("nan"))
+            rows.append((desc, v, band, passes(name, v)))
+        return rows
+
+
+def signatures(analysis: SampleAnalysis, baseline: str, clinical: str, anaesthetic: str | None) -> Signatures:
+    """Calibration signatures from an analysed sample with the named epochs."""
+    b = analysis.epoch(baseline)
+    c = analysis.epoch(clinical)
+    v = {
+        "baseline_rate_pyramidal_hz": b.rate_pyramidal_hz,
+        "baseline_rate_interneuron_hz": b.rate_interneuron_hz,
+        "baseline_cv_pyramidal": b.cv_pyramidal,
+        "clinical_interneuron_change": c.rate_interneuron_hz / b.rate_interneuron_hz - 1,
+        "clinical_pyramidal_change": c.rate_pyramidal_hz / b.rate_pyramidal_hz - 1,
+        "clinical_glutamate_change": c.glutamate_rel - 1,
+    }
+    if anaesthetic is not None:
+        a = analysis.epoch(anaesthetic)
+        v["anaesthetic_pyramidal_change"] = a.rate_pyramidal_hz / b.rate_pyramidal_hz - 1
+        v["anaesthetic_glutamate_change"] = a.glutamate_rel - 1
+    t = analysis.time_s
+    tr = analysis.traces
+    t_i = half_change_time(t, tr["rate_interneuron_hz"], c.start_s, c.stop_s,
+                           b.rate_interneuron_hz, c.rate_interneuron_hz)
+    t_e = half_change_time(t, tr["rate_pyramidal_hz"], c.start_s, c.stop_s,
+                           b.rate_pyramidal_hz, c.rate_pyramidal_hz)
+    v["washin_lead_s"] = t_e - t_i
+    return Signatures(v)

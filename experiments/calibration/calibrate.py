@@ -1,0 +1,69 @@
+"""Measure the fast-stage calibration targets over several seeds; print a markdown table.
+
+Usage (the command that produced docs/calibration.md's table):
+
+    python experiments/calibration/calibrate.py --seeds 1 2 3 4 5 [--set key=value ...] [--workers 2]
+
+Each seed runs the default circuit through: baseline (1.5 s), clinical
+(0.8 uM, 2 s) and anaesthetic (10 uM, 2 s) epochs; measures skip the first
+0.3 s of each epoch (analysis.transient).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from circuitsim.analysis.calibration import TARGETS, passes, signatures
+from circuitsim.analysis.measures import analyse
+from circuitsim.config import config_from_dict
+from circuitsim.network.circuit import simulate_sample
+
+PROTOCOL = ("protocol.epochs=[{name: baseline, duration: 1.5 s}, "
+            "{name: clinical, duration: 2 s, concentration: 0.8 uM}, "
+            "{name: anaesthetic, duration: 2 s, concentration: 10 uM}]")
+
+
+def one_seed(args: tuple[int, list[str]]) -> dict[str, float]:
+    seed, overrides = args
+    cfg = config_from_dict({}, [PROTOCOL, f"seed={seed}", *overrides])
+    s = simulate_sample(cfg)
+    a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
+    return signatures(a, "baseline", "clinical", "anaesthetic").values
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    ap.add_argument("--set", dest="overrides", action="append", default=[])
+    ap.add_argument("--workers", type=int, default=1)
+    ns = ap.parse_args(argv)
+    jobs = [(s, ns.overrides) for s in ns.seeds]
+    if ns.workers > 1:
+        with ProcessPoolExecutor(ns.workers) as ex:
+            results = list(ex.map(one_seed, jobs))
+    else:
+        results = [one_seed(j) for j in jobs]
+    head = "| signature | target | " + " | ".join(f"seed {s}" for s in ns.seeds) + " | all seeds |"
+    print(head)
+    print("|" + "---|" * (len(ns.seeds) + 3))
+    all_ok = True
+    for name, (desc, lo, hi) in TARGETS.items():
+        band = f"{'' if lo is None else f'>= {lo:g}'}{' and ' if lo is not None and hi is not None else ''}{'' if hi is None else f'<= {hi:g}'}"
+        vals = [r.get(name, float("nan")) for r in results]
+        oks = [passes(name, v) for v in vals]
+        all_ok &= all(oks)
+        cells = " | ".join(f"{v:+.2f}{'' if ok else ' ✗'}" if "change" in name or "lead" in name
+                           else f"{v:.2f}{'' if ok else ' ✗'}" for v, ok in zip(vals, oks))
+        print(f"| {desc} | {band} | {cells} | {'pass' if all(oks) else 'FAIL'} |")
+    print(f"\nRESULT all_pass={all_ok} seeds={len(ns.seeds)} "
+          f"mean_clinical_pyramidal_change={np.nanmean([r['clinical_pyramidal_change'] for r in results]):+.3f} "
+          f"mean_clinical_interneuron_change={np.nanmean([r['clinical_interneuron_change'] for r in results]):+.3f}")
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
