@@ -1,0 +1,376 @@
+"""The results file: one HDF5 file per run, written atomically, spikes in SONATA layout.
+
+This is the only module that knows the layout (documented in docs/results.md).
+:func:`write_results` writes it; :func:`read_results` reads it back into a
+:class:`Results`. The layout version is stored in the file as the root
+attribute ``circuitsim_schema_version``; a reader refuses files from a newer
+layout instead of misreading them.
+
+Atomic writing: the file is written under a temporary name
+(``<name>.h5.tmp``) in the destination directory, flushed, closed and synced,
+then renamed over the destination with :func:`os.replace` (atomic on POSIX
+and Windows within one file system). On any error the temporary file is
+deleted and the error re-raised, so a file with the final name is always
+complete.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import h5py
+import numpy as np
+import yaml
+
+from ..analysis.measures import EpochMeasures, SampleAnalysis
+from ..config import Config, config_from_dict, dump_config
+from ..errors import UserInputError
+from ..network.circuit import POPULATIONS, TRACE_UNITS, FastSample
+
+#: Layout version written into (and required from) every results file.
+RESULTS_SCHEMA_VERSION = 1
+#: SONATA spike-file identification (root attributes ``magic`` and ``version``).
+SONATA_MAGIC = np.uint32(0x0A7A)
+SONATA_VERSION = np.array([0, 1], dtype=np.uint32)
+#: The SONATA ``sorting`` enum of a spike population group.
+SORTING_DTYPE = h5py.enum_dtype({"none": 0, "by_id": 1, "by_time": 2}, basetype=np.int8)
+SORTING_BY_TIME = 2
+
+# Units of the traces the analysis adds to the recorded ones.
+_ANALYSIS_UNITS = {
+    "rate_pyramidal_hz": "Hz",
+    "rate_interneuron_hz": "Hz",
+    "glutamate_rel": "1",
+}
+# Per-epoch columns (besides name, start_ms, stop_ms) and their units.
+_EPOCH_UNITS = {
+    "concentration_um": "uM",
+    "rate_pyramidal_hz": "Hz",
+    "rate_interneuron_hz": "Hz",
+    "cv_pyramidal": "1",
+    "cv_interneuron": "1",
+    "glutamate_rel": "1",
+    "block_pyramidal": "1",
+    "block_interneuron": "1",
+}
+_STR = h5py.string_dtype(encoding="utf-8")
+
+
+def trace_units(name: str) -> str:
+    """Unit of the trace `name` (``"1"`` for dimensionless; ``"unknown"`` if none is known)."""
+    if name in _ANALYSIS_UNITS:
+        return _ANALYSIS_UNITS[name]
+    if name in TRACE_UNITS:
+        return TRACE_UNITS[name]
+    return "unknown"
+
+
+# ---------------------------------------------------------------------------- writing
+def write_results(
+    path: str | os.PathLike,
+    config: Config,
+    sample: FastSample,
+    analysis: SampleAnalysis,
+    provenance: Mapping[str, Any],
+) -> Path:
+    """Write one run to `path` atomically (temporary file, then rename).
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination, normally ``<directory>/<name>.h5``. Its directory must exist.
+    config : Config
+        The resolved config of the run (stored as YAML in ``/config``).
+    sample : FastSample
+        Spikes (times in s, 0-based ids) and population sizes of the run.
+    analysis : SampleAnalysis
+        Binned traces (time axis in s) and per-epoch measures.
+    provenance : mapping
+        Flat mapping of str, int, float or bool (versions, seeds, host, times,
+        wall times in s), stored as attributes of ``/provenance``.
+
+    Returns
+    -------
+    Path
+        `path`, now a complete results file.
+
+    Raises
+    ------
+    OSError
+        If the directory cannot be written; no file is left behind.
+    """
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with h5py.File(tmp, "w") as f:
+            _write_root(f)
+            _write_spikes(f, sample)
+            _write_timeseries(f, analysis)
+            _write_epochs(f, analysis, config.protocol.baseline_epoch)
+            f.create_dataset("config", data=dump_config(config), dtype=_STR)
+            f["config"].attrs["format"] = "yaml"
+            _write_provenance(f, provenance)
+            f.flush()
+        _fsync(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _fsync(path: Path) -> None:
+    """Push the closed file's data to disk before the rename makes it visible."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_root(f: h5py.File) -> None:
+    f.attrs["magic"] = SONATA_MAGIC
+    f.attrs["version"] = SONATA_VERSION
+    f.attrs["circuitsim_schema_version"] = np.uint32(RESULTS_SCHEMA_VERSION)
+
+
+def _write_spikes(f: h5py.File, sample: FastSample) -> None:
+    spikes = f.create_group("spikes")
+    for pop, (times_s, ids) in sample.spikes.items():
+        times_ms = np.asarray(times_s, dtype=np.float64) * 1e3
+        ids = np.asarray(ids)
+        if ids.size and ids.min() < 0:
+            raise ValueError(f"spikes of {pop!r} have negative cell ids")
+        # Sorted by time, ties by id (lexsort: last key is the primary one).
+        order = np.lexsort((ids, times_ms))
+        g = spikes.create_group(pop)
+        g.attrs.create("sorting", SORTING_BY_TIME, dtype=SORTING_DTYPE)
+        g.attrs["n_cells"] = np.uint64(sample.n_cells[pop])
+        ts = g.create_dataset("timestamps", data=times_ms[order], dtype=np.float64)
+        ts.attrs["units"] = "ms"
+        g.create_dataset("node_ids", data=ids[order].astype(np.uint64), dtype=np.uint64)
+
+
+def _write_timeseries(f: h5py.File, analysis: SampleAnalysis) -> None:
+    g = f.create_group("timeseries")
+    time_ms = np.asarray(analysis.time_s, dtype=np.float64) * 1e3
+    bin_ms = float(time_ms[1] - time_ms[0]) if len(time_ms) > 1 else 0.0
+    t = g.create_dataset("time_ms", data=time_ms)
+    t.attrs["units"] = "ms"
+    t.attrs["bin_ms"] = bin_ms
+    for name, values in analysis.traces.items():
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != time_ms.shape:
+            raise ValueError(f"trace {name!r} has shape {values.shape}, time axis {time_ms.shape}")
+        d = g.create_dataset(name, data=values)
+        d.attrs["units"] = trace_units(name)
+
+
+def _write_epochs(f: h5py.File, analysis: SampleAnalysis, baseline: str) -> None:
+    g = f.create_group("epochs")
+    g.attrs["baseline"] = baseline
+    eps = analysis.epochs
+    g.create_dataset("name", data=[e.name for e in eps], dtype=_STR)
+    for col, attr in (("start_ms", "start_s"), ("stop_ms", "stop_s")):
+        d = g.create_dataset(col, data=np.array([getattr(e, attr) for e in eps], dtype=float) * 1e3)
+        d.attrs["units"] = "ms"
+    for col, units in _EPOCH_UNITS.items():
+        d = g.create_dataset(col, data=np.array([getattr(e, col) for e in eps], dtype=np.float64))
+        d.attrs["units"] = units
+
+
+def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
+    g = f.create_group("provenance")
+    for key, value in provenance.items():
+        if value is None:
+            value = ""
+        if not isinstance(value, str | int | float | bool | np.integer | np.floating):
+            raise TypeError(f"provenance {key!r}: expected str, int, float or bool, got {value!r}")
+        g.attrs[key] = value
+
+
+# ---------------------------------------------------------------------------- reading
+@dataclass(frozen=True, eq=False)
+class Results:
+    """A results file read back into memory.
+
+    Attributes
+    ----------
+    path : Path
+        The file read.
+    schema_version : int
+        ``circuitsim_schema_version`` of the file.
+    spikes : dict
+        population -> (times in ms, float64; 0-based node ids, uint64), sorted by time.
+    n_cells : dict
+        population -> number of cells.
+    time_ms : ndarray
+        Start of each analysis bin (ms).
+    timeseries : dict
+        name -> trace on `time_ms` (units in `units`).
+    units : dict
+        trace name -> unit string (``"1"`` for dimensionless).
+    epochs : tuple of EpochMeasures
+        Per-epoch measures (times in s, as produced by the analysis).
+    baseline_epoch : str
+        Name of the reference epoch.
+    config_text : str
+        The full resolved config (YAML).
+    provenance : dict
+        Versions, seeds, host, start/end time (ISO 8601 UTC), wall times (s).
+    """
+
+    path: Path
+    schema_version: int
+    spikes: dict[str, tuple[np.ndarray, np.ndarray]]
+    n_cells: dict[str, int]
+    time_ms: np.ndarray
+    timeseries: dict[str, np.ndarray]
+    units: dict[str, str]
+    epochs: tuple[EpochMeasures, ...]
+    baseline_epoch: str
+    config_text: str
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def config(self) -> Config:
+        """The run's config, validated by the current schema.
+
+        Raises
+        ------
+        UserInputError
+            If the stored config no longer validates (file from an older schema).
+        """
+        try:
+            data = yaml.safe_load(self.config_text)
+        except yaml.YAMLError:
+            raise UserInputError(f"results: {str(self.path)!r} holds an unreadable /config") from None
+        try:
+            return config_from_dict(data if isinstance(data, dict) else {})
+        except UserInputError as exc:
+            raise UserInputError(
+                f"results: the config stored in {str(self.path)!r} does not validate: {exc}"
+            ) from None
+
+    @property
+    def name(self) -> str:
+        """The run's name (file name without ``.h5``)."""
+        return self.path.name.removesuffix(".h5")
+
+    def epoch(self, name: str) -> EpochMeasures:
+        """The measures of the epoch called `name`."""
+        for e in self.epochs:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+
+def read_results(path: str | os.PathLike) -> Results:
+    """Read a results file written by :func:`write_results`.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The ``.h5`` file.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    UserInputError
+        If the file is missing, unreadable, not HDF5, not a circuitsim results
+        file, or from a newer layout version (one-line message).
+    """
+    path = Path(path)
+    where = str(path)
+    if path.is_dir():
+        raise UserInputError(f"results: {where!r} is a directory, expected a results file (.h5)")
+    if not path.exists():
+        raise UserInputError(f"results: no such file {where!r}")
+    try:
+        f = h5py.File(path, "r")
+    except OSError:
+        if not os.access(path, os.R_OK):
+            raise UserInputError(f"results: cannot read {where!r}: permission denied") from None
+        raise UserInputError(f"results: {where!r} is not an HDF5 file") from None
+    with f:
+        version = f.attrs.get("circuitsim_schema_version")
+        if version is None or int(np.asarray(f.attrs.get("magic", 0))) != int(SONATA_MAGIC):
+            raise UserInputError(f"results: {where!r} is not a circuitsim results file")
+        version = int(version)
+        if version > RESULTS_SCHEMA_VERSION:
+            raise UserInputError(
+                f"results: {where!r} has layout version {version}; this circuitsim "
+                f"reads up to {RESULTS_SCHEMA_VERSION} (upgrade circuitsim)"
+            )
+        try:
+            return _read(f, path, version)
+        except (KeyError, ValueError, TypeError, OSError) as exc:
+            raise UserInputError(
+                f"results: {where!r} is incomplete or damaged ({type(exc).__name__}: {exc})"
+            ) from None
+
+
+def _str(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _attr_value(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _read(f: h5py.File, path: Path, version: int) -> Results:
+    spikes, n_cells = {}, {}
+    stored = list(f["spikes"])
+    for pop in [p for p in POPULATIONS if p in stored] + [p for p in stored if p not in POPULATIONS]:
+        g = f["spikes"][pop]
+        spikes[pop] = (
+            np.asarray(g["timestamps"][()], dtype=np.float64),
+            np.asarray(g["node_ids"][()], dtype=np.uint64),
+        )
+        n_cells[pop] = int(g.attrs["n_cells"])
+    ts = f["timeseries"]
+    time_ms = np.asarray(ts["time_ms"][()], dtype=np.float64)
+    timeseries, units = {}, {}
+    for name, d in ts.items():
+        if name == "time_ms":
+            continue
+        timeseries[name] = np.asarray(d[()], dtype=np.float64)
+        units[name] = _str(d.attrs.get("units", "unknown"))
+    ep = f["epochs"]
+    names = [_str(n) for n in ep["name"][()]]
+    cols = {c: np.asarray(ep[c][()], dtype=np.float64) for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
+    epochs = tuple(
+        EpochMeasures(
+            name=n,
+            start_s=float(cols["start_ms"][k]) / 1e3,
+            stop_s=float(cols["stop_ms"][k]) / 1e3,
+            **{c: float(cols[c][k]) for c in _EPOCH_UNITS},
+        )
+        for k, n in enumerate(names)
+    )
+    provenance = {k: _attr_value(v) for k, v in f["provenance"].attrs.items()}
+    return Results(
+        path=path,
+        schema_version=version,
+        spikes=spikes,
+        n_cells=n_cells,
+        time_ms=time_ms,
+        timeseries=timeseries,
+        units=units,
+        epochs=epochs,
+        baseline_epoch=_str(ep.attrs["baseline"]),
+        config_text=_str(f["config"][()]),
+        provenance=provenance,
+    )
