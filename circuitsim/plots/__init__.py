@@ -1,1 +1,40 @@
-"""circuitsim.plots."""
+"""Figures from a results file (Agg backend; nothing is ever shown on screen)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..io.results import Results
+from ._common import distinct_concentrations
+from .disinhibition import disinhibition_figure
+from .dose_response import dose_response_figure
+
+#: A dose-response figure is drawn when the epochs span at least this many concentrations.
+MIN_DOSE_RESPONSE_CONCENTRATIONS = 3
+
+
+def write_figures(results: Results, out_dir: str | Path | None = None, name: str | None = None) -> list[Path]:
+    """Write the figures a results file supports; return their paths.
+
+    ``<name>_disinhibition.png`` always; ``<name>_dose_response.png`` when the
+    epochs span at least :data:`MIN_DOSE_RESPONSE_CONCENTRATIONS` distinct
+    concentrations.
+
+    Parameters
+    ----------
+    results : Results
+        A results file read by :func:`circuitsim.io.read_results`.
+    out_dir : str or Path, optional
+        Directory for the images (must exist); default: the results file's.
+    name : str, optional
+        File name stem; default: the results file's name without ``.h5``.
+    """
+    out = Path(out_dir) if out_dir is not None else results.path.parent
+    stem = name or results.name
+    paths = [disinhibition_figure(results, out / f"{stem}_disinhibition.png")]
+    if distinct_concentrations(results) >= MIN_DOSE_RESPONSE_CONCENTRATIONS:
+        paths.append(dose_response_figure(results, out / f"{stem}_dose_response.png"))
+    return paths
+
+
+__all__ = ["disinhibition_figure", "dose_response_figure", "write_figures"]
