@@ -74,6 +74,9 @@ def parse_quantity(value: object, kind: UnitKind) -> float:
         With a message stating the expected kind and its units; pydantic
         attaches the key.
     """
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # YAML reads "100" as a number: the unit was left out.
+        raise ValueError(f"missing unit: expected {kind.expected()}, got {value!r}")
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError(f"expected {kind.expected()}, got {value!r}")
     m = _QUANTITY.match(value.replace("µ", "u").replace("μ", "u"))
