@@ -1,0 +1,109 @@
+"""The command line: ``circuitsim run | plot | info``.
+
+Thin by design: each command parses its arguments and calls one public
+function (:func:`circuitsim.config.load_config`,
+:func:`circuitsim.engine.run_experiment`, :func:`circuitsim.plots.write_figures`,
+:func:`circuitsim.io.results_summary`). A user mistake - a
+:class:`~circuitsim.errors.UserInputError`, a file that cannot be read or
+written, a bad command line - becomes exactly one line ``error: <message>`` on
+standard error and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import UserInputError
+
+#: Exit status for user mistakes (as for command-line usage errors).
+EXIT_USER_ERROR = 2
+EXIT_INTERRUPTED = 130
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="circuitsim")
+def cli() -> None:
+    """Simulate how ketamine's NMDA-receptor block changes a cortical E/I circuit."""
+
+
+@cli.command()
+@click.argument("config", required=False)
+@click.option("--set", "overrides", multiple=True, metavar="DOTTED.KEY=VALUE",
+              help="Override one config key (YAML value, units as in the config); repeatable.")
+@click.option("--out", "out_dir", metavar="DIR",
+              help="Output directory (default: output.directory of the config).")
+@click.option("--no-figures", is_flag=True, help="Do not write figures.")
+@click.option("--no-progress", is_flag=True, help="Do not show a progress bar.")
+def run(config: str | None, overrides: tuple[str, ...], out_dir: str | None,
+        no_figures: bool, no_progress: bool) -> None:
+    """Run the experiment CONFIG (default: the packaged default) and write its results.
+
+    The path of the results file is the last line of standard output.
+    """
+    from .config import load_config
+    from .engine import run_experiment
+
+    cfg = load_config(config, overrides)
+    path = run_experiment(cfg, out_dir, progress=not no_progress,
+                          figures=False if no_figures else None)
+    click.echo(str(path))
+
+
+@cli.command()
+@click.argument("results")
+@click.option("--out", "out_dir", metavar="DIR",
+              help="Directory for the figures (default: next to RESULTS).")
+def plot(results: str, out_dir: str | None) -> None:
+    """Draw the figures of the results file RESULTS; print their paths."""
+    from .engine.run import prepare_output_dir
+    from .io import read_results
+
+    res = read_results(results)
+    directory = prepare_output_dir(out_dir) if out_dir is not None else None
+    from .plots import write_figures  # matplotlib: only once the input is known to be good
+
+    for path in write_figures(res, directory):
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("results")
+def info(results: str) -> None:
+    """Print the config summary, provenance and per-epoch table of RESULTS."""
+    from .io import read_results, results_summary
+
+    click.echo(results_summary(read_results(results)))
+
+
+def _fail(message: str, status: int = EXIT_USER_ERROR) -> int:
+    # One line, whatever the message contains.
+    line = " ".join(str(message).split())
+    click.echo(f"error: {line}", err=True)
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``circuitsim`` command; returns (and exits with) the exit status."""
+    try:
+        result = cli.main(args=argv, prog_name="circuitsim", standalone_mode=False)
+        status = result if isinstance(result, int) else 0
+    except UserInputError as exc:
+        status = _fail(str(exc))
+    except click.exceptions.UsageError as exc:
+        status = _fail(exc.format_message(), exc.exit_code)
+    except click.ClickException as exc:
+        status = _fail(exc.format_message(), EXIT_USER_ERROR)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        status = _fail("interrupted", EXIT_INTERRUPTED)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        status = _fail(f"{where}{exc.strerror or exc}")
+    if argv is None:
+        sys.exit(status)
+    return status
+
+
+if __name__ == "__main__":
+    main()

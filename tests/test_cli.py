@@ -1,0 +1,151 @@
+"""The ``circuitsim`` command: a tiny run end to end, and bad input handled in one line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from circuitsim.cli import main
+from circuitsim.io import read_results
+
+EXE = shutil.which("circuitsim") or str(Path(sys.executable).with_name("circuitsim"))
+
+
+def circuitsim(*args, cwd=None) -> subprocess.CompletedProcess:
+    """Run the installed ``circuitsim`` command (a real process: exit status, stderr)."""
+    return subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          timeout=600)
+
+
+def _sets(overrides):
+    return [a for o in overrides for a in ("--set", o)]
+
+
+@pytest.mark.brian2
+def test_run_info_plot(tmp_path, tiny_overrides):
+    out = tmp_path / "out"
+    proc = circuitsim("run", *_sets(tiny_overrides), "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    path = Path(proc.stdout.strip().splitlines()[-1])
+    assert path == out / "tiny.h5"
+    assert path.is_file()
+    assert (out / "tiny_disinhibition.png").is_file()
+    assert not (out / "tiny_dose_response.png").exists()
+    assert not list(out.glob("*.tmp"))
+    res = read_results(path)
+    assert res.config.circuit.pyramidal.n == 160
+    assert "unknown" not in res.units.values()
+
+    info = circuitsim("info", path)
+    assert info.returncode == 0, info.stderr
+    assert "baseline" in info.stdout and "ketamine" in info.stdout
+    assert "brian2_version" in info.stdout
+
+    figs = tmp_path / "figs"
+    plot = circuitsim("plot", path, "--out", figs)
+    assert plot.returncode == 0, plot.stderr
+    assert plot.stdout.split() == [str(figs / "tiny_disinhibition.png")]
+    assert (figs / "tiny_disinhibition.png").is_file()
+
+
+@pytest.mark.brian2
+def test_run_no_figures_in_process(tmp_path, tiny_overrides, capsys):
+    status = main(["run", *_sets(tiny_overrides), "--out", str(tmp_path), "--no-figures"])
+    assert status == 0
+    assert capsys.readouterr().out.splitlines()[-1] == str(tmp_path / "tiny.h5")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.h5"]
+
+
+BAD_SETS = {
+    "unknown key": (["--set", "circuit.pyramidal.nn=3"], "circuit.pyramidal.nn"),
+    "wrong type": (["--set", "circuit.pyramidal.n=many"], "circuit.pyramidal.n"),
+    "missing unit": (["--set", "circuit.dt=0.1"], "circuit.dt"),
+    "wrong unit": (["--set", "circuit.dt=0.1 mV"], "circuit.dt"),
+    "negative concentration": (["--set", "protocol.epochs.1.concentration=-1 uM"],
+                               "protocol.epochs.1.concentration"),
+    "population of size 0": (["--set", "circuit.interneuron.n=0"], "circuit.interneuron.n"),
+    "malformed --set": (["--set", "circuit.dt"], "--set"),
+}
+
+
+def _assert_one_line_error(proc, key):
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ")
+    assert key in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def _no_results(directory: Path):
+    return not directory.exists() or not any(
+        p.suffix in (".h5", ".tmp", ".png") for p in directory.iterdir())
+
+
+@pytest.mark.parametrize("case", list(BAD_SETS))
+def test_bad_override(tmp_path, case):
+    args, key = BAD_SETS[case]
+    out = tmp_path / "out"
+    proc = circuitsim("run", *args, "--out", out)
+    _assert_one_line_error(proc, key)
+    assert _no_results(out)
+
+
+def test_nonexistent_config(tmp_path):
+    out = tmp_path / "out"
+    _assert_one_line_error(circuitsim("run", tmp_path / "nope.yaml", "--out", out), "config")
+    assert _no_results(out)
+
+
+def test_directory_as_config(tmp_path):
+    out = tmp_path / "out"
+    _assert_one_line_error(circuitsim("run", tmp_path, "--out", out), "config")
+    assert _no_results(out)
+
+
+def test_binary_config(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_bytes(bytes(range(256)) * 4)
+    out = tmp_path / "out"
+    _assert_one_line_error(circuitsim("run", cfg, "--out", out), "config")
+    assert _no_results(out)
+
+
+def test_bad_value_in_config_file(tmp_path):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("circuit:\n  pyramidal:\n    n: 0\n")
+    out = tmp_path / "out"
+    _assert_one_line_error(circuitsim("run", cfg, "--out", out), "circuit.pyramidal.n")
+    assert _no_results(out)
+
+
+def test_out_is_a_file(tmp_path):
+    target = tmp_path / "taken"
+    target.write_text("")
+    _assert_one_line_error(circuitsim("run", "--out", target), "--out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
+
+
+@pytest.mark.parametrize("kind", ["text", "missing", "directory"])
+@pytest.mark.parametrize("command", ["info", "plot"])
+def test_not_a_results_file(tmp_path, kind, command):
+    target = {"text": tmp_path / "notes.h5", "missing": tmp_path / "none.h5",
+              "directory": tmp_path}[kind]
+    if kind == "text":
+        target.write_text("not a results file\n")
+    _assert_one_line_error(circuitsim(command, target), "results")
+
+
+def test_usage_error_is_one_line():
+    _assert_one_line_error(circuitsim("info"), "RESULTS")
+
+
+def test_help():
+    proc = circuitsim("--help")
+    assert proc.returncode == 0
+    for command in ("run", "plot", "info"):
+        assert command in proc.stdout
