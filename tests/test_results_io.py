@@ -209,3 +209,10 @@ def test_read_damaged_file(written):
     with h5py.File(path, "a") as f:
         del f["epochs"]
     _one_line_error(path, "incomplete or damaged")
+
+
+def test_read_file_with_odd_magic(written):
+    path = written[0]
+    with h5py.File(path, "a") as f:
+        f.attrs["magic"] = np.array([1, 2], dtype=np.uint32)
+    _one_line_error(path, "not a circuitsim results file")

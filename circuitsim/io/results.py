@@ -301,10 +301,9 @@ def read_results(path: str | os.PathLike) -> Results:
             raise UserInputError(f"results: cannot read {where!r}: permission denied") from None
         raise UserInputError(f"results: {where!r} is not an HDF5 file") from None
     with f:
-        version = f.attrs.get("circuitsim_schema_version")
-        if version is None or int(np.asarray(f.attrs.get("magic", 0))) != int(SONATA_MAGIC):
+        version = _scalar_int(f.attrs.get("circuitsim_schema_version"))
+        if version is None or _scalar_int(f.attrs.get("magic")) != int(SONATA_MAGIC):
             raise UserInputError(f"results: {where!r} is not a circuitsim results file")
-        version = int(version)
         if version > RESULTS_SCHEMA_VERSION:
             raise UserInputError(
                 f"results: {where!r} has layout version {version}; this circuitsim "
@@ -316,6 +315,14 @@ def read_results(path: str | os.PathLike) -> Results:
             raise UserInputError(
                 f"results: {where!r} is incomplete or damaged ({type(exc).__name__}: {exc})"
             ) from None
+
+
+def _scalar_int(value: Any) -> int | None:
+    """`value` as an int if it is one integer (scalar or 1-element array), else None."""
+    a = np.asarray(value) if value is not None else None
+    if a is None or a.size != 1 or not np.issubdtype(a.dtype, np.integer):
+        return None
+    return int(a.ravel()[0])
 
 
 def _str(value: Any) -> str:
