@@ -1,0 +1,47 @@
+"""The packaged experiments load, and configs/ points at them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from circuitsim.config import Config, load_config, packaged_config_path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_default_experiment():
+    cfg = load_config()
+    assert cfg.output.name == "default"
+    assert [(e.name, e.duration_s, e.concentration_um) for e in cfg.protocol.epochs] == [
+        ("baseline", 1.0, 0.0), ("ketamine", 2.0, 0.8)]
+    assert cfg.protocol.baseline_epoch == "baseline"
+
+
+def test_dose_response_experiment():
+    cfg = load_config("dose_response")
+    assert cfg.output.name == "dose_response"
+    assert [e.concentration_um for e in cfg.protocol.epochs] == [0, 0.1, 0.3, 0.8, 2, 5, 10, 30]
+    assert all(e.duration_s == 2.0 for e in cfg.protocol.epochs[1:])
+    assert cfg.protocol.epochs[3].name == "c0.8uM"
+
+
+@pytest.mark.parametrize("name", ["default", "dose_response"])
+def test_packaged_configs_leave_the_circuit_to_the_schema(name):
+    """Only protocol and output are written, so calibrated defaults always apply."""
+    data = yaml.safe_load(packaged_config_path(name).read_text())
+    assert set(data) <= {"protocol", "output"}
+    cfg = load_config(name)
+    assert cfg.circuit == Config().circuit
+    assert cfg.pharmacology == Config().pharmacology
+
+
+@pytest.mark.parametrize("name", ["default", "dose_response"])
+def test_configs_dir_links_to_packaged(name):
+    link = REPO / "configs" / f"{name}.yaml"
+    if not link.exists():
+        pytest.skip("not a source checkout")
+    assert link.is_symlink()
+    assert link.resolve() == packaged_config_path(name).resolve()
