@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from circuitsim.pharmacology.pd import hill_block, mg_unblock, trapping_step, trapping_steady_state
+from circuitsim.pharmacology.pd import hill_block, mg_unblock, trapping_steady_state, trapping_step
 
 # Formulas are evaluated independently here (math, not the module) so the tests can fail.
 REL = 1e-12  # pure float arithmetic: agreement to rounding

@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         oks = [passes(name, v) for v in vals]
         all_ok &= all(oks)
         cells = " | ".join(f"{v:+.2f}{'' if ok else ' ✗'}" if "change" in name or "lead" in name
-                           else f"{v:.2f}{'' if ok else ' ✗'}" for v, ok in zip(vals, oks))
+                           else f"{v:.2f}{'' if ok else ' ✗'}" for v, ok in zip(vals, oks, strict=True))
         print(f"| {desc} | {band} | {cells} | {'pass' if all(oks) else 'FAIL'} |")
     print(f"\nRESULT all_pass={all_ok} seeds={len(ns.seeds)} "
           f"mean_clinical_pyramidal_change={np.nanmean([r['clinical_pyramidal_change'] for r in results]):+.3f} "
