@@ -11,10 +11,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..config.schema import Config
+from ..network.circuit import POPULATIONS
 from ..network.glutamate import glutamate_pool
 from ..pharmacology.bath import epoch_bounds_s
-
-POPULATIONS = ("pyramidal", "interneuron")
 
 
 def population_rate(spike_times_s: np.ndarray, n_cells: int, t_grid_s: np.ndarray) -> np.ndarray:

@@ -43,7 +43,6 @@ from ..pharmacology.bath import concentration_trace
 from ..seeds import int_seed, rng
 from .connectivity import random_pairs, uniform_delays
 
-_PROFILE = False
 POPULATIONS = ("pyramidal", "interneuron")
 
 # Units of the per-population mean traces recorded during a sample.
@@ -325,10 +324,7 @@ def simulate_sample(
     if progress is not None:
         def report(elapsed, completed, start, duration_):  # noqa: ARG001 - Brian2 signature
             progress(float(completed) * duration, duration)
-    net.run(duration * b2.second, report=report, report_period=1 * b2.second, namespace={},
-            profile=_PROFILE)
-    if _PROFILE:
-        print(b2.profiling_summary(net, show=12))
+    net.run(duration * b2.second, report=report, report_period=1 * b2.second, namespace={})
     t_run = time.perf_counter()
 
     spikes = {}
