@@ -34,9 +34,11 @@ def main() -> None:
     ap.add_argument("--reference-seconds", type=float, default=0.5, help="simulated time, reference")
     ap.add_argument("--set", dest="overrides", action="append", default=[])
     ns = ap.parse_args()
-    # Warm-up (compilation) of both formulations, not measured.
-    run("event", 0.05, ns.overrides)
-    run("per_synapse_ode", 0.02, ns.overrides)
+    # Warm-up (code generation and compilation) of both formulations, not
+    # measured. Same durations as the measured runs: the drug TimedArray's
+    # length is part of the generated code, so another duration recompiles.
+    run("event", ns.seconds, ns.overrides)
+    run("per_synapse_ode", ns.reference_seconds, ns.overrides)
     ev_run, ev_total = run("event", ns.seconds, ns.overrides)
     ref_run, ref_total = run("per_synapse_ode", ns.reference_seconds, ns.overrides)
     ev_speed = ns.seconds / ev_run
