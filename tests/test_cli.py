@@ -107,19 +107,19 @@ def test_directory_as_config(tmp_path):
     assert _no_results(out)
 
 
-def test_binary_config(tmp_path):
+@pytest.mark.parametrize(
+    "content,key",
+    [
+        (bytes(range(256)) * 4, "config"),  # a binary file
+        (b"circuit:\n  pyramidal:\n    n: 0\n", "circuit.pyramidal.n"),  # a bad value
+    ],
+    ids=["binary", "bad-value"],
+)
+def test_bad_config_file(tmp_path, content, key):
     cfg = tmp_path / "config.yaml"
-    cfg.write_bytes(bytes(range(256)) * 4)
+    cfg.write_bytes(content)
     out = tmp_path / "out"
-    _assert_one_line_error(circuitsim("run", cfg, "--out", out), "config")
-    assert _no_results(out)
-
-
-def test_bad_value_in_config_file(tmp_path):
-    cfg = tmp_path / "config.yaml"
-    cfg.write_text("circuit:\n  pyramidal:\n    n: 0\n")
-    out = tmp_path / "out"
-    _assert_one_line_error(circuitsim("run", cfg, "--out", out), "circuit.pyramidal.n")
+    _assert_one_line_error(circuitsim("run", cfg, "--out", out), key)
     assert _no_results(out)
 
 

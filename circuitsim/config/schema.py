@@ -142,6 +142,9 @@ class CircuitConfig(_Model):
     # calibration notes); pyramidal background is AMPA-dominated.
     external_pyramidal: ExternalDrive = ExternalDrive(g_ampa="1.5 nS", g_nmda="0.475 nS")
     external_interneuron: ExternalDrive = ExternalDrive(g_ampa="0.409 nS", g_nmda="0.649 nS")
+    # Local cortical conduction + synaptic delays of about a millisecond
+    # (Brunel & Wang 2001 use 0.5 ms); spread uniformly to avoid lock-step
+    # arrival. Must stay below the pyramidal refractory period (see _delays).
     delay_min_s: Quantity(TIME, gt=0) = Field("0.5 ms", alias="delay_min")
     delay_max_s: Quantity(TIME, gt=0) = Field("1.5 ms", alias="delay_max")
     dt_s: Quantity(TIME, gt=0, le=1e-3) = Field("0.1 ms", alias="dt")
@@ -241,6 +244,8 @@ class ProtocolConfig(_Model):
         ],
         min_length=1,
     )
+    # A fast bath exchange (experimental choice, not a pharmacokinetic figure:
+    # brain concentrations over minutes come with the PK stage).
     wash_tau_s: Quantity(TIME, ge=0) = Field("0.2 s", alias="wash_tau")
     baseline_epoch: str = "baseline"
 
@@ -275,9 +280,17 @@ class GlutamateConfig(_Model):
 class AnalysisConfig(_Model):
     """How measures are taken from the spikes."""
 
+    # Skipped at the start of each epoch: the start-up burst of the default
+    # circuit settles within ~0.25 s (disinhibition figure of the default run),
+    # and the Hill block follows the 0.2 s wash-in time constant.
     transient_s: Quantity(TIME, ge=0) = Field("0.3 s", alias="transient")
+    # Population-rate bins: well below the 100 ms NMDA decay, long enough for
+    # ~1 spike per bin per 100 pyramidal cells at 1 Hz.
     rate_bin_s: Quantity(TIME, gt=0) = Field("10 ms", alias="rate_bin")
+    # Sampling of recorded state (block, open fraction): block changes over
+    # >= 100 ms, so 5 ms resolves it at low memory cost.
     trace_dt_s: Quantity(TIME, gt=0) = Field("5 ms", alias="trace_dt")
+    # A CV needs at least two intervals.
     cv_min_spikes: int = Field(3, ge=2)
 
 
