@@ -18,6 +18,7 @@ from .units import (
     CAPACITANCE,
     CONCENTRATION,
     CONDUCTANCE,
+    CURRENT,
     MG_CONCENTRATION,
     RATE,
     RATE_PER_UM,
@@ -50,6 +51,14 @@ class CellParams(_Model):
     v_threshold_v: Quantity(VOLTAGE) = Field("-50 mV", alias="v_threshold")
     v_reset_v: Quantity(VOLTAGE) = Field("-55 mV", alias="v_reset")
     t_refractory_s: Quantity(TIME, ge=0) = Field("2 ms", alias="t_refractory")
+    # Spike-triggered adaptation current w (C dV/dt = ... - w; w += b at each
+    # spike; dw/dt = -w / tau_w), the spike-triggered part of the adaptive
+    # exponential model. Regular-spiking values b = 80.5 pA, tau_w = 144 ms:
+    # Brette & Gerstner (2005, J Neurophysiol 94:3637), fitted to a
+    # regular-spiking pyramidal cell. 0 pA switches adaptation off (fast-spiking
+    # interneurons barely adapt).
+    adaptation_increment_a: Quantity(CURRENT, ge=0) = Field("0 pA", alias="adaptation_increment")
+    tau_adaptation_s: Quantity(TIME, gt=0) = Field("144 ms", alias="tau_adaptation")
 
     @model_validator(mode="after")
     def _reset_below_threshold(self) -> CellParams:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 _TIME = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "min": 60.0, "h": 3600.0, "d": 86400.0, "day": 86400.0}
 _VOLTAGE = {"V": 1.0, "mV": 1e-3}
 _CONDUCTANCE = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "nS": 1e-9, "pS": 1e-12}
+_CURRENT = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9, "pA": 1e-12}
 _CAPACITANCE = {"F": 1.0, "uF": 1e-6, "nF": 1e-9, "pF": 1e-12}
 _RATE = {"Hz": 1.0, "kHz": 1e3, "/s": 1.0, "1/s": 1.0, "/ms": 1e3, "/min": 1 / 60.0, "/h": 1 / 3600.0}
 _CONCENTRATION_UM = {"M": 1e6, "mM": 1e3, "uM": 1.0, "nM": 1e-3}
@@ -45,6 +46,7 @@ TIME = UnitKind("duration", "s", _TIME)
 VOLTAGE = UnitKind("voltage", "V", _VOLTAGE)
 CONDUCTANCE = UnitKind("conductance", "S", _CONDUCTANCE)
 CAPACITANCE = UnitKind("capacitance", "F", _CAPACITANCE)
+CURRENT = UnitKind("current", "A", _CURRENT)
 RATE = UnitKind("rate", "Hz", _RATE)
 CONCENTRATION = UnitKind("concentration", "uM", _CONCENTRATION_UM)
 MG_CONCENTRATION = UnitKind("concentration", "mM", _MG_MM)

@@ -91,7 +91,7 @@ class FastSample:
     seeds: dict[str, int] = field(default_factory=dict)
 
 
-def _neuron_equations(block_model: str, formulation: str) -> str:
+def _neuron_equations(block_model: str, formulation: str, adaptation: bool = False) -> str:
     if formulation == "per_synapse_ode":
         # Recurrent NMDA arrives as a summed variable from the synapses; the
         # external NMDA drive keeps the cascade on the cell.
@@ -113,7 +113,8 @@ def _neuron_equations(block_model: str, formulation: str) -> str:
     return f"""
     dv/dt = (-g_leak * (v - e_leak) - g_ampa * (v - e_exc)
              - g_nmda * (1 - block) * mg_unblock * (v - e_exc)
-             - g_gaba * (v - e_inh)) / c_m : volt (unless refractory)
+             - g_gaba * (v - e_inh){" - w_adapt" if adaptation else ""}) / c_m : volt (unless refractory)
+    {"dw_adapt/dt = -w_adapt / tau_adapt : amp" if adaptation else ""}
     dg_ampa/dt = -g_ampa / tau_ampa : siemens
     dg_gaba/dt = -g_gaba / tau_gaba : siemens
     {nmda}
@@ -216,8 +217,13 @@ def simulate_sample(
             ic50=getattr(pc.hill, f"ic50_{pop}_um"),
             k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
         )
-        eqs = _neuron_equations(pc.block_model, formulation)
+        adapt = p.adaptation_increment_a > 0
+        eqs = _neuron_equations(pc.block_model, formulation, adapt)
         reset = "v = v_reset_value"
+        if adapt:
+            reset += "\nw_adapt += adapt_increment"
+            ns["adapt_increment"] = p.adaptation_increment_a * b2.amp
+            ns["tau_adapt"] = p.tau_adaptation_s * b2.second
         if pop == "pyramidal" and formulation == "event":
             eqs += _SENDER_EQS
             reset += "\n" + _SENDER_RESET

@@ -66,6 +66,7 @@ class MeanFieldState:
 
 
 def _population_input(config: Config, pop: str, r_e: float, r_i: float, block: float, v_guess: float):
+    r_self = r_e if pop == "pyramidal" else r_i
     cc, rc = config.circuit, config.circuit.receptors
     cell = getattr(cc, pop)
     ext = getattr(cc, f"external_{pop}")
@@ -83,12 +84,14 @@ def _population_input(config: Config, pop: str, r_e: float, r_i: float, block: f
         (k_i * r_i, i_in.g_gaba_s * rc.tau_gaba_s, rc.e_inh_v),
     ]
     g_nmda = (ext.n_inputs * ext.g_nmda_s * s_ext + k_e * e_in.g_nmda_s * s_rec) * (1 - block)
+    # Spike-triggered adaptation: mean current b tau_w r (its fluctuations are ignored).
+    i_adapt = cell.adaptation_increment_a * cell.tau_adaptation_s * r_self
     v = v_guess
     for _ in range(20):
         b_mg = float(mg_unblock(v * 1e3, rc.mg_mm, rc.mg_k_mm, rc.mg_slope_per_mv))
         g_tot = cell.g_leak_s + sum(nu * q for nu, q, _ in fast) + g_nmda * b_mg
         mu = (cell.g_leak_s * cell.e_leak_v + sum(nu * q * e for nu, q, e in fast)
-              + g_nmda * b_mg * rc.e_exc_v) / g_tot
+              + g_nmda * b_mg * rc.e_exc_v - i_adapt) / g_tot
         if abs(mu - v) < 1e-7:
             break
         v = 0.5 * (v + min(mu, cell.v_threshold_v))
