@@ -70,3 +70,16 @@ def test_unreadable_file(tmp_path):
     bad.write_text("circuit: [unclosed\n")
     with pytest.raises(UserInputError, match="not valid YAML"):
         load_config(bad)
+
+
+def test_partial_section_keeps_its_own_defaults():
+    # The interneuron section's defaults differ from a generic cell's; naming
+    # one key must not reset the others to the generic values.
+    full = config_from_dict({})
+    cfg = config_from_dict({"circuit": {"interneuron": {"n": 10}}}, ["circuit.e_to_e.p=0.4"])
+    assert cfg.circuit.interneuron.n == 10
+    assert cfg.circuit.interneuron.c_m_f == full.circuit.interneuron.c_m_f
+    assert cfg.circuit.interneuron.c_m_f != full.circuit.pyramidal.c_m_f
+    assert cfg.circuit.e_to_e.p == 0.4
+    assert cfg.circuit.e_to_e.g_ampa_s == full.circuit.e_to_e.g_ampa_s > 0
+    assert cfg.circuit.external_pyramidal.g_nmda_s == full.circuit.external_pyramidal.g_nmda_s

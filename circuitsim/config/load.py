@@ -105,18 +105,26 @@ def apply_override(data: dict[str, Any], assignment: str) -> None:
             )
 
 
-def _with_list_defaults(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
-    """Materialise default lists that an override indexes into (``protocol.epochs.1...``)."""
-    if any(o.startswith("protocol.epochs.") for o in overrides):
-        proto = data.setdefault("protocol", {})
-        if isinstance(proto, dict) and "epochs" not in proto:
-            proto["epochs"] = Config().model_dump(by_alias=True)["protocol"]["epochs"]
+def _merge(base: Any, data: Any) -> Any:
+    """`data` laid over `base`: mappings merge key by key; anything else replaces."""
+    if isinstance(base, dict) and isinstance(data, dict):
+        out = dict(base)
+        for key, value in data.items():
+            out[key] = _merge(base[key], value) if key in base else value
+        return out
     return data
 
 
 def config_from_dict(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = ()) -> Config:
-    """Validate a config mapping (YAML keys, unit strings) after applying overrides."""
-    data = _with_list_defaults(copy.deepcopy(data), list(overrides))
+    """Validate a config mapping (YAML keys, unit strings) after applying overrides.
+
+    The mapping is laid over the full default config first, so a partial
+    section keeps the defaults of the keys it does not name (``interneuron:
+    {n: 200}`` keeps the interneurons' own capacitance and leak, not those of
+    a generic cell).
+    """
+    defaults = Config().model_dump(by_alias=True)
+    data = _merge(defaults, copy.deepcopy(data)) if isinstance(data, dict) else data
     for assignment in overrides:
         apply_override(data, assignment)
     try:
