@@ -95,3 +95,20 @@ def signatures(analysis: SampleAnalysis, baseline: str, clinical: str, anaesthet
                            b.rate_pyramidal_hz, c.rate_pyramidal_hz)
     v["washin_lead_s"] = t_e - t_i
     return Signatures(v)
+
+
+# The reduced circuit of the calibration tests and probes: a quarter of the
+# cells at four times the connection probability keeps the default in-degrees
+# (400 E and 100 I inputs per cell), hence every cell's mean input; only the
+# shared-input correlations differ from the full circuit.
+REDUCED_CIRCUIT = (
+    "circuit.pyramidal.n=1000", "circuit.interneuron.n=250",
+    "circuit.e_to_e.p=0.4", "circuit.e_to_i.p=0.4", "circuit.i_to_e.p=0.4", "circuit.i_to_i.p=0.4",
+)
+
+
+def calibration_protocol(baseline_s: float, clinical_s: float, anaesthetic_s: float) -> str:
+    """``--set`` override of the calibration protocol: baseline, 0.8 uM, then 10 uM."""
+    return (f"protocol.epochs=[{{name: baseline, duration: {baseline_s} s}}, "
+            f"{{name: clinical, duration: {clinical_s} s, concentration: 0.8 uM}}, "
+            f"{{name: anaesthetic, duration: {anaesthetic_s} s, concentration: 10 uM}}]")

@@ -92,7 +92,10 @@ def parse_quantity(value: object, kind: UnitKind) -> float:
     out = float(number) * kind.factors[unit]
     if not math.isfinite(out):
         raise ValueError(f"expected a finite {kind.name}, got {value!r}")
-    return out
+    # Round off the scaling error (0.1 * 1e-3 != 1e-4 in binary) at 15
+    # significant digits, so that "0.1 ms" and "100 us" give the same float
+    # and a config written back and read again is equal to itself.
+    return float(f"{out:.15g}")
 
 
 def format_quantity(value: float, kind: UnitKind) -> str:

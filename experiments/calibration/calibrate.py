@@ -17,14 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from circuitsim.analysis.calibration import TARGETS, passes, signatures
+from circuitsim.analysis.calibration import TARGETS, calibration_protocol, passes, signatures
 from circuitsim.analysis.measures import analyse
 from circuitsim.config import config_from_dict
 from circuitsim.network.circuit import simulate_sample
 
-PROTOCOL = ("protocol.epochs=[{name: baseline, duration: 1.5 s}, "
-            "{name: clinical, duration: 2 s, concentration: 0.8 uM}, "
-            "{name: anaesthetic, duration: 2 s, concentration: 10 uM}]")
+PROTOCOL = calibration_protocol(1.5, 2, 2)
 
 
 def one_seed(args: tuple[int, list[str]]) -> dict[str, float]:

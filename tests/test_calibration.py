@@ -1,0 +1,63 @@
+"""The calibration signatures of the fast stage on the reduced circuit (issue 2, item 10).
+
+The reduced circuit keeps the default in-degrees (see
+circuitsim.analysis.calibration.REDUCED_CIRCUIT). The full-circuit, 5-seed
+table is docs/calibration.md (experiments/calibration/calibrate.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from circuitsim.analysis.calibration import (
+    REDUCED_CIRCUIT,
+    TARGETS,
+    calibration_protocol,
+    passes,
+    signatures,
+)
+from circuitsim.analysis.measures import analyse
+from circuitsim.config import config_from_dict
+from circuitsim.network.circuit import simulate_sample
+
+
+def _signatures(seed: int) -> dict[str, float]:
+    cfg = config_from_dict({}, [*REDUCED_CIRCUIT, calibration_protocol(1.2, 1.5, 1.5), f"seed={seed}"])
+    s = simulate_sample(cfg)
+    a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
+    return signatures(a, "baseline", "clinical", "anaesthetic").values
+
+
+def _failures(values: dict[str, float]) -> list[str]:
+    return [f"{TARGETS[k][0]} = {v:+.3f}" for k, v in values.items() if not passes(k, v)]
+
+
+# Not met yet (measured -0.04 to -0.06 s on the full circuit, docs/calibration.md):
+# the pyramidal half-change comes before the interneuron one. Kept as a strict
+# xfail so that the test reports the day it starts to pass.
+OPEN = ("washin_lead_s",)
+
+
+@pytest.fixture(scope="module")
+def seed1():
+    return _signatures(seed=1)
+
+
+@pytest.mark.brian2
+def test_reduced_circuit_meets_the_rate_and_glutamate_signatures(seed1):
+    assert set(TARGETS) <= set(seed1)
+    values = {k: v for k, v in seed1.items() if k not in OPEN}
+    assert not _failures(values), _failures(values)
+
+
+@pytest.mark.brian2
+@pytest.mark.xfail(strict=True, reason="wash-in order not met yet (docs/calibration.md)")
+def test_reduced_circuit_interneuron_drop_leads(seed1):
+    assert passes("washin_lead_s", seed1["washin_lead_s"]), seed1["washin_lead_s"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [2, 3, 4, 5])
+def test_reduced_circuit_signatures_other_seeds(seed):
+    values = {k: v for k, v in _signatures(seed).items() if k not in OPEN}
+    assert not _failures(values), _failures(values)
