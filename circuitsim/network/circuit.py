@@ -308,6 +308,18 @@ def simulate_sample(
                                            weight=ext.g_nmda_s * mean_inc * b2.siemens))
             # Receptors of the external synapses count in the cell's pool (s = 1 max).
             g_nmda_max[pop] += ext.n_inputs * ext.g_nmda_s
+        # Start the background conductances at their stationary means (a Poisson
+        # train of rate nu with jump J through decay tau has mean nu J tau), not at
+        # zero: the slow NMDA (100 ms) would otherwise leave the NMDA-driven
+        # interneurons silent for the first ~0.3 s and let the pyramidal cells
+        # fire a synchronous start-up burst.
+        flux = ext.n_inputs * ext.rate_hz
+        groups[pop].g_ampa = flux * ext.g_ampa_s * rc.tau_ampa_s * b2.siemens
+        nmda_flux = flux * ext.g_nmda_s * poisson_mean_increment(
+            rc.nmda_saturation_increment, ext.rate_hz, rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+        groups[pop].x_nmda = nmda_flux * rc.tau_nmda_rise_s * b2.siemens
+        g_name = "g_nmda" if formulation == "event" else "g_nmda_ext"
+        setattr(groups[pop], g_name, nmda_flux * rc.tau_nmda_decay_s * b2.siemens)
     for pop in POPULATIONS:
         groups[pop].g_nmda_max = np.maximum(g_nmda_max[pop], 1e-15) * b2.siemens
 
