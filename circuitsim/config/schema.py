@@ -326,12 +326,14 @@ class Config(_Model):
     # mode: Python drives the time loop and calls one compiled (Cython) or
     # vectorised (NumPy) code object per step and object, about 13 us of
     # Python overhead each, which caps the default circuit at ~0.26 simulated
-    # s per wall s. "cpp_standalone" generates the whole simulation, loop
-    # included, as one C++ program (no Python in the loop, OpenMP threads);
-    # it is compiled into a build directory cached per circuit structure
-    # (circuitsim.network.standalone), so later runs recompile only what a new
-    # seed or parameter changed. "numpy" needs no compiler (tests).
-    codegen_target: Literal["cython", "numpy", "cpp_standalone"] = "cython"
+    # s per wall s. "cpp_standalone" (default) generates the whole simulation,
+    # loop included, as one C++ program, compiled into a build directory
+    # cached per circuit structure (circuitsim.network.standalone): the first
+    # run of a structure compiles for ~30-50 s, a new seed recompiles a few
+    # files (~5-10 s), an identical rerun nothing. Measured on the default
+    # circuit, 1 thread: 0.45-0.56 simulated s per wall s, and with one thread
+    # the same spikes as cython and numpy. "numpy" needs no compiler (tests).
+    codegen_target: Literal["cpp_standalone", "cython", "numpy"] = "cpp_standalone"
     # OpenMP threads of the cpp_standalone target (ignored by the others).
     # 0: $CIRCUITSIM_THREADS if set, else 1 (two threads were unreliable on a
     # shared 2-core machine, see circuitsim.network.standalone.resolve_threads).
