@@ -43,7 +43,13 @@ from ..config.schema import Config
 from ..pharmacology.bath import concentration_trace
 from ..seeds import int_seed, rng
 from .connectivity import random_pairs, uniform_delays
-from .standalone import locked_build_dir, resolve_threads, standalone_device, structure_key
+from .standalone import (
+    locked_build_dir,
+    resolve_threads,
+    seed_at_run_time,
+    standalone_device,
+    structure_key,
+)
 
 POPULATIONS = ("pyramidal", "interneuron")
 
@@ -349,6 +355,8 @@ class _Built:
 def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> _Built:
     """Create the Brian2 objects of `config` on the active device (every object named)."""
     import brian2 as b2
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+    from brian2.devices.device import get_device
 
     cc = config.circuit
     rc = cc.receptors
@@ -356,7 +364,11 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
     dt = cc.dt_s * b2.second
     b2.defaultclock.dt = dt
     seeds = {"dynamics": int_seed(config.seed, "brian2.dynamics")}
-    b2.seed(seeds["dynamics"])
+    device = get_device()
+    if isinstance(device, CPPStandaloneDevice):
+        seed_at_run_time(device, seeds["dynamics"])
+    else:
+        b2.seed(seeds["dynamics"])
 
     _, c_trace = concentration_trace(config.protocol, 1e-3)
     conc = b2.TimedArray(_padded(c_trace), dt=1 * b2.ms, name="drug_concentration")

@@ -33,6 +33,8 @@ from pathlib import Path
 
 CACHE_ENV = "CIRCUITSIM_CACHE_DIR"
 THREADS_ENV = "CIRCUITSIM_THREADS"
+#: Set by :func:`seed_at_run_time` for the binary; not for users.
+SEED_ENV = "CIRCUITSIM_BRIAN2_SEED"
 
 #: More slots than this for one key means something is wrong (leaked locks).
 MAX_SLOTS = 64
@@ -125,6 +127,30 @@ def locked_build_dir(key: str, root: Path | None = None) -> Iterator[Path]:
     raise RuntimeError(f"all {MAX_SLOTS} standalone build slots of {key} in {base} are locked")
 
 
+def seed_at_run_time(device, seed: int) -> None:
+    """``brian2.seed(seed)`` for the standalone `device`, with the value read by the binary.
+
+    ``brian2.seed`` writes the value into main.cpp, the slowest file to
+    compile (~4 s), so every new seed would recompile it. This inserts the
+    same seeding (thread k's generator gets ``seed + k``), taking the value
+    from the environment variable :data:`SEED_ENV`, which the device sets when
+    it runs the binary.
+    """
+    import brian2 as b2
+
+    n = max(b2.prefs.devices.cpp_standalone.openmp_threads, 1)
+    device.insert_code("main", f"""{{
+    const char* _circuitsim_seed = getenv("{SEED_ENV}");
+    if (_circuitsim_seed == NULL) {{
+        std::cerr << "{SEED_ENV} is not set" << std::endl;
+        return 1;
+    }}
+    for (int _i=0; _i<{n}; _i++)
+        brian::_random_generators[_i].seed(strtoul(_circuitsim_seed, NULL, 10) + _i);
+}}""")
+    device.run_environment_variables[SEED_ENV] = str(int(seed))
+
+
 @contextmanager
 def standalone_device(threads: int) -> Iterator[object]:
     """Switch Brian2 to ``cpp_standalone`` (build_on_run=False); restore the previous device on exit.
@@ -145,6 +171,8 @@ def standalone_device(threads: int) -> Iterator[object]:
     try:
         yield device
     finally:
+        # Brian2 exports the run's environment variables into this process.
+        os.environ.pop(SEED_ENV, None)
         device.reinit()
         reset_device()
         sa_prefs.openmp_threads, sa_prefs.extra_make_args_unix = old
