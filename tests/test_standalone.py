@@ -220,3 +220,24 @@ def test_openmp_runs_repeat_exactly(tmp_path, monkeypatch, tiny_overrides):
         np.testing.assert_array_equal(a.spikes[pop][0], b.spikes[pop][0])
         np.testing.assert_array_equal(a.spikes[pop][1], b.spikes[pop][1])
 
+
+
+def test_a_build_directory_locked_by_another_process_is_skipped(tmp_path):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys; from pathlib import Path\n"
+         "from circuitsim.network.standalone import locked_build_dir\n"
+         f"with locked_build_dir('k', Path({str(tmp_path)!r})) as d:\n"
+         "    print(d.name, flush=True); sys.stdin.readline()\n"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "k"
+        with locked_build_dir("k", tmp_path) as d:
+            assert d.name == "k-1"
+    finally:
+        holder.communicate("\n", timeout=30)
+    with locked_build_dir("k", tmp_path) as d:
+        assert d.name == "k"
