@@ -49,11 +49,13 @@ def cache_root() -> Path:
 def resolve_threads(configured: int) -> int:
     """OpenMP threads to use: `configured` if > 0, else ``$CIRCUITSIM_THREADS``, else 1.
 
-    One thread by default: on the 2-core development machine, whose cores
-    other jobs share, two OpenMP threads ran the default circuit at best 1.3x
-    faster and often 3-70x slower (a step has ~25 barriers; when one thread
-    loses its core the other spins). Running one process per core (parallel
-    sweeps, each with its own build directory) uses the cores more reliably.
+    One thread by default: on the 2-core development machine (a VM whose
+    cores other jobs share), two OpenMP threads ran the default circuit at
+    best 1.4x faster than one, but in most runs 3-70x slower, most likely
+    because every step has ~20 parallel loops, each ending in a barrier that
+    stalls whenever one of the two cores is taken away. One process per core
+    (parallel sweeps, each in its own build directory) uses the cores more
+    reliably.
     """
     if configured > 0:
         return configured
