@@ -339,4 +339,22 @@ class Config(_Model):
     glutamate: GlutamateConfig = GlutamateConfig()
     analysis: AnalysisConfig = AnalysisConfig()
     output: OutputConfig = OutputConfig()
-    codegen_target: Literal["cython", "numpy"] = "cython"
+    # How Brian2 runs the circuit. "cython" and "numpy" are Brian2's runtime
+    # mode: Python drives the time loop and calls one compiled (Cython) or
+    # vectorised (NumPy) code object per step and object, about 13 us of
+    # Python overhead each, which caps the default circuit at ~0.26 simulated
+    # s per wall s. "cpp_standalone" (default) generates the whole simulation,
+    # loop included, as one C++ program, compiled into a build directory
+    # cached per circuit structure (circuitsim.network.standalone): the first
+    # run of a structure compiles for ~30-50 s, a new seed recompiles a few
+    # files (~5-10 s), an identical rerun nothing. Measured on the default
+    # circuit, 1 thread: 0.45-0.56 simulated s per wall s, and with one thread
+    # the same spikes as cython and numpy. "numpy" needs no compiler (tests).
+    codegen_target: Literal["cpp_standalone", "cython", "numpy"] = "cpp_standalone"
+    # OpenMP threads of the cpp_standalone target (ignored by the others).
+    # 0: $CIRCUITSIM_THREADS if set, else 1 (two threads were unreliable on a
+    # shared 2-core machine, see circuitsim.network.standalone.resolve_threads).
+    # Spike trains depend on the thread count (one random stream per thread;
+    # with 1 thread they equal the cython and numpy targets'), and the count
+    # used is stored in the provenance as ``threads``.
+    threads: int = Field(0, ge=0, le=1024)

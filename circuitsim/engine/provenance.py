@@ -47,6 +47,7 @@ def run_provenance(
     end: datetime,
     wall_build_s: float,
     wall_run_s: float,
+    run_info: dict[str, int | float] | None = None,
 ) -> dict[str, Any]:
     """The flat provenance mapping stored in ``/provenance`` of a results file.
 
@@ -60,7 +61,10 @@ def run_provenance(
     start, end : datetime
         Wall-clock start and end of the run (stored as ISO 8601 UTC).
     wall_build_s, wall_run_s : float
-        Seconds spent building the network (incl. code generation) and running it.
+        Seconds spent building the network (incl. code generation and, in
+        standalone mode, compilation) and running it.
+    run_info : dict, optional
+        ``FastSample.run_info`` (``threads``, ``wall_binary_s``), stored as is.
     """
     prov: dict[str, Any] = software_versions()
     prov.update(
@@ -75,6 +79,7 @@ def run_provenance(
         wall_build_s=float(wall_build_s),
         wall_run_s=float(wall_run_s),
     )
+    prov.update(run_info or {})
     for component, value in sorted(seeds.items()):
         prov[f"seed_{component.replace('.', '_')}"] = int(value)
     return prov

@@ -108,7 +108,7 @@ def run_experiment(
         sample = simulate_sample(config, progress=report)
     analysis = analyse(config, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
     provenance = run_provenance(config, sample.seeds, start, utc_now(),
-                                sample.wall_build_s, sample.wall_run_s)
+                                sample.wall_build_s, sample.wall_run_s, sample.run_info)
     try:
         write_results(path, config, sample, analysis, provenance)
     except OSError as exc:

@@ -31,7 +31,9 @@ synapse at every step) kept for the benchmark.
 
 from __future__ import annotations
 
+import gc
 import math
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +44,13 @@ from ..config.schema import Config
 from ..pharmacology.bath import concentration_trace
 from ..seeds import int_seed, rng
 from .connectivity import random_pairs, uniform_delays
+from .standalone import (
+    locked_build_dir,
+    resolve_threads,
+    seed_at_run_time,
+    standalone_device,
+    structure_key,
+)
 
 POPULATIONS = ("pyramidal", "interneuron")
 
@@ -79,6 +88,10 @@ class FastSample:
         Wall time spent building (incl. code generation) and running.
     seeds : dict
         Component -> integer seed actually used.
+    run_info : dict
+        How it ran: ``threads`` (OpenMP threads; 1 in runtime mode) and, in
+        standalone mode, ``wall_binary_s`` (the whole binary: loading arrays,
+        creating synapses, the run, writing results).
     """
 
     spikes: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -89,6 +102,7 @@ class FastSample:
     wall_build_s: float
     wall_run_s: float
     seeds: dict[str, int] = field(default_factory=dict)
+    run_info: dict[str, int | float] = field(default_factory=dict)
 
 
 def _neuron_equations(block_model: str, formulation: str, adaptation: bool = False) -> str:
@@ -154,12 +168,21 @@ def simulate_sample(
 ) -> FastSample:
     """Build the circuit of `config`, run its protocol, return spikes and traces.
 
+    With ``config.codegen_target`` ``"cython"`` or ``"numpy"`` the network runs
+    in Brian2's runtime mode. With ``"cpp_standalone"`` it is written as a C++
+    project into a cached, locked build directory
+    (:mod:`circuitsim.network.standalone`), compiled incrementally, run with
+    ``config.threads`` OpenMP threads, read back, and Brian2 is switched back
+    to the device that was active before (runtime mode), so that calls can
+    follow each other in one process.
+
     Parameters
     ----------
     config : Config
         The experiment (circuit, pharmacology, protocol, seed).
     progress : callable, optional
-        Called as ``progress(simulated_s, total_s)`` during the run.
+        Called as ``progress(simulated_s, total_s)`` during the run (runtime
+        mode: every simulated second; standalone: once, at the end).
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation; ``per_synapse_ode`` is the slow reference.
     e_to_e_weights : ndarray, optional
@@ -169,25 +192,191 @@ def simulate_sample(
     Returns
     -------
     FastSample
+        ``wall_build_s`` is everything before the simulation proper (network
+        construction, code generation and, in standalone mode, compilation);
+        ``wall_run_s`` is the simulation loop (runtime: ``Network.run``;
+        standalone: the time the binary reports for its ``network.run``,
+        excluding loading arrays and writing results).
     """
     import brian2 as b2
 
     if formulation not in ("event", "per_synapse_ode"):
         raise ValueError(f"unknown NMDA formulation {formulation!r}")
     t_start = time.perf_counter()
+    b2.start_scope()
+    if config.codegen_target != "cpp_standalone":
+        b2.prefs.codegen.target = config.codegen_target
+        built = _build_network(config, formulation, e_to_e_weights)
+        t_built = time.perf_counter()
+        report = None
+        if progress is not None:
+            duration = built.duration_s
+
+            def report(elapsed, completed, start, duration_):  # noqa: ARG001 - Brian2 signature
+                progress(float(completed) * duration, duration)
+        built.run(report=report, report_period=1 * b2.second)
+        t_run = time.perf_counter()
+        return built.collect(wall_build_s=t_built - t_start, wall_run_s=t_run - t_built,
+                             threads=1)
+
+    threads = resolve_threads(config.threads)
+    # Collect unreachable Brian2 objects of earlier runs: automatic names
+    # ("<object>_stateupdater_codeobject_1") would otherwise change, and with
+    # them the generated files.
+    gc.collect()
+    with standalone_device(threads) as device:
+        built = _build_network(config, formulation, e_to_e_weights)
+        built.run()
+        _sort_clock_starts(device, built.net)
+        key = structure_key(_structure(config, formulation, threads))
+        with locked_build_dir(key) as directory:
+            try:
+                device.build(directory=str(directory), compile=True, run=False, with_output=False)
+            except RuntimeError as exc:
+                if "compilation failed" not in str(exc):
+                    raise
+                # An interrupted earlier build can leave truncated object
+                # files that look up to date: rebuild from scratch once.
+                device.build(directory=str(directory), compile=True, run=False, with_output=False,
+                             clean=True)
+            t_built = time.perf_counter()
+            device.run(directory=str(directory), with_output=False)
+            sample = built.collect(wall_build_s=t_built - t_start,
+                                   wall_run_s=float(device._last_run_time),
+                                   threads=threads,
+                                   wall_binary_s=float(device.timers["run_binary"]))
+            # Inputs and outputs of this run only (Brian2 rewrites the inputs
+            # before every build): ~150 MB for the default circuit.
+            for sub in ("static_arrays", "results"):
+                shutil.rmtree(directory / sub, ignore_errors=True)
+    if progress is not None:
+        progress(sample.duration_s, sample.duration_s)
+    return sample
+
+
+def _sort_clock_starts(device, net) -> None:
+    """Give the clock start assignments in main.cpp a fixed order.
+
+    Brian2 queues ``<clock>.t = 0`` and ``<clock>.timestep = 0`` while
+    iterating over a set of clocks, whose order follows memory addresses, so
+    main.cpp (the most expensive file to compile) would differ between two
+    identical runs half of the time. The assignments are independent.
+    """
+    names = {device.get_array_name(clock.variables[var])
+             for clock in net._clocks for var in ("t", "timestep")}
+    queue = device.main_queue
+    pos = [k for k, (op, args) in enumerate(queue)
+           if op == "set_by_single_value" and args[0] in names]
+    if pos and pos == list(range(pos[0], pos[-1] + 1)):
+        queue[pos[0]:pos[-1] + 1] = sorted(queue[pos[0]:pos[-1] + 1], key=lambda e: e[1][0])
+
+
+def _structure(config: Config, formulation: str, threads: int) -> dict:
+    """What shapes the generated C++ code, beyond parameter values (the build-directory key).
+
+    Parameter values (conductances, time constants, the seed, the protocol)
+    only change constants or data files, which an incremental ``make`` in the
+    same directory handles; these change many files at once.
+    """
+    cc = config.circuit
+    return {
+        "formulation": formulation,
+        "block_model": config.pharmacology.block_model,
+        "threads": threads,
+        "cells": {pop: {"n": getattr(cc, pop).n,
+                        "adaptation": getattr(cc, pop).adaptation_increment_a > 0}
+                  for pop in POPULATIONS},
+        "external": {pop: _external_kinds(getattr(cc, f"external_{pop}")) for pop in POPULATIONS},
+    }
+
+
+def _external_kinds(ext) -> list[str]:
+    """Which Poisson inputs an external drive creates (see :func:`_build_network`)."""
+    if ext.n_inputs == 0 or ext.rate_hz == 0:
+        return []
+    return [k for k, g in (("ampa", ext.g_ampa_s), ("nmda", ext.g_nmda_s)) if g > 0]
+
+
+#: The drug TimedArray is padded (with its last value, which it holds beyond
+#: its end anyway) to a power of two of at least this many 1-ms samples: its
+#: length is compiled into the generated code, so protocols of different
+#: durations up to 16.4 s share the same code.
+CONC_MIN_SAMPLES = 2**14
+
+
+def _padded(c: np.ndarray) -> np.ndarray:
+    n = max(CONC_MIN_SAMPLES, 1 << max(len(c) - 1, 0).bit_length())
+    return np.concatenate([c, np.full(n - len(c), c[-1] if len(c) else 0.0)])
+
+
+@dataclass
+class _Built:
+    """The Brian2 network of one sample and what is needed to read it back."""
+
+    net: object
+    spike_mons: dict
+    state_mons: dict
+    c_trace: np.ndarray
+    n_cells: dict
+    duration_s: float
+    seeds: dict
+
+    def run(self, **kwargs) -> None:
+        import brian2 as b2
+
+        self.net.run(self.duration_s * b2.second, namespace={}, **kwargs)
+
+    def collect(self, *, wall_build_s: float, wall_run_s: float, **info) -> FastSample:
+        import brian2 as b2
+
+        spikes = {}
+        for pop, mon in self.spike_mons.items():
+            t = np.asarray(mon.t / b2.second, dtype=np.float64)
+            i = np.asarray(mon.i[:], dtype=np.int64)
+            spikes[pop] = (t, i)
+        traces: dict[str, np.ndarray] = {}
+        trace_t = None
+        for pop, mon in self.state_mons.items():
+            trace_t = np.asarray(mon.t / b2.second)
+            traces[f"block_{pop}"] = np.asarray(mon.block).mean(axis=0)
+            traces[f"open_{pop}"] = np.asarray(mon.open_frac).mean(axis=0)
+            traces[f"g_ampa_{pop}_ns"] = np.asarray(mon.g_ampa / b2.nS).mean(axis=0)
+            traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
+        idx = np.minimum((trace_t / 1e-3).astype(int), len(self.c_trace) - 1)
+        traces["concentration_um"] = self.c_trace[idx]
+        return FastSample(
+            spikes=spikes,
+            n_cells=dict(self.n_cells),
+            trace_t_s=trace_t,
+            traces=traces,
+            duration_s=self.duration_s,
+            wall_build_s=wall_build_s,
+            wall_run_s=wall_run_s,
+            seeds=dict(self.seeds),
+            run_info=dict(info),
+        )
+
+
+def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> _Built:
+    """Create the Brian2 objects of `config` on the active device (every object named)."""
+    import brian2 as b2
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+    from brian2.devices.device import get_device
+
     cc = config.circuit
     rc = cc.receptors
     pc = config.pharmacology
     dt = cc.dt_s * b2.second
-
-    b2.start_scope()
-    b2.prefs.codegen.target = config.codegen_target
     b2.defaultclock.dt = dt
     seeds = {"dynamics": int_seed(config.seed, "brian2.dynamics")}
-    b2.seed(seeds["dynamics"])
+    device = get_device()
+    if isinstance(device, CPPStandaloneDevice):
+        seed_at_run_time(device, seeds["dynamics"])
+    else:
+        b2.seed(seeds["dynamics"])
 
     _, c_trace = concentration_trace(config.protocol, 1e-3)
-    conc = b2.TimedArray(c_trace, dt=1 * b2.ms)
+    conc = b2.TimedArray(_padded(c_trace), dt=1 * b2.ms, name="drug_concentration")
 
     common = {
         "e_exc": rc.e_exc_v * b2.volt,
@@ -294,18 +483,20 @@ def simulate_sample(
         objects.append(syn)
 
     # ---- external Poisson drive
+    k = 0
     for pop in POPULATIONS:
         ext = ext_cfg[pop]
-        if ext.n_inputs == 0 or ext.rate_hz == 0:
-            continue
-        if ext.g_ampa_s > 0:
-            objects.append(b2.PoissonInput(groups[pop], "g_ampa", ext.n_inputs, ext.rate_hz * b2.Hz,
-                                           weight=ext.g_ampa_s * b2.siemens))
-        if ext.g_nmda_s > 0:
+        kinds = _external_kinds(ext)
+        if "ampa" in kinds:
+            _poisson_input(groups[pop], "g_ampa", ext.n_inputs, ext.rate_hz, ext.g_ampa_s * b2.siemens,
+                           f"external_{k}_{pop}_ampa")
+            k += 1
+        if "nmda" in kinds:
             mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
                                               rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
-            objects.append(b2.PoissonInput(groups[pop], "x_nmda", ext.n_inputs, ext.rate_hz * b2.Hz,
-                                           weight=ext.g_nmda_s * mean_inc * b2.siemens))
+            _poisson_input(groups[pop], "x_nmda", ext.n_inputs, ext.rate_hz,
+                           ext.g_nmda_s * mean_inc * b2.siemens, f"external_{k}_{pop}_nmda")
+            k += 1
             # Receptors of the external synapses count in the cell's pool (s = 1 max).
             g_nmda_max[pop] += ext.n_inputs * ext.g_nmda_s
         # Start the background conductances at their stationary means (a Poisson
@@ -326,50 +517,38 @@ def simulate_sample(
     # ---- recording
     spike_mons = {pop: b2.SpikeMonitor(groups[pop], name=f"spikes_{pop}") for pop in POPULATIONS}
     objects += list(spike_mons.values())
-    trace_dt = config.analysis.trace_dt_s * b2.second
+    trace_clock = b2.Clock(config.analysis.trace_dt_s * b2.second, name="trace_clock")
     state_mons = {
         pop: b2.StateMonitor(groups[pop], ["block", "open_frac", "g_ampa", "g_nmda"],
-                             record=_trace_sample(n[pop]), dt=trace_dt, name=f"trace_{pop}")
+                             record=_trace_sample(n[pop]), clock=trace_clock, name=f"trace_{pop}")
         for pop in POPULATIONS
     }
     objects += list(state_mons.values())
 
-    net = b2.Network(*objects)
-    duration = config.protocol.duration_s
-    t_built = time.perf_counter()
+    net = b2.Network(*objects, name="circuit")
+    return _Built(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=c_trace,
+                  n_cells=dict(n), duration_s=config.protocol.duration_s, seeds=seeds)
 
-    report = None
-    if progress is not None:
-        def report(elapsed, completed, start, duration_):  # noqa: ARG001 - Brian2 signature
-            progress(float(completed) * duration, duration)
-    net.run(duration * b2.second, report=report, report_period=1 * b2.second, namespace={})
-    t_run = time.perf_counter()
 
-    spikes = {}
-    for pop, mon in spike_mons.items():
-        t = np.asarray(mon.t / b2.second, dtype=np.float64)
-        i = np.asarray(mon.i[:], dtype=np.int64)
-        spikes[pop] = (t, i)
-    traces: dict[str, np.ndarray] = {}
-    trace_t = None
-    for pop, mon in state_mons.items():
-        trace_t = np.asarray(mon.t / b2.second)
-        traces[f"block_{pop}"] = np.asarray(mon.block).mean(axis=0)
-        traces[f"open_{pop}"] = np.asarray(mon.open_frac).mean(axis=0)
-        traces[f"g_ampa_{pop}_ns"] = np.asarray(mon.g_ampa / b2.nS).mean(axis=0)
-        traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
-    idx = np.minimum((trace_t / 1e-3).astype(int), len(c_trace) - 1)
-    traces["concentration_um"] = c_trace[idx]
-    return FastSample(
-        spikes=spikes,
-        n_cells=dict(n),
-        trace_t_s=trace_t,
-        traces=traces,
-        duration_s=duration,
-        wall_build_s=t_built - t_start,
-        wall_run_s=t_run - t_built,
-        seeds=seeds,
-    )
+def _poisson_input(group, var: str, n_inputs: int, rate_hz: float, weight, name: str) -> None:
+    """What ``brian2.PoissonInput`` does, with fixed names.
+
+    Each step `var` of every cell of `group` grows by ``weight`` times a
+    binomial(n_inputs, rate dt) draw, in the ``synapses`` slot. PoissonInput
+    names its binomial function ``poissoninput_binomial_<k>`` with a ``k`` that
+    grows from one network to the next within a process (Brian2's caches keep
+    the old functions), which changes the generated code and forces a
+    recompile; here every name is fixed. The code is the same as
+    PoissonInput's; the names (``external_<k>_...``) keep its order among the
+    inputs, so the random numbers, and the spikes, are the same.
+    """
+    import brian2 as b2
+
+    binomial = b2.BinomialFunction(n_inputs, rate_hz * b2.Hz * group.clock.dt,
+                                   name=f"{name}_binomial")
+    group.namespace[binomial.name] = binomial
+    group.run_regularly(f"{var} += {binomial.name}()*{weight!r}", when="synapses", order=0,
+                        name=name)
 
 
 def _alpha(rc) -> object:

@@ -1,0 +1,180 @@
+"""Brian2's C++ standalone device with a reused, locked build directory per circuit structure.
+
+In standalone mode Brian2 writes the whole simulation as a C++ project,
+compiles it with ``make`` and runs the binary. Brian2 only rewrites the files
+whose content changed and the generated makefile tracks header dependencies,
+so a project directory that is reused for the same circuit *structure*
+(equations, population sizes, objects) only recompiles what a new seed or new
+parameter values touch. This module chooses and locks that directory:
+
+* cache root: ``$CIRCUITSIM_CACHE_DIR``, default ``~/.cache/circuitsim``;
+* directory: ``<root>/standalone/<key>``, ``key`` a hash of the structure
+  (:func:`structure_key`). Any directory would give correct results (Brian2
+  regenerates every file and ``make`` rebuilds what changed); the key only
+  decides how much is recompiled;
+* each directory is held under an exclusive ``fcntl.flock`` for the whole
+  write + compile + run + read-back; a process that finds it taken uses the
+  next slot (``<key>-1``, ``<key>-2``, ...), so concurrent processes never
+  share a directory.
+
+Brian2's own Cython cache (runtime mode) is separate and unaffected.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CACHE_ENV = "CIRCUITSIM_CACHE_DIR"
+THREADS_ENV = "CIRCUITSIM_THREADS"
+#: Set by :func:`seed_at_run_time` for the binary; not for users.
+SEED_ENV = "CIRCUITSIM_BRIAN2_SEED"
+
+#: More slots than this for one key means something is wrong (leaked locks).
+MAX_SLOTS = 64
+
+
+def cache_root() -> Path:
+    """``$CIRCUITSIM_CACHE_DIR`` or ``~/.cache/circuitsim``."""
+    env = os.environ.get(CACHE_ENV)
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "circuitsim"
+
+
+def resolve_threads(configured: int) -> int:
+    """OpenMP threads to use: `configured` if > 0, else ``$CIRCUITSIM_THREADS``, else 1.
+
+    One thread by default: on the 2-core development machine (a VM whose
+    cores other jobs share), two OpenMP threads ran the default circuit at
+    best 1.4x faster than one, but in most runs 3-70x slower, most likely
+    because every step has ~20 parallel loops, each ending in a barrier that
+    stalls whenever one of the two cores is taken away. One process per core
+    (parallel sweeps, each in its own build directory) uses the cores more
+    reliably.
+    """
+    if configured > 0:
+        return configured
+    env = os.environ.get(THREADS_ENV, "").strip()
+    if not env:
+        return 1
+    try:
+        n = int(env)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ValueError(f"{THREADS_ENV} must be a positive integer, got {env!r}")
+    return n
+
+
+def usable_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _cpu_model() -> str:
+    """The CPU model name (generated code is compiled with -march=native)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def structure_key(structure: dict) -> str:
+    """A short hash of `structure` (JSON-serialisable), the Brian2 version and the CPU."""
+    import brian2
+
+    payload = {"structure": structure, "brian2": brian2.__version__, "cpu": _cpu_model(),
+               "machine": platform.machine()}
+    text = json.dumps(payload, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@contextmanager
+def locked_build_dir(key: str, root: Path | None = None) -> Iterator[Path]:
+    """A project directory for `key`, exclusively locked while the context is open.
+
+    Tries ``<root>/standalone/<key>``, then ``<key>-1``, ``<key>-2``, ...
+    (non-blocking), and takes the first one no other process holds.
+    """
+    base = (root if root is not None else cache_root()) / "standalone"
+    base.mkdir(parents=True, exist_ok=True)
+    for slot in range(MAX_SLOTS):
+        name = key if slot == 0 else f"{key}-{slot}"
+        fd = os.open(base / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            directory = base / name
+            directory.mkdir(exist_ok=True)
+            yield directory
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        return
+    raise RuntimeError(f"all {MAX_SLOTS} standalone build slots of {key} in {base} are locked")
+
+
+def seed_at_run_time(device, seed: int) -> None:
+    """``brian2.seed(seed)`` for the standalone `device`, with the value read by the binary.
+
+    ``brian2.seed`` writes the value into main.cpp, the slowest file to
+    compile (~4 s), so every new seed would recompile it. This inserts the
+    same seeding (thread k's generator gets ``seed + k``), taking the value
+    from the environment variable :data:`SEED_ENV`, which the device sets when
+    it runs the binary.
+    """
+    import brian2 as b2
+
+    n = max(b2.prefs.devices.cpp_standalone.openmp_threads, 1)
+    device.insert_code("main", f"""{{
+    const char* _circuitsim_seed = getenv("{SEED_ENV}");
+    if (_circuitsim_seed == NULL) {{
+        std::cerr << "{SEED_ENV} is not set" << std::endl;
+        return 1;
+    }}
+    for (int _i=0; _i<{n}; _i++)
+        brian::_random_generators[_i].seed(strtoul(_circuitsim_seed, NULL, 10) + _i);
+}}""")
+    device.run_environment_variables[SEED_ENV] = str(int(seed))
+
+
+@contextmanager
+def standalone_device(threads: int) -> Iterator[object]:
+    """Switch Brian2 to ``cpp_standalone`` (build_on_run=False); restore the previous device on exit.
+
+    ``threads`` > 1 compiles with OpenMP and runs that many threads; 1 builds
+    plain serial code (no OpenMP).
+    """
+    import brian2 as b2
+    from brian2.devices.device import get_device, reset_device
+
+    sa_prefs = b2.prefs.devices.cpp_standalone
+    old = sa_prefs.openmp_threads, sa_prefs.extra_make_args_unix
+    sa_prefs.openmp_threads = threads if threads > 1 else 0
+    # One compiler per core (Brian2's default, plain -j, starts them all at once).
+    sa_prefs.extra_make_args_unix = [f"-j{usable_cores()}"]
+    b2.set_device("cpp_standalone", build_on_run=False)
+    device = get_device()
+    try:
+        yield device
+    finally:
+        # Brian2 exports the run's environment variables into this process.
+        os.environ.pop(SEED_ENV, None)
+        device.reinit()
+        reset_device()
+        sa_prefs.openmp_threads, sa_prefs.extra_make_args_unix = old
