@@ -72,7 +72,7 @@ def test_structure_key_ignores_values_but_not_structure():
                "protocol.epochs=[{name: baseline, duration: 5 s}]")
     assert same == key()
     assert len({key(), key("circuit.pyramidal.n=100"), key("pharmacology.block_model=trapping"),
-                key("circuit.pyramidal.adaptation_increment=80 pA"),
+                key("circuit.pyramidal.adaptation_increment=0 pA"),
                 key("circuit.external_pyramidal.g_nmda=0 nS"),
                 key(formulation="per_synapse_ode"), key(threads=2)}) == 7
 
