@@ -1,8 +1,10 @@
 """Mean-field (rate) model of the spiking circuit, for design and sign checks.
 
 The spiking circuit is expensive; this diffusion approximation predicts its
-steady-state rates in microseconds, which is how the default parameters were
-searched before being verified in Brian2 (docs/calibration.md).
+steady-state rates in microseconds. It guided the session-1 search and the
+sign checks of docs/calibration.md; once NMDA carries much of the pyramidal
+drive it is no longer accurate (it uses the Mg2+ unblock at the mean
+voltage), and the current defaults were searched in the spiking circuit.
 
 Approximation (after Brunel & Wang 2001, J Comput Neurosci 11:63):
 
