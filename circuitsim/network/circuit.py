@@ -487,13 +487,13 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
     for pop in POPULATIONS:
         ext = ext_cfg[pop]
         kinds = _external_kinds(ext)
+        mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
+                                          rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
         if "ampa" in kinds:
             _poisson_input(groups[pop], "g_ampa", ext.n_inputs, ext.rate_hz, ext.g_ampa_s * b2.siemens,
                            f"external_{k}_{pop}_ampa")
             k += 1
         if "nmda" in kinds:
-            mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
-                                              rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
             _poisson_input(groups[pop], "x_nmda", ext.n_inputs, ext.rate_hz,
                            ext.g_nmda_s * mean_inc * b2.siemens, f"external_{k}_{pop}_nmda")
             k += 1
@@ -506,8 +506,7 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
         # fire a synchronous start-up burst.
         flux = ext.n_inputs * ext.rate_hz
         groups[pop].g_ampa = flux * ext.g_ampa_s * rc.tau_ampa_s * b2.siemens
-        nmda_flux = flux * ext.g_nmda_s * poisson_mean_increment(
-            rc.nmda_saturation_increment, ext.rate_hz, rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+        nmda_flux = flux * ext.g_nmda_s * mean_inc
         groups[pop].x_nmda = nmda_flux * rc.tau_nmda_rise_s * b2.siemens
         g_name = "g_nmda" if formulation == "event" else "g_nmda_ext"
         setattr(groups[pop], g_name, nmda_flux * rc.tau_nmda_decay_s * b2.siemens)

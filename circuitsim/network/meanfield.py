@@ -33,6 +33,7 @@ from scipy.special import erfcx
 
 from ..config.schema import Config
 from ..pharmacology.pd import mg_unblock
+from .circuit import poisson_mean_increment
 
 _SQRT_PI = np.sqrt(np.pi)
 
@@ -52,8 +53,7 @@ def siegert_rate(mu_v, sigma_v, tau_s, theta_v, reset_v, t_ref_s, tau_syn_s=0.0)
 
 def poisson_nmda_gating(rate_hz, a, tau_rise_s, tau_decay_s):
     """Mean NMDA gating s of a Poisson source with saturating increments."""
-    inc = a / (1.0 + a * rate_hz * (tau_rise_s + tau_decay_s))
-    return rate_hz * tau_decay_s * inc
+    return rate_hz * tau_decay_s * poisson_mean_increment(a, rate_hz, tau_rise_s, tau_decay_s)
 
 
 @dataclass(frozen=True)
