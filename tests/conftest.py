@@ -13,7 +13,7 @@ from circuitsim.network.circuit import FastSample
 
 #: A circuit small and short enough for a Brian2 run of ~2 s: 160 + 40 cells,
 #: dense connectivity to keep the recurrent input of the calibrated circuit,
-#: two 150 ms epochs. The numpy target needs no compilation: it measured
+#: two 150 ms epochs (10 ms wash-in). The numpy target needs no compilation: it measured
 #: 2.9 s here against 2.0 s for cached Cython and 14.6 s when Cython has to
 #: compile (whenever the equations change), so tests use numpy.
 TINY_OVERRIDES = (
@@ -26,6 +26,7 @@ TINY_OVERRIDES = (
     "protocol.epochs.0.duration=150 ms",
     "protocol.epochs.1.duration=150 ms",
     "analysis.transient=50 ms",
+    "protocol.wash_tau=10 ms",
     "codegen_target=numpy",
     "output.name=tiny",
 )
@@ -86,6 +87,7 @@ def synthetic_run(concentrations=(0.0, 0.8), epoch_s=0.1, seed=0, name="syntheti
     config = config_from_dict(
         {"protocol": {"epochs": epochs}},
         ["circuit.pyramidal.n=20", "circuit.interneuron.n=5", "analysis.transient=20 ms",
+         "protocol.wash_tau=5 ms",
          f"output.name={name}"],
     )
     duration = epoch_s * len(concentrations)

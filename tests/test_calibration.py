@@ -22,20 +22,14 @@ from circuitsim.network.circuit import simulate_sample
 
 
 def _signatures(seed: int) -> dict[str, float]:
-    cfg = config_from_dict({}, [*REDUCED_CIRCUIT, calibration_protocol(1.2, 1.5, 1.5), f"seed={seed}"])
+    cfg = config_from_dict({}, [*REDUCED_CIRCUIT, *calibration_protocol(), f"seed={seed}"])
     s = simulate_sample(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     return signatures(a, "baseline", "clinical", "anaesthetic").values
 
 
 def _failures(values: dict[str, float]) -> list[str]:
-    return [f"{TARGETS[k][0]} = {v:+.3f}" for k, v in values.items() if not passes(k, v)]
-
-
-# Not met yet (measured -0.05 to -0.06 s on the full circuit, docs/calibration.md):
-# the pyramidal half-change comes before the interneuron one. Kept as a strict
-# xfail so that the test reports the day it starts to pass.
-OPEN = ("washin_lead_s",)
+    return [f"{TARGETS[k][0]} = {v:+.3f}" for k, v in values.items() if k in TARGETS and not passes(k, v)]
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +40,11 @@ def seed1():
 @pytest.mark.brian2
 def test_reduced_circuit_meets_the_rate_and_glutamate_signatures(seed1):
     assert set(TARGETS) <= set(seed1)
-    values = {k: v for k, v in seed1.items() if k not in OPEN}
+    values = {k: v for k, v in seed1.items() if k != "washin_lead_s"}
     assert not _failures(values), _failures(values)
 
 
 @pytest.mark.brian2
-@pytest.mark.xfail(strict=True, reason="wash-in order not met yet (docs/calibration.md)")
 def test_reduced_circuit_interneuron_drop_leads(seed1):
     assert passes("washin_lead_s", seed1["washin_lead_s"]), seed1["washin_lead_s"]
 
@@ -59,5 +52,5 @@ def test_reduced_circuit_interneuron_drop_leads(seed1):
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [2, 3, 4, 5])
 def test_reduced_circuit_signatures_other_seeds(seed):
-    values = {k: v for k, v in _signatures(seed).items() if k not in OPEN}
+    values = _signatures(seed)
     assert not _failures(values), _failures(values)

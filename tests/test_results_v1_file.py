@@ -16,6 +16,7 @@ def test_read_kept_v1_file():
     assert res.schema_version == 1
     assert [e.name for e in res.epochs] == ["baseline", "c0.3uM", "c0.8uM", "c5uM"]
     assert [e.concentration_um for e in res.epochs] == [0.0, 0.3, 0.8, 5.0]
+    assert all(np.isnan(e.window_start_s) for e in res.epochs)  # written before the window was stored
     assert res.n_cells == {"pyramidal": 20, "interneuron": 5}
     assert {pop: len(t) for pop, (t, _ids) in res.spikes.items()} == {"pyramidal": 800,
                                                                        "interneuron": 200}

@@ -13,7 +13,7 @@ import numpy as np
 from ..config.schema import Config
 from ..network.circuit import POPULATIONS
 from ..network.glutamate import glutamate_pool
-from ..pharmacology.bath import epoch_bounds_s
+from ..pharmacology.bath import measure_windows_s
 
 
 def population_rate(spike_times_s: np.ndarray, n_cells: int, t_grid_s: np.ndarray) -> np.ndarray:
@@ -60,11 +60,16 @@ def mean_isi_cv(spike_times_s, ids, t0: float, t1: float, min_spikes: int = 3) -
 
 @dataclass(frozen=True)
 class EpochMeasures:
-    """Steady-state measures of one epoch (after the analysis transient)."""
+    """Steady-state measures of one epoch, taken over [window_start_s, stop_s).
+
+    The window starts after the analysis transient and after the wash-in has
+    settled (:func:`circuitsim.pharmacology.bath.measure_windows_s`).
+    """
 
     name: str
     start_s: float
     stop_s: float
+    window_start_s: float
     concentration_um: float
     rate_pyramidal_hz: float
     rate_interneuron_hz: float
@@ -107,7 +112,9 @@ def analyse(
     """
     a = config.analysis
     duration = config.protocol.duration_s
-    grid = np.arange(int(round(duration / a.rate_bin_s))) * a.rate_bin_s
+    # Whole bins only: a protocol that is not a multiple of the bin drops its
+    # last partial bin (the epoch means below use the spikes themselves).
+    grid = np.arange(int(np.floor(duration / a.rate_bin_s + 1e-9))) * a.rate_bin_s
     centres = grid + a.rate_bin_s / 2
     traces: dict[str, np.ndarray] = {}
     for pop in POPULATIONS:
@@ -123,21 +130,19 @@ def analyse(
     for name, values in recorded.items():
         traces[name] = np.interp(centres, trace_t_s, values)
 
-    bounds = epoch_bounds_s(config.protocol)
-    base = next(b for b in bounds if b[0] == config.protocol.baseline_epoch)
-    b0 = min(base[1] + a.transient_s, base[2] - a.rate_bin_s)
-    base_sel = (fine >= b0) & (fine < base[2])
+    windows = measure_windows_s(config.protocol, a.transient_s, a.settle_fraction)
+    base = next(w for w in windows if w[0] == config.protocol.baseline_epoch)
+    base_sel = (fine >= base[4]) & (fine < base[2])
     glu_base = float(glu_fine[base_sel].mean()) if base_sel.any() else float("nan")
     traces["glutamate_rel"] = glu / glu_base if glu_base > 0 else np.full(n_bins, np.nan)
 
     epochs = []
-    for name, t0, t1, conc in bounds:
-        s0 = min(t0 + a.transient_s, t1 - a.rate_bin_s)
+    for name, t0, t1, conc, s0 in windows:
         fsel = (fine >= s0) & (fine < t1)
         tsel = (trace_t_s >= s0) & (trace_t_s < t1)
         g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
         epochs.append(EpochMeasures(
-            name=name, start_s=t0, stop_s=t1, concentration_um=conc,
+            name=name, start_s=t0, stop_s=t1, window_start_s=s0, concentration_um=conc,
             rate_pyramidal_hz=mean_rate(spikes["pyramidal"][0], n_cells["pyramidal"], s0, t1),
             rate_interneuron_hz=mean_rate(spikes["interneuron"][0], n_cells["interneuron"], s0, t1),
             cv_pyramidal=mean_isi_cv(*spikes["pyramidal"], s0, t1, a.cv_min_spikes),

@@ -36,7 +36,8 @@ def validation_error_line(err: ValidationError) -> str:
     elif e["type"] == "missing":
         line = f"{loc}: required key is missing"
     elif "got " in msg:
-        line = f"{loc}: {msg}"
+        # Cross-section checks (Config-level validators) name their keys themselves.
+        line = msg if loc == "<config>" else f"{loc}: {msg}"
     else:
         line = f"{loc}: {msg}, got {e.get('input')!r}"
     if len(errors) > 1:

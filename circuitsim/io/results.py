@@ -176,7 +176,7 @@ def _write_epochs(f: h5py.File, analysis: SampleAnalysis, baseline: str) -> None
     g.attrs["baseline"] = baseline
     eps = analysis.epochs
     g.create_dataset("name", data=[e.name for e in eps], dtype=_STR)
-    for col, attr in (("start_ms", "start_s"), ("stop_ms", "stop_s")):
+    for col, attr in (("start_ms", "start_s"), ("stop_ms", "stop_s"), ("window_start_ms", "window_start_s")):
         d = g.create_dataset(col, data=np.array([getattr(e, attr) for e in eps], dtype=float) * 1e3)
         d.attrs["units"] = "ms"
     for col, units in _EPOCH_UNITS.items():
@@ -358,11 +358,15 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
     ep = f["epochs"]
     names = [_str(n) for n in ep["name"][()]]
     cols = {c: np.asarray(ep[c][()], dtype=np.float64) for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
+    # Added within layout 1: files written before it lack the window (NaN).
+    cols["window_start_ms"] = (np.asarray(ep["window_start_ms"][()], dtype=np.float64)
+                               if "window_start_ms" in ep else np.full(len(names), np.nan))
     epochs = tuple(
         EpochMeasures(
             name=n,
             start_s=float(cols["start_ms"][k]) / 1e3,
             stop_s=float(cols["stop_ms"][k]) / 1e3,
+            window_start_s=float(cols["window_start_ms"][k]) / 1e3,
             **{c: float(cols[c][k]) for c in _EPOCH_UNITS},
         )
         for k, n in enumerate(names)

@@ -55,13 +55,13 @@ def results_summary(results: Results) -> str:
     for k in keys:
         v = prov[k]
         lines.append(f"  {k:<{width}}  {v:.3f}" if isinstance(v, float) else f"  {k:<{width}}  {v}")
-    lines += ["", "epochs (steady state, after the analysis transient)"]
-    header = (f"  {'name':<14}{'start s':>8}{'stop s':>8}{'conc uM':>9}{'E Hz':>8}{'I Hz':>8}"
+    lines += ["", "epochs (steady state, after the transient and the wash-in)"]
+    header = (f"  {'name':<14}{'start s':>8}{'from s':>8}{'stop s':>8}{'conc uM':>9}{'E Hz':>8}{'I Hz':>8}"
               f"{'CV E':>6}{'CV I':>6}{'glu rel':>8}{'block E':>8}{'block I':>8}")
     lines.append(header)
     for e in results.epochs:
         lines.append(
-            f"  {e.name:<14}{e.start_s:>8.3g}{e.stop_s:>8.3g}{e.concentration_um:>9.3g}"
+            f"  {e.name:<14}{e.start_s:>8.3g}{e.window_start_s:>8.3g}{e.stop_s:>8.3g}{e.concentration_um:>9.3g}"
             f"{_fmt(e.rate_pyramidal_hz, 8, 2)}{_fmt(e.rate_interneuron_hz, 8, 2)}"
             f"{_fmt(e.cv_pyramidal, 6, 2)}{_fmt(e.cv_interneuron, 6, 2)}"
             f"{_fmt(e.glutamate_rel, 8, 3)}{_fmt(e.block_pyramidal, 8, 3)}"

@@ -26,7 +26,7 @@ from circuitsim.config import config_from_dict
 from circuitsim.network.circuit import simulate_sample
 
 REDUCED = list(REDUCED_CIRCUIT)
-PROTOCOL = calibration_protocol(1.2, 1.5, 1.5)
+PROTOCOL = calibration_protocol()
 
 
 def synchrony(t_s: np.ndarray, t0: float, t1: float, bin_s: float = 0.05) -> float:
@@ -36,14 +36,14 @@ def synchrony(t_s: np.ndarray, t0: float, t1: float, bin_s: float = 0.05) -> flo
 
 
 def probe(overrides: list[str], seed: int = 1) -> dict[str, float]:
-    cfg = config_from_dict({}, [*REDUCED, PROTOCOL, f"seed={seed}", *overrides])
+    cfg = config_from_dict({}, [*REDUCED, *PROTOCOL, f"seed={seed}", *overrides])
     s = simulate_sample(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     v = dict(signatures(a, "baseline", "clinical", "anaesthetic").values)
     t_e = s.spikes["pyramidal"][0]
-    skip = cfg.analysis.transient_s
-    v["synchrony_baseline"] = synchrony(t_e, a.epoch("baseline").start_s + skip, a.epoch("baseline").stop_s)
-    v["synchrony_clinical"] = synchrony(t_e, a.epoch("clinical").start_s + skip, a.epoch("clinical").stop_s)
+    for name in ("baseline", "clinical"):
+        e = a.epoch(name)
+        v[f"synchrony_{name}"] = synchrony(t_e, e.window_start_s, e.stop_s)
     return v
 
 
