@@ -23,6 +23,12 @@ TINY_OVERRIDES = (
     "circuit.e_to_i.p=0.5",
     "circuit.i_to_e.p=0.5",
     "circuit.i_to_i.p=0.5",
+    # The VTA scaled with it: 100 + 50 cells, every pyramidal cell an input
+    # (160 of the default 400), enough for > 100 spikes of each population.
+    "circuit.vta.dopamine.n=100",
+    "circuit.vta.gaba.n=50",
+    "circuit.vta.pfc_to_dopamine.p=1",
+    "circuit.vta.pfc_to_gaba.p=1",
     "protocol.epochs.0.duration=150 ms",
     "protocol.epochs.1.duration=150 ms",
     "analysis.transient=50 ms",

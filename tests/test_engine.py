@@ -78,7 +78,7 @@ def test_run_experiment_tiny(tmp_path, tiny_config):
     assert path == tmp_path / "out" / "tiny.h5"
     assert sorted(p.name for p in path.parent.iterdir()) == ["tiny.h5", "tiny_disinhibition.png"]
     res = read_results(path)
-    assert res.n_cells == {"pyramidal": 160, "interneuron": 40}
+    assert res.n_cells == {"pyramidal": 160, "interneuron": 40, "vta_dopamine": 100, "vta_gaba": 50}
     assert all(len(t) > 0 for t, _ids in res.spikes.values())
     assert "unknown" not in res.units.values()
     assert res.provenance["start_time"] <= res.provenance["end_time"]

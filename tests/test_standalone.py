@@ -166,7 +166,8 @@ def test_a_new_seed_recompiles_only_the_seed_dependent_files(standalone_runs):
     """
     recompiled = standalone_runs["seed2"]["recompiled"]
     allowed = {"objects.o", *(f"syn_{p}_synapses_create_array_codeobject.o"
-                              for p in ("e_to_e", "e_to_i", "i_to_e", "i_to_i"))}
+                              for p in ("e_to_e", "e_to_i", "i_to_e", "i_to_i", "pfc_to_vta_dopamine",
+                                        "pfc_to_vta_gaba", "vta_gaba_to_dopamine"))}
     assert recompiled <= allowed
     assert "pyramidal_stateupdater_codeobject.o" not in recompiled
     assert len(recompiled) <= standalone_runs["seed1"]["objects"] // 4
@@ -206,6 +207,21 @@ def test_standalone_agrees_with_cython(standalone_runs, tiny_overrides):
             cy.traces[f"g_nmda_{pop}_ns"].mean(), rel=0.1), pop
         np.testing.assert_allclose(sa.traces[f"block_{pop}"], cy.traces[f"block_{pop}"], rtol=1e-9)
     np.testing.assert_array_equal(sa.trace_t_s, cy.trace_t_s)
+
+
+@pytest.mark.brian2
+def test_one_thread_standalone_spikes_equal_numpy(standalone_runs, tiny_overrides):
+    """The claim of Config.codegen_target: with one thread, the same spikes as numpy.
+
+    It holds because every object draws its random numbers in the same
+    order on every target (the external drive draws one number per arrival,
+    network._poisson_events) and the arithmetic is the same double precision.
+    """
+    sa = standalone_runs["seed1"]["sample"]
+    nu = simulate_sample(config_from_dict({}, [*tiny_overrides, "codegen_target=numpy", "seed=1"]))
+    for pop in sa.n_cells:
+        np.testing.assert_array_equal(sa.spikes[pop][1], nu.spikes[pop][1], err_msg=pop)
+        np.testing.assert_allclose(sa.spikes[pop][0], nu.spikes[pop][0], rtol=0, atol=1e-12, err_msg=pop)
 
 
 @pytest.mark.slow

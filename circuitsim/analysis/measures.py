@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..config.schema import Config
-from ..network.circuit import POPULATIONS
+from ..network.circuit import POPULATIONS, VTA_POPULATIONS
+from ..network.dopamine import dopamine_pool
 from ..network.glutamate import glutamate_pool
 from ..pharmacology.bath import measure_windows_s
 
@@ -78,6 +79,10 @@ class EpochMeasures:
     glutamate_rel: float
     block_pyramidal: float
     block_interneuron: float
+    # The VTA (``circuit.vta``); NaN without it (disabled, or a file written before it).
+    rate_vta_dopamine_hz: float
+    rate_vta_gaba_hz: float
+    dopamine_rel: float
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -107,8 +112,10 @@ def analyse(
 ) -> SampleAnalysis:
     """Population rates, glutamate and block on a common grid, and per-epoch means.
 
-    The grid is ``analysis.rate_bin`` wide. Glutamate is reported relative to
-    its mean over the baseline epoch (after the transient).
+    The grid is ``analysis.rate_bin`` wide. Glutamate and dopamine are
+    reported relative to their means over the baseline epoch's window. The VTA
+    traces and measures (``rate_vta_*_hz``, ``dopamine_um``,
+    ``dopamine_rel``) are NaN when `spikes` has no VTA populations.
     """
     a = config.analysis
     duration = config.protocol.duration_s
@@ -119,6 +126,9 @@ def analyse(
     traces: dict[str, np.ndarray] = {}
     for pop in POPULATIONS:
         traces[f"rate_{pop}_hz"] = population_rate(spikes[pop][0], n_cells[pop], grid)
+    for pop in VTA_POPULATIONS:
+        traces[f"rate_{pop}_hz"] = (population_rate(spikes[pop][0], n_cells[pop], grid)
+                                    if pop in spikes else np.full(len(grid), np.nan))
     # Glutamate on a fine grid (1 ms, well below tau_uptake), then bin-averaged.
     fine_dt = min(1e-3, a.rate_bin_s)
     fine = np.arange(int(round(duration / fine_dt))) * fine_dt
@@ -135,12 +145,26 @@ def analyse(
     base_sel = (fine >= base[4]) & (fine < base[2])
     glu_base = float(glu_fine[base_sel].mean()) if base_sel.any() else float("nan")
     traces["glutamate_rel"] = glu / glu_base if glu_base > 0 else np.full(n_bins, np.nan)
+    # Dopamine, as glutamate, from the dopamine cells' spikes.
+    da_fine = np.full(len(fine), np.nan)
+    if "vta_dopamine" in spikes:
+        dp = config.circuit.vta.dopamine_pool
+        da_fine = dopamine_pool(spikes["vta_dopamine"][0], n_cells["vta_dopamine"], fine,
+                                dp.release_per_spike_um, dp.tau_uptake_s)
+    da_base = float(da_fine[base_sel].mean()) if base_sel.any() else float("nan")
+    da = da_fine[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
+    traces["dopamine_um"] = da
+    traces["dopamine_rel"] = da / da_base if da_base > 0 else np.full(n_bins, np.nan)
+
+    def vta_rate(pop: str, t0: float, t1: float) -> float:
+        return mean_rate(spikes[pop][0], n_cells[pop], t0, t1) if pop in spikes else float("nan")
 
     epochs = []
     for name, t0, t1, conc, s0 in windows:
         fsel = (fine >= s0) & (fine < t1)
         tsel = (trace_t_s >= s0) & (trace_t_s < t1)
         g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
+        d = float(da_fine[fsel].mean()) / da_base if da_base > 0 else float("nan")
         epochs.append(EpochMeasures(
             name=name, start_s=t0, stop_s=t1, window_start_s=s0, concentration_um=conc,
             rate_pyramidal_hz=mean_rate(spikes["pyramidal"][0], n_cells["pyramidal"], s0, t1),
@@ -150,5 +174,8 @@ def analyse(
             glutamate_rel=g,
             block_pyramidal=float(np.mean(recorded["block_pyramidal"][tsel])) if tsel.any() else float("nan"),
             block_interneuron=float(np.mean(recorded["block_interneuron"][tsel])) if tsel.any() else float("nan"),
+            rate_vta_dopamine_hz=vta_rate("vta_dopamine", s0, t1),
+            rate_vta_gaba_hz=vta_rate("vta_gaba", s0, t1),
+            dopamine_rel=d,
         ))
     return SampleAnalysis(time_s=grid, traces=traces, epochs=epochs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,15 @@ from pydantic import ValidationError
 from ..errors import UserInputError
 from .schema import Config
 
-PACKAGED = ("default", "dose_response")
+PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip")
 
 
 def packaged_config_path(name: str = "default") -> Path:
     """Path of a config shipped inside the package (``default``, ``dose_response``)."""
     return Path(str(resources.files("circuitsim") / "data" / f"{name}.yaml"))
+
+
+_NESTED_KEY = re.compile(r"^([\w.]+): ([A-Za-z_][\w.]*): ")
 
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
@@ -42,7 +46,10 @@ def validation_error_line(err: ValidationError) -> str:
         line = f"{loc}: {msg}, got {e.get('input')!r}"
     if len(errors) > 1:
         line += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    return line
+    # A nested model that reports its own one-line error ("route: ...", the
+    # PK dose) gets pydantic's path in front: "doses.0: route: ..." becomes
+    # "doses.0.route: ...".
+    return _NESTED_KEY.sub(r"\1.\2: ", line, count=1)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .dosing import BODY_WEIGHT, Dose
 from .fields import Quantity
 from .units import (
     CAPACITANCE,
@@ -130,6 +131,128 @@ class ExternalDrive(_Model):
     g_nmda_s: Quantity(CONDUCTANCE, ge=0) = Field("0 nS", alias="g_nmda")
 
 
+# ----------------------------------------------------------------------------- VTA
+def _dopamine_cell_defaults() -> CellParams:
+    # VTA dopamine cells. Membrane: the generic projection-neuron values of
+    # Brunel & Wang (2001, table 1; C = 0.5 nF, g_L = 25 nS, tau_m = 20 ms),
+    # not a fit to dopamine cells. Their slow, regular tonic firing is shaped by
+    # a large, slow Ca2+-activated (SK) afterhyperpolarisation (Wolfart et al.
+    # 2001, J Neurosci 21:3443), modelled as the spike-triggered adaptation
+    # current: b = 60 pA, tau_w = 200 ms, calibration choices (docs/model.md,
+    # VTA calibration). n = 300 with 150 GABA cells: the ~2:1 ratio of
+    # dopamine to GABA neurons in rat VTA (Nair-Roberts et al. 2008,
+    # Neuroscience 152:1024); the absolute numbers are a sample, large enough
+    # for a per-epoch rate to ~2 % (300 cells x 5.5 Hz x 1.7 s: 2800 spikes).
+    return CellParams(n=300, adaptation_increment="60 pA", tau_adaptation="200 ms")
+
+
+def _vta_gaba_defaults() -> CellParams:
+    # VTA GABA neurons: fast-firing (~19 Hz in vivo, Steffensen et al. 1998,
+    # J Neurosci 18:8003), given the fast-spiking interneuron membrane of
+    # Brunel & Wang (2001, table 1); no adaptation.
+    return CellParams(n=150, c_m="0.2 nF", g_leak="20 nS", t_refractory="1 ms")
+
+
+class DopaminePool(_Model):
+    """Extracellular dopamine in the targets of the VTA: dD/dt = q r_DA(t) - D / tau_uptake.
+
+    r_DA is the dopamine cells' population rate (spikes per cell per second),
+    so q is the rise of D when every dopamine cell fires once. Linear uptake is
+    the first-order limit of dopamine-transporter (DAT) Michaelis-Menten
+    uptake at concentrations well below its Km (~0.2 uM). Only D relative to
+    its baseline mean (``dopamine_rel``) is a calibrated output; it depends on
+    neither q nor tau_uptake in steady state.
+    """
+
+    # Order of the homogenised extracellular rise after one impulse in all
+    # dopamine axons, ~80 nM (Cragg & Rice 2004, reviewed by Schultz 2007,
+    # Annu Rev Neurosci 30:259). Sets the scale of ``dopamine_um`` only: at
+    # the default 5.5 Hz and 0.1 s the tonic level is 44 nM, above the 5-10 nM
+    # of microdialysis baselines (ibid.), an upper estimate.
+    release_per_spike_um: Quantity(CONCENTRATION, gt=0, le=100) = Field(
+        "0.08 uM", alias="release_per_spike")
+    # DAT-rich nucleus accumbens / striatum: half-life of released dopamine
+    # ~50 ms in the accumbens (Garris et al. 1994, J Neurosci 14:6084; tau =
+    # t1/2 / ln 2 = 72 ms), back to baseline within ~200 ms of a single pulse
+    # (Schultz 2007): 100 ms. Prefrontal cortex has little DAT and clears
+    # dopamine several times more slowly (Garris & Wightman 1994, J Neurosci
+    # 14:442): use ~1 s there.
+    tau_uptake_s: Quantity(TIME, gt=0, le=60) = Field("100 ms", alias="tau_uptake")
+
+
+class VTAConfig(_Model):
+    """The dopamine side branch: a VTA of dopamine cells and local GABA cells driven by the pyramidal cells.
+
+    Pyramidal cells (the prefrontal output) excite both VTA populations
+    through AMPA and NMDA receptors (prefrontal afferents synapse on VTA
+    dopamine and GABA neurons: Carr & Sesack 2000, J Neurosci 20:3864); the
+    GABA cells inhibit the dopamine cells (GABA_A); each population gets its
+    own background Poisson drive. Nothing projects back to the cortex, so the
+    cortical circuit is the same with or without the VTA (see docs/model.md
+    for what that means for random numbers). The drug blocks the VTA NMDA
+    receptors with each population's own IC50 / k_on
+    (``pharmacology.hill.ic50_vta_*``, ``pharmacology.trapping.k_on_vta_*``).
+    Connection probabilities, conductances and drives are calibration
+    choices (docs/model.md, "VTA"; experiments/calibration/vta_probe.py):
+    tonic dopamine firing 2-8 Hz, GABA cells 10-30 Hz, dopamine up by
+    25-100 % at 0.8 uM and not up at 10 uM. Measured on the default circuit
+    (3 seeds): 5.4-5.5 Hz, 15.6-16.1 Hz, +54 to +55 %, -63 to -65 %.
+    """
+
+    enabled: bool = True
+    dopamine: CellParams = Field(default_factory=_dopamine_cell_defaults)
+    gaba: CellParams = Field(default_factory=_vta_gaba_defaults)
+    # Prefrontal input: p = 0.1 of the 4000 pyramidal cells gives 400 inputs per
+    # VTA cell, the cortical in-degree. Conductances: calibration choices
+    # (docs/model.md, "VTA"). The dopamine cells' prefrontal input is
+    # AMPA-dominated: it must be able to raise them when the pyramidal cells
+    # speed up, though their own NMDA receptors are partly blocked. The GABA
+    # cells' is NMDA-rich (the assumption, as for the cortical fast-spiking
+    # interneurons, behind ketamine's disinhibition of dopamine cells).
+    pfc_to_dopamine: Pathway = Pathway(g_ampa="0.2 nS", g_nmda="0.03 nS")
+    pfc_to_gaba: Pathway = Pathway(g_ampa="0.03 nS", g_nmda="0.1 nS")
+    # Local inhibition: 30 GABA inputs per dopamine cell (p = 0.2 of 150),
+    # calibration choice.
+    gaba_to_dopamine: Pathway = Pathway(p=0.2, g_gaba="1.5 nS")
+    # Background drive (calibration choices, docs/model.md): the dopamine
+    # cells' pacemaking and their other afferents (pedunculopontine and
+    # laterodorsal tegmentum, lateral hypothalamus, ...) as 200 trains at
+    # 3 Hz, the GABA cells' as 100, each a bundle of contacts with a large
+    # summed conductance (as the pyramidal background): few strong trains keep
+    # the cells fluctuation-driven, so that their rates change gradually with
+    # the drive. A drive of many weak NMDA-rich trains (800 x 3 Hz, the
+    # cortical interneurons') left the GABA cells mean-driven and all but
+    # silenced by the 29 % NMDA block of 0.8 uM (-90 %). NMDA carries about
+    # 60 % of the GABA cells' mean excitatory current, 30 % of the dopamine
+    # cells' (docs/model.md): with an NMDA-dominated dopamine drive
+    # (NMDA 6.4 nS, AMPA 9 nS on 50 trains) the 10 uM block silenced the
+    # dopamine cells (-99 %).
+    external_dopamine: ExternalDrive = ExternalDrive(n_inputs=200, g_ampa="5 nS", g_nmda="0.8 nS")
+    external_gaba: ExternalDrive = ExternalDrive(n_inputs=100, g_ampa="4 nS", g_nmda="1.68 nS")
+    # Prefrontal -> VTA delays. The real conduction latency is longer (~10 mm of
+    # axon in the rat at ~1-2 m/s: several ms), but the NMDA increment a
+    # pyramidal spike carries is read on arrival and is exact only if the
+    # sender cannot spike again in flight, so the delay must stay below the
+    # pyramidal refractory period (validated). A latency of a few ms shifts
+    # the VTA's response by less than one 10 ms analysis bin and does not
+    # change the rates measured over seconds.
+    pfc_delay_min_s: Quantity(TIME, gt=0) = Field("1 ms", alias="pfc_delay_min")
+    pfc_delay_max_s: Quantity(TIME, gt=0) = Field("1.9 ms", alias="pfc_delay_max")
+    # GABA -> dopamine: local, as the cortical delays.
+    local_delay_min_s: Quantity(TIME, gt=0) = Field("0.5 ms", alias="local_delay_min")
+    local_delay_max_s: Quantity(TIME, gt=0) = Field("1.5 ms", alias="local_delay_max")
+    dopamine_pool: DopaminePool = DopaminePool()
+
+    @model_validator(mode="after")
+    def _delay_order(self) -> VTAConfig:
+        for kind in ("pfc", "local"):
+            lo, hi = getattr(self, f"{kind}_delay_min_s"), getattr(self, f"{kind}_delay_max_s")
+            if hi < lo:
+                raise ValueError(f"{kind}_delay_max must not be shorter than {kind}_delay_min, "
+                                 f"got {hi * 1e3:g} ms < {lo * 1e3:g} ms")
+        return self
+
+
 class CircuitConfig(_Model):
     """The spiking E/I circuit (see docs/calibration.md for how defaults were chosen)."""
 
@@ -175,6 +298,8 @@ class CircuitConfig(_Model):
     delay_min_s: Quantity(TIME, gt=0) = Field("0.5 ms", alias="delay_min")
     delay_max_s: Quantity(TIME, gt=0) = Field("1.5 ms", alias="delay_max")
     dt_s: Quantity(TIME, gt=0, le=1e-3) = Field("0.1 ms", alias="dt")
+    # The dopamine side branch (SCIENCE.md stage 9; docs/model.md, "VTA").
+    vta: VTAConfig = VTAConfig()
 
     @model_validator(mode="after")
     def _delays(self) -> CircuitConfig:
@@ -191,6 +316,21 @@ class CircuitConfig(_Model):
             )
         return self
 
+    @model_validator(mode="after")
+    def _vta_delays(self) -> CircuitConfig:
+        v = self.vta
+        for key, value in (("pfc_delay_min", v.pfc_delay_min_s), ("local_delay_min", v.local_delay_min_s)):
+            if value < self.dt_s:
+                raise ValueError(f"vta.{key} must be at least one time step dt "
+                                 f"({self.dt_s * 1e3:g} ms), got {value * 1e3:g} ms")
+        # As for the cortical delays: the NMDA increment is read on arrival.
+        if v.pfc_delay_max_s >= self.pyramidal.t_refractory_s:
+            raise ValueError(
+                f"vta.pfc_delay_max must be shorter than pyramidal.t_refractory "
+                f"({self.pyramidal.t_refractory_s * 1e3:g} ms; the NMDA saturation of a spike "
+                f"is read on arrival), got {v.pfc_delay_max_s * 1e3:g} ms")
+        return self
+
 
 # -------------------------------------------------------------------- pharmacology
 class HillBlock(_Model):
@@ -205,6 +345,14 @@ class HillBlock(_Model):
 
     ic50_pyramidal_um: Quantity(CONCENTRATION, gt=0) = Field("5.2 uM", alias="ic50_pyramidal")
     ic50_interneuron_um: Quantity(CONCENTRATION, gt=0) = Field("2.0 uM", alias="ic50_interneuron")
+    # VTA dopamine cells carry GluN2B- and GluN2D-containing receptors (Jones &
+    # Gibb 2005, J Physiol 569:209, substantia nigra dopamine neurons; assumed
+    # for the VTA): the mean of the 2B and 2D IC50s, 4.0 uM.
+    ic50_vta_dopamine_um: Quantity(CONCENTRATION, gt=0) = Field("4.0 uM", alias="ic50_vta_dopamine")
+    # VTA GABA cells: assumed GluN2C/2D-enriched like the cortical fast-spiking
+    # interneurons (2.0 uM), so more sensitive than the dopamine cells, which
+    # the drug then disinhibits (model assumption; no subunit measurement).
+    ic50_vta_gaba_um: Quantity(CONCENTRATION, gt=0) = Field("2.0 uM", alias="ic50_vta_gaba")
     hill_n: float = Field(1.0, gt=0, le=5)
 
 
@@ -234,6 +382,17 @@ class TrappingBlock(_Model):
     )
     k_on_interneuron_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
         "29 /uM/s", alias="k_on_interneuron"
+    )
+    # VTA: the same rule, k_on inversely proportional to the population's Hill
+    # IC50 (11.2 /uM/s x 5.2 uM / IC50): 14.6 for the dopamine cells (4.0 uM),
+    # 29 for the GABA cells (2.0 uM). At the VTA cells' baseline open
+    # fractions (0.017-0.018, measured on the reduced circuit) the steady-state
+    # trapping block at 0.8 uM is then within 0.01 of the Hill block.
+    k_on_vta_dopamine_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+        "14.6 /uM/s", alias="k_on_vta_dopamine"
+    )
+    k_on_vta_gaba_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+        "29 /uM/s", alias="k_on_vta_gaba"
     )
     k_off_hz: Quantity(RATE, gt=0) = Field("1 /s", alias="k_off")
 
@@ -311,6 +470,71 @@ class ProtocolConfig(_Model):
         return out
 
 
+# ------------------------------------------------------- dosing and the timeline
+class DosingConfig(_Model):
+    """What is given to whom: a dosing schedule through the PK model (issue 3).
+
+    A config with a ``dosing`` section is a timeline experiment: the drug's
+    concentration over hours comes from circuitsim.pharmacology.pk and the
+    circuit is sampled at the concentrations the timeline needs (``timeline``);
+    the bath ``protocol`` is not used. Each dose takes the keys of
+    :class:`circuitsim.pharmacology.pk.Dose` (amount "0.5 mg/kg" or "84 mg",
+    route, start, duration, drug, optional bioavailability, absorption_rate).
+    """
+
+    species: Literal["human", "rat", "mouse"] = "human"
+    # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg).
+    body_weight_kg: Quantity(BODY_WEIGHT, gt=0) | None = Field(None, alias="body_weight")
+    doses: list[Dose] = Field(min_length=1)
+
+
+class SamplingConfig(_Model):
+    """How the timeline samples the circuit (the adiabatic coupling of DESIGN.md).
+
+    The circuit settles within a second while the drug changes over minutes,
+    so the circuit's steady state is a function of the drug's effective
+    (racemic-equivalent, NMDA-weighted) brain concentration alone. It is
+    measured at ``nodes`` concentrations, 0 and log-spaced from ``lowest`` to
+    ``headroom`` x the schedule's peak, each held for ``analysis.transient``
+    plus ``window``, in one ascending staircase run; the timeline
+    interpolates linearly between them. With ``held_out`` the geometric
+    midpoints between nodes are simulated in the same run, and the error of
+    the interpolation at them is reported (never used to fill the timeline).
+    """
+
+    nodes: int = Field(8, ge=2, le=64)
+    # Below ~0.02 uM the Hill block of either population is under 1 %.
+    lowest_um: Quantity(CONCENTRATION, gt=0) = Field("0.02 uM", alias="lowest")
+    headroom: float = Field(1.05, ge=1.0, le=10.0)
+    # 1 s of 4000 pyramidal cells at 4 Hz: ~16 000 spikes, ~1 % counting error.
+    window_s: Quantity(TIME, gt=0) = Field("1 s", alias="window")
+    held_out: bool = True
+    # Reuse the circuit's responses from $CIRCUITSIM_CACHE_DIR/responses when
+    # the circuit, its seed and the nodes are the same.
+    cache: bool = True
+
+
+class TimelineConfig(_Model):
+    """The time axis of a dosing experiment."""
+
+    horizon_s: Quantity(TIME, gt=0) = Field("6 h", alias="horizon")
+    dt_s: Quantity(TIME, gt=0) = Field("1 min", alias="dt")
+    # The clinical observation period after a dose (esketamine label: patients
+    # are monitored for at least 2 h), marked on the figures.
+    monitoring_s: Quantity(TIME, ge=0) = Field("2 h", alias="monitoring")
+    sampling: SamplingConfig = SamplingConfig()
+
+    @model_validator(mode="after")
+    def _grid(self) -> TimelineConfig:
+        if self.dt_s >= self.horizon_s:
+            raise ValueError(f"dt: expected a step shorter than the horizon ({self.horizon_s:g} s), "
+                             f"got {self.dt_s:g} s")
+        if self.horizon_s / self.dt_s > 2_000_000:
+            raise ValueError(f"dt: expected at most 2e6 steps over the horizon, got "
+                             f"{self.horizon_s / self.dt_s:.3g}")
+        return self
+
+
 # --------------------------------------------------------------------- measurement
 class GlutamateConfig(_Model):
     """Extracellular glutamate pool: dG/dt = q * (pyramidal spike rate) - G / tau_uptake.
@@ -359,6 +583,8 @@ class Config(_Model):
     circuit: CircuitConfig = CircuitConfig()
     pharmacology: PharmacologyConfig = PharmacologyConfig()
     protocol: ProtocolConfig = ProtocolConfig()
+    dosing: DosingConfig | None = None
+    timeline: TimelineConfig = TimelineConfig()
     glutamate: GlutamateConfig = GlutamateConfig()
     analysis: AnalysisConfig = AnalysisConfig()
     output: OutputConfig = OutputConfig()
@@ -381,6 +607,22 @@ class Config(_Model):
     # with 1 thread they equal the cython and numpy targets'), and the count
     # used is stored in the provenance as ``threads``.
     threads: int = Field(0, ge=0, le=1024)
+
+    @model_validator(mode="after")
+    def _doses_within_the_horizon(self) -> Config:
+        """Every dose of a dosing experiment is given (infusions finished) within the horizon."""
+        if self.dosing is None:
+            return self
+        horizon = self.timeline.horizon_s
+        for k, dose in enumerate(self.dosing.doses):
+            end = dose.start_s + dose.duration_s
+            if end > horizon:
+                key = "duration" if dose.duration_s > 0 and dose.start_s < horizon else "start"
+                raise ValueError(
+                    f"dosing.doses.{k}.{key}: the dose ends at {end / 3600:.4g} h, after "
+                    f"timeline.horizon; expected it to end by {horizon / 3600:.4g} h, "
+                    f"got start {dose.start_s / 3600:.4g} h and duration {dose.duration_s / 3600:.4g} h")
+        return self
 
     @model_validator(mode="after")
     def _epochs_leave_a_window(self) -> Config:

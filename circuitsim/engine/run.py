@@ -104,13 +104,27 @@ def run_experiment(
     path = results_path(config, out_dir)
     prepare_output_dir(path.parent)
     start = utc_now()
-    with _progress_bar(config.protocol.duration_s, progress) as report:
-        sample = simulate_sample(config, progress=report)
-    analysis = analyse(config, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
+    timeline = None
+    if config.dosing is not None:
+        from .timeline import plan_states, run_timeline
+
+        # The progress bar counts the staircase's simulated seconds (shown
+        # only when the circuit's responses are not in the cache).
+        n_states = len(plan_states(1.0, config).names)
+        hold = config.analysis.transient_s + config.timeline.sampling.window_s
+        with _progress_bar(n_states * hold, progress) as report:
+            timeline = run_timeline(config, progress=report)
+        sample, analysis = timeline.sample, timeline.analysis
+    else:
+        with _progress_bar(config.protocol.duration_s, progress) as report:
+            sample = simulate_sample(config, progress=report)
+        analysis = analyse(config, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
     provenance = run_provenance(config, sample.seeds, start, utc_now(),
                                 sample.wall_build_s, sample.wall_run_s, sample.run_info)
+    if timeline is not None:
+        provenance["response_cache_hit"] = timeline.cache_hit
     try:
-        write_results(path, config, sample, analysis, provenance)
+        write_results(path, config, sample, analysis, provenance, timeline=timeline)
     except OSError as exc:
         raise UserInputError(
             f"--out/output.directory: cannot write {str(path)!r}: {exc.strerror or exc}"

@@ -30,7 +30,7 @@ import yaml
 from ..analysis.measures import EpochMeasures, SampleAnalysis
 from ..config import Config, config_from_dict, dump_config
 from ..errors import UserInputError
-from ..network.circuit import POPULATIONS, TRACE_UNITS, FastSample
+from ..network.circuit import POPULATIONS, TRACE_UNITS, VTA_POPULATIONS, FastSample
 
 #: Layout version written into (and required from) every results file.
 RESULTS_SCHEMA_VERSION = 1
@@ -46,7 +46,15 @@ _ANALYSIS_UNITS = {
     "rate_pyramidal_hz": "Hz",
     "rate_interneuron_hz": "Hz",
     "glutamate_rel": "1",
+    "rate_vta_dopamine_hz": "Hz",
+    "rate_vta_gaba_hz": "Hz",
+    "dopamine_um": "uM",
+    "dopamine_rel": "1",
 }
+#: Added within layout 1 with the VTA (2026-11-21): files written before lack
+#: these traces and epoch columns, and read back as NaN.
+_VTA_TRACES = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_um", "dopamine_rel")
+_VTA_EPOCH_COLUMNS = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_rel")
 # Per-epoch columns (besides name, start_ms, stop_ms) and their units.
 _EPOCH_UNITS = {
     "concentration_um": "uM",
@@ -57,6 +65,9 @@ _EPOCH_UNITS = {
     "glutamate_rel": "1",
     "block_pyramidal": "1",
     "block_interneuron": "1",
+    "rate_vta_dopamine_hz": "Hz",
+    "rate_vta_gaba_hz": "Hz",
+    "dopamine_rel": "1",
 }
 _STR = h5py.string_dtype(encoding="utf-8")
 
@@ -77,6 +88,7 @@ def write_results(
     sample: FastSample,
     analysis: SampleAnalysis,
     provenance: Mapping[str, Any],
+    timeline: Any | None = None,
 ) -> Path:
     """Write one run to `path` atomically (temporary file, then rename).
 
@@ -93,6 +105,10 @@ def write_results(
     provenance : mapping
         Flat mapping of str, int, float or bool (versions, seeds, host, times,
         wall times in s), stored as attributes of ``/provenance``.
+    timeline : circuitsim.engine.timeline.Timeline, optional
+        A dosing experiment's timeline, stored in ``/timeline``; `sample` and
+        `analysis` are then its staircase of circuit states (``/spikes``,
+        ``/timeseries``, ``/epochs``).
 
     Returns
     -------
@@ -111,7 +127,11 @@ def write_results(
             _write_root(f)
             _write_spikes(f, sample)
             _write_timeseries(f, analysis)
-            _write_epochs(f, analysis, config.protocol.baseline_epoch)
+            baseline = (timeline.stair_config.protocol.baseline_epoch if timeline is not None
+                        else config.protocol.baseline_epoch)
+            _write_epochs(f, analysis, baseline)
+            if timeline is not None:
+                _write_timeline(f, timeline)
             f.create_dataset("config", data=dump_config(config), dtype=_STR)
             f["config"].attrs["format"] = "yaml"
             _write_provenance(f, provenance)
@@ -184,6 +204,35 @@ def _write_epochs(f: h5py.File, analysis: SampleAnalysis, baseline: str) -> None
         d.attrs["units"] = units
 
 
+def _write_timeline(f: h5py.File, timeline: Any) -> None:
+    g = f.create_group("timeline")
+    g.attrs["monitoring_h"] = float(timeline.monitoring_h)
+    g.attrs["cache_hit"] = bool(timeline.cache_hit)
+    n = len(timeline.series["time_h"])
+    for name, values in timeline.series.items():
+        values = np.asarray(values, dtype=np.float64)
+        if values.shape != (n,):
+            raise ValueError(f"timeline series {name!r} has shape {values.shape}, time axis ({n},)")
+        d = g.create_dataset(name, data=values)
+        d.attrs["units"] = timeline.units[name]
+    doses = g.create_group("doses")
+    for col, unit in (("start_h", "h"), ("duration_h", "h")):
+        d = doses.create_dataset(col, data=np.array([x[col] for x in timeline.doses], dtype=np.float64))
+        d.attrs["units"] = unit
+    for col in ("amount", "route", "drug"):
+        doses.create_dataset(col, data=[str(x[col]) for x in timeline.doses], dtype=_STR)
+    # The circuit states the timeline interpolates (epochs of /epochs) and the
+    # held-out states that check the interpolation.
+    st = g.create_group("sampling")
+    st.create_dataset("epoch", data=list(timeline.plan.names), dtype=_STR)
+    st.create_dataset("held_out", data=np.array(timeline.plan.held_out, dtype=bool))
+    d = st.create_dataset("concentration_um", data=np.array(timeline.plan.concentrations_um))
+    d.attrs["units"] = "uM"
+    for name, err in timeline.interpolation_error.items():
+        d = st.create_dataset(f"interpolation_error_{name}", data=np.asarray(err, dtype=np.float64))
+        d.attrs["units"] = "1"
+
+
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
     g = f.create_group("provenance")
     for key, value in provenance.items():
@@ -223,6 +272,10 @@ class Results:
         The full resolved config (YAML).
     provenance : dict
         Versions, seeds, host, start/end time (ISO 8601 UTC), wall times (s).
+    timeline : dict or None
+        A dosing experiment's ``/timeline`` series by name (None for a bath
+        protocol); their units in `timeline_units`, the rest of the group
+        (``monitoring_h``, ``doses``, ``sampling``) in `timeline_info`.
     """
 
     path: Path
@@ -236,6 +289,9 @@ class Results:
     baseline_epoch: str
     config_text: str
     provenance: dict[str, Any] = field(default_factory=dict)
+    timeline: dict[str, np.ndarray] | None = None
+    timeline_units: dict[str, str] = field(default_factory=dict)
+    timeline_info: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def config(self) -> Config:
@@ -340,7 +396,8 @@ def _attr_value(value: Any) -> Any:
 def _read(f: h5py.File, path: Path, version: int) -> Results:
     spikes, n_cells = {}, {}
     stored = list(f["spikes"])
-    for pop in [p for p in POPULATIONS if p in stored] + [p for p in stored if p not in POPULATIONS]:
+    known = (*POPULATIONS, *VTA_POPULATIONS)
+    for pop in [p for p in known if p in stored] + [p for p in stored if p not in known]:
         g = f["spikes"][pop]
         spikes[pop] = (
             np.asarray(g["timestamps"][()], dtype=np.float64),
@@ -355,9 +412,16 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
             continue
         timeseries[name] = np.asarray(d[()], dtype=np.float64)
         units[name] = _str(d.attrs.get("units", "unknown"))
+    for name in _VTA_TRACES:
+        if name not in timeseries:
+            timeseries[name] = np.full(len(time_ms), np.nan)
+            units[name] = _ANALYSIS_UNITS[name]
     ep = f["epochs"]
     names = [_str(n) for n in ep["name"][()]]
-    cols = {c: np.asarray(ep[c][()], dtype=np.float64) for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
+    # The VTA columns were added within layout 1: files written before lack them (NaN).
+    cols = {c: (np.asarray(ep[c][()], dtype=np.float64)
+                if c in ep or c not in _VTA_EPOCH_COLUMNS else np.full(len(names), np.nan))
+            for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
     # Added within layout 1: files written before it lack the window (NaN).
     cols["window_start_ms"] = (np.asarray(ep["window_start_ms"][()], dtype=np.float64)
                                if "window_start_ms" in ep else np.full(len(names), np.nan))
@@ -372,6 +436,7 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
         for k, n in enumerate(names)
     )
     provenance = {k: _attr_value(v) for k, v in f["provenance"].attrs.items()}
+    timeline, timeline_units, timeline_info = _read_timeline(f)
     return Results(
         path=path,
         schema_version=version,
@@ -384,4 +449,23 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
         baseline_epoch=_str(ep.attrs["baseline"]),
         config_text=_str(f["config"][()]),
         provenance=provenance,
+        timeline=timeline,
+        timeline_units=timeline_units,
+        timeline_info=timeline_info,
     )
+
+
+def _read_timeline(f: h5py.File) -> tuple[dict | None, dict, dict]:
+    if "timeline" not in f:
+        return None, {}, {}
+    g = f["timeline"]
+    series, units = {}, {}
+    for name, d in g.items():
+        if isinstance(d, h5py.Dataset):
+            series[name] = np.asarray(d[()], dtype=np.float64)
+            units[name] = _str(d.attrs.get("units", "unknown"))
+    info: dict[str, Any] = {k: _attr_value(v) for k, v in g.attrs.items()}
+    for sub in ("doses", "sampling"):
+        info[sub] = {name: (np.asarray(d[()]) if d.dtype.kind != "O" else [_str(x) for x in d[()]])
+                     for name, d in g[sub].items()}
+    return series, units, info

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from ..errors import UserInputError
 from .results import Results
 
@@ -26,7 +28,10 @@ def _config_lines(results: Results) -> list[str]:
     c = cfg.circuit
     return [
         f"  seed: {cfg.seed}",
-        f"  cells: {c.pyramidal.n} pyramidal, {c.interneuron.n} interneuron",
+        f"  cells: {c.pyramidal.n} pyramidal, {c.interneuron.n} interneuron"
+        # From the spikes: a file written before the VTA has none, whatever the schema's default.
+        + (f"; VTA {results.n_cells['vta_dopamine']} dopamine, {results.n_cells['vta_gaba']} GABA"
+           if "vta_dopamine" in results.n_cells and "vta_gaba" in results.n_cells else "; no VTA"),
         f"  block model: {cfg.pharmacology.block_model}",
         f"  protocol: {len(cfg.protocol.epochs)} epochs, {cfg.protocol.duration_s:g} s, "
         f"wash_tau {cfg.protocol.wash_tau_s * 1e3:g} ms, baseline {cfg.protocol.baseline_epoch!r}",
@@ -57,7 +62,8 @@ def results_summary(results: Results) -> str:
         lines.append(f"  {k:<{width}}  {v:.3f}" if isinstance(v, float) else f"  {k:<{width}}  {v}")
     lines += ["", "epochs (steady state, after the transient and the wash-in)"]
     header = (f"  {'name':<14}{'start s':>8}{'from s':>8}{'stop s':>8}{'conc uM':>9}{'E Hz':>8}{'I Hz':>8}"
-              f"{'CV E':>6}{'CV I':>6}{'glu rel':>8}{'block E':>8}{'block I':>8}")
+              f"{'CV E':>6}{'CV I':>6}{'glu rel':>8}{'block E':>8}{'block I':>8}"
+              f"{'DA Hz':>7}{'VTA-I Hz':>9}{'DA rel':>7}")
     lines.append(header)
     for e in results.epochs:
         lines.append(
@@ -66,5 +72,33 @@ def results_summary(results: Results) -> str:
             f"{_fmt(e.cv_pyramidal, 6, 2)}{_fmt(e.cv_interneuron, 6, 2)}"
             f"{_fmt(e.glutamate_rel, 8, 3)}{_fmt(e.block_pyramidal, 8, 3)}"
             f"{_fmt(e.block_interneuron, 8, 3)}"
+            f"{_fmt(e.rate_vta_dopamine_hz, 7, 2)}{_fmt(e.rate_vta_gaba_hz, 9, 2)}"
+            f"{_fmt(e.dopamine_rel, 7, 3)}"
         )
+    if results.timeline is not None:
+        lines += ["", *_timeline_lines(results)]
     return "\n".join(lines)
+
+
+def _timeline_lines(results: Results) -> list[str]:
+    """Peaks of the acute timeline and the interpolation check (dosing experiments)."""
+    tl, info = results.timeline, results.timeline_info
+    t = tl["time_h"]
+    lines = [f"timeline: {t[-1]:g} h in {len(t)} steps; {len(info['doses']['start_h'])} dose(s), "
+             f"monitoring {info['monitoring_h']:g} h; circuit responses from the cache: "
+             f"{'yes' if info.get('cache_hit') else 'no'}"]
+    for name, unit in (("plasma_ng_ml", "ng/mL"), ("brain_ng_ml", "ng/mL"), ("effective_um", "uM"),
+                       ("block_interneuron", ""), ("rate_pyramidal_hz", "Hz"),
+                       ("glutamate_rel", ""), ("dissociation", "")):
+        if name in tl:
+            k = int(tl[name].argmax())
+            lines.append(f"  {'peak ' + name:<26}{tl[name][k]:>10.4g} {unit:<6} at {t[k]:.3g} h")
+    k = int(tl["rate_interneuron_hz"].argmin())
+    lines.append(f"  {'lowest rate_interneuron_hz':<26}{tl['rate_interneuron_hz'][k]:>10.4g} {'Hz':<6} at {t[k]:.3g} h")
+    sampling = info["sampling"]
+    for name in ("rate_pyramidal_hz", "rate_interneuron_hz"):
+        err = np.asarray(sampling.get(f"interpolation_error_{name}", []), dtype=float)
+        if err.size:
+            lines.append(f"  interpolation check, {name}: max |error| {np.nanmax(np.abs(err)) * 100:.2g} % "
+                         f"at {err.size} held-out states")
+    return lines

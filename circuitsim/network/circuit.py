@@ -24,6 +24,11 @@ Model (all conductance-based leaky integrate-and-fire cells)::
   which is exact in the mean because Poisson arrivals are independent of the
   source's state).
 
+* The VTA (``circuit.vta``, optional): dopamine cells and local GABA cells,
+  the same cells, receptors and drug block, driven by the pyramidal cells
+  (AMPA + NMDA, event-driven as above) and by their own Poisson drive; the
+  GABA cells inhibit the dopamine cells. Nothing projects back to the cortex.
+
 ``per_synapse_ode`` is the reference formulation of the Brunel-Wang example
 (dx/dt = -x/tau_x, ds/dt = -s/tau_s + alpha x (1 - s) integrated on every
 synapse at every step) kept for the benchmark.
@@ -53,18 +58,16 @@ from .standalone import (
 )
 
 POPULATIONS = ("pyramidal", "interneuron")
+#: The dopamine side branch (``circuit.vta``): dopamine cells and local GABA
+#: cells, driven by the pyramidal cells, with nothing projecting back.
+VTA_POPULATIONS = ("vta_dopamine", "vta_gaba")
 
-# Units of the per-population mean traces recorded during a sample.
+# Units of the per-population mean traces recorded during a sample (the VTA
+# ones only when ``circuit.vta.enabled``).
 TRACE_UNITS = {
     "concentration_um": "uM",
-    "block_pyramidal": "1",
-    "block_interneuron": "1",
-    "open_pyramidal": "1",
-    "open_interneuron": "1",
-    "g_ampa_pyramidal_ns": "nS",
-    "g_ampa_interneuron_ns": "nS",
-    "g_nmda_pyramidal_ns": "nS",
-    "g_nmda_interneuron_ns": "nS",
+    **{f"{kind}_{pop}": "1" for kind in ("block", "open") for pop in (*POPULATIONS, *VTA_POPULATIONS)},
+    **{f"{kind}_{pop}_ns": "nS" for kind in ("g_ampa", "g_nmda") for pop in (*POPULATIONS, *VTA_POPULATIONS)},
 }
 
 
@@ -279,7 +282,7 @@ def _structure(config: Config, formulation: str, threads: int) -> dict:
     same directory handles; these change many files at once.
     """
     cc = config.circuit
-    return {
+    out = {
         "formulation": formulation,
         "block_model": config.pharmacology.block_model,
         "threads": threads,
@@ -288,6 +291,13 @@ def _structure(config: Config, formulation: str, threads: int) -> dict:
                   for pop in POPULATIONS},
         "external": {pop: _external_kinds(getattr(cc, f"external_{pop}")) for pop in POPULATIONS},
     }
+    # Only with the VTA, so that a circuit without it keeps its build directory.
+    if cc.vta.enabled:
+        cells, ext, _ = _vta_parts(cc.vta)
+        out["vta"] = {"cells": {pop: {"n": p.n, "adaptation": p.adaptation_increment_a > 0}
+                                for pop, p in cells.items()},
+                      "external": {pop: _external_kinds(e) for pop, e in ext.items()}}
+    return out
 
 
 def _external_kinds(ext) -> list[str]:
@@ -397,45 +407,8 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
     groups = {}
     objects = []
     for pop in POPULATIONS:
-        p = cells[pop]
-        ns = dict(common)
-        ns.update(
-            c_m=p.c_m_f * b2.farad,
-            g_leak=p.g_leak_s * b2.siemens,
-            e_leak=p.e_leak_v * b2.volt,
-            ic50=getattr(pc.hill, f"ic50_{pop}_um"),
-            k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
-        )
-        adapt = p.adaptation_increment_a > 0
-        eqs = _neuron_equations(pc.block_model, formulation, adapt)
-        reset = "v = v_reset_value"
-        if adapt:
-            reset += "\nw_adapt += adapt_increment"
-            ns["adapt_increment"] = p.adaptation_increment_a * b2.amp
-            ns["tau_adapt"] = p.tau_adaptation_s * b2.second
-        if pop == "pyramidal" and formulation == "event":
-            eqs += _SENDER_EQS
-            reset += "\n" + _SENDER_RESET
-        ns["v_reset_value"] = p.v_reset_v * b2.volt
-        ns["v_threshold_value"] = p.v_threshold_v * b2.volt
-        # External Poisson drive as events (see _poisson_events): one arrival
-        # clock per cell.
-        has_ext = bool(_external_kinds(ext_cfg[pop]))
-        if has_ext:
-            eqs += "\n    t_next_ext : second\n"
-        g = b2.NeuronGroup(
-            p.n,
-            eqs,
-            threshold="v > v_threshold_value",
-            reset=reset,
-            refractory=p.t_refractory_s * b2.second,
-            events={"external": "t >= t_next_ext"} if has_ext else None,
-            method="euler",
-            namespace=ns,
-            name=pop,
-        )
-        init = rng(config.seed, f"initial_state.{pop}")
-        g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
+        g = _cell_group(config, pop, cells[pop], ext_cfg[pop], common, formulation,
+                        sender=pop == "pyramidal" and formulation == "event")
         groups[pop] = g
         objects.append(g)
 
@@ -455,27 +428,8 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
         n_syn[name] = len(i)
         delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
                                 rng(config.seed, f"delays.{name}"))
-        ns = {"g_ampa_syn": pw.g_ampa_s * b2.siemens, "g_nmda_syn": pw.g_nmda_s * b2.siemens,
-              "g_gaba_syn": pw.g_gaba_s * b2.siemens, "alpha_nmda": _alpha(rc),
-              "tau_nmda_rise": rc.tau_nmda_rise_s * b2.second,
-              "tau_nmda_decay": rc.tau_nmda_decay_s * b2.second}
-        if src == "interneuron":
-            syn = b2.Synapses(groups[src], groups[dst], on_pre="g_gaba_post += g_gaba_syn",
-                              namespace=ns, name=f"syn_{name}")
-        elif formulation == "event":
-            syn = b2.Synapses(
-                groups[src], groups[dst], model="w_syn : 1 (constant)",
-                on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_nmda_post += g_nmda_syn * w_syn * delta_nmda_pre",
-                namespace=ns, name=f"syn_{name}")
-        else:
-            syn = b2.Synapses(
-                groups[src], groups[dst],
-                model="""w_syn : 1 (constant)
-                dx_syn/dt = -x_syn / tau_nmda_rise : 1 (clock-driven)
-                ds_syn/dt = -s_syn / tau_nmda_decay + alpha_nmda * x_syn * (1 - s_syn) : 1 (clock-driven)
-                g_nmda_rec_post = g_nmda_syn * w_syn * s_syn : siemens (summed)""",
-                on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_syn += 1",
-                method="euler", namespace=ns, name=f"syn_{name}")
+        ns = _synapse_namespace(pw, rc)
+        syn = _synapses(groups[src], groups[dst], src == "interneuron", formulation, ns, f"syn_{name}")
         syn.connect(i=i, j=j)
         syn.delay = delays * b2.second
         if src == "pyramidal":
@@ -490,44 +444,199 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
 
     # ---- external Poisson drive
     for pop in POPULATIONS:
-        ext = ext_cfg[pop]
-        kinds = _external_kinds(ext)
-        mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
-                                          rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
-        weights = {"ampa": ("g_ampa", ext.g_ampa_s * b2.siemens),
-                   "nmda": ("x_nmda", ext.g_nmda_s * mean_inc * b2.siemens)}
-        if kinds:
-            _poisson_events(groups[pop], ext.n_inputs * ext.rate_hz, [weights[k] for k in kinds])
-            # Receptors of the external synapses count in the cell's pool (s = 1 max).
-            g_nmda_max[pop] += ext.n_inputs * ext.g_nmda_s
-        # Start the background conductances at their stationary means (a Poisson
-        # train of rate nu with jump J through decay tau has mean nu J tau), not at
-        # zero: the slow NMDA (100 ms) would otherwise leave the NMDA-driven
-        # interneurons silent for the first ~0.3 s and let the pyramidal cells
-        # fire a synchronous start-up burst.
-        flux = ext.n_inputs * ext.rate_hz
-        groups[pop].g_ampa = flux * ext.g_ampa_s * rc.tau_ampa_s * b2.siemens
-        nmda_flux = flux * ext.g_nmda_s * mean_inc
-        groups[pop].x_nmda = nmda_flux * rc.tau_nmda_rise_s * b2.siemens
-        g_name = "g_nmda" if formulation == "event" else "g_nmda_ext"
-        setattr(groups[pop], g_name, nmda_flux * rc.tau_nmda_decay_s * b2.siemens)
+        g_nmda_max[pop] += _external_drive(groups[pop], ext_cfg[pop], rc, formulation)
     for pop in POPULATIONS:
         groups[pop].g_nmda_max = np.maximum(g_nmda_max[pop], 1e-15) * b2.siemens
 
+    # ---- the VTA, built after the whole cortex: the cortex's build-time
+    # random draws (initial arrival times) come first, as without it.
+    if cc.vta.enabled:
+        vta_groups, vta_objects = _build_vta(config, formulation, common, groups["pyramidal"])
+        groups.update(vta_groups)
+        objects += vta_objects
+        n.update({pop: g.N for pop, g in vta_groups.items()})
+
     # ---- recording
-    spike_mons = {pop: b2.SpikeMonitor(groups[pop], name=f"spikes_{pop}") for pop in POPULATIONS}
+    spike_mons = {pop: b2.SpikeMonitor(g, name=f"spikes_{pop}") for pop, g in groups.items()}
     objects += list(spike_mons.values())
     trace_clock = b2.Clock(config.analysis.trace_dt_s * b2.second, name="trace_clock")
     state_mons = {
-        pop: b2.StateMonitor(groups[pop], ["block", "open_frac", "g_ampa", "g_nmda"],
+        pop: b2.StateMonitor(g, ["block", "open_frac", "g_ampa", "g_nmda"],
                              record=_trace_sample(n[pop]), clock=trace_clock, name=f"trace_{pop}")
-        for pop in POPULATIONS
+        for pop, g in groups.items()
     }
     objects += list(state_mons.values())
 
     net = b2.Network(*objects, name="circuit")
     return _Built(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=c_trace,
                   n_cells=dict(n), duration_s=config.protocol.duration_s, seeds=seeds)
+
+
+def _cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str, sender: bool):
+    """The NeuronGroup of population `pop` (cell parameters `p`, external drive `ext`).
+
+    `sender`: the cells keep their own NMDA gating (the sender side of the
+    event-driven scheme), for populations whose spikes carry NMDA.
+    """
+    import brian2 as b2
+
+    pc = config.pharmacology
+    ns = dict(common)
+    ns.update(
+        c_m=p.c_m_f * b2.farad,
+        g_leak=p.g_leak_s * b2.siemens,
+        e_leak=p.e_leak_v * b2.volt,
+        ic50=getattr(pc.hill, f"ic50_{pop}_um"),
+        k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
+    )
+    adapt = p.adaptation_increment_a > 0
+    eqs = _neuron_equations(pc.block_model, formulation, adapt)
+    reset = "v = v_reset_value"
+    if adapt:
+        reset += "\nw_adapt += adapt_increment"
+        ns["adapt_increment"] = p.adaptation_increment_a * b2.amp
+        ns["tau_adapt"] = p.tau_adaptation_s * b2.second
+    if sender:
+        eqs += _SENDER_EQS
+        reset += "\n" + _SENDER_RESET
+    ns["v_reset_value"] = p.v_reset_v * b2.volt
+    ns["v_threshold_value"] = p.v_threshold_v * b2.volt
+    # External Poisson drive as events (see _poisson_events): one arrival
+    # clock per cell.
+    has_ext = bool(_external_kinds(ext))
+    if has_ext:
+        eqs += "\n    t_next_ext : second\n"
+    g = b2.NeuronGroup(
+        p.n,
+        eqs,
+        threshold="v > v_threshold_value",
+        reset=reset,
+        refractory=p.t_refractory_s * b2.second,
+        events={"external": "t >= t_next_ext"} if has_ext else None,
+        method="euler",
+        namespace=ns,
+        name=pop,
+    )
+    init = rng(config.seed, f"initial_state.{pop}")
+    g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
+    return g
+
+
+def _synapse_namespace(pw, rc) -> dict:
+    """Brian2 namespace of the synapses of pathway `pw` (receptor kinetics `rc`)."""
+    import brian2 as b2
+
+    return {"g_ampa_syn": pw.g_ampa_s * b2.siemens, "g_nmda_syn": pw.g_nmda_s * b2.siemens,
+            "g_gaba_syn": pw.g_gaba_s * b2.siemens, "alpha_nmda": _alpha(rc),
+            "tau_nmda_rise": rc.tau_nmda_rise_s * b2.second,
+            "tau_nmda_decay": rc.tau_nmda_decay_s * b2.second}
+
+
+def _synapses(source, target, inhibitory: bool, formulation: str, ns: dict, name: str):
+    """The (unconnected) Synapses of one pathway: GABA_A, or AMPA + NMDA from pyramidal senders."""
+    import brian2 as b2
+
+    if inhibitory:
+        return b2.Synapses(source, target, on_pre="g_gaba_post += g_gaba_syn", namespace=ns, name=name)
+    if formulation == "event":
+        return b2.Synapses(
+            source, target, model="w_syn : 1 (constant)",
+            on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_nmda_post += g_nmda_syn * w_syn * delta_nmda_pre",
+            namespace=ns, name=name)
+    return b2.Synapses(
+        source, target,
+        model="""w_syn : 1 (constant)
+        dx_syn/dt = -x_syn / tau_nmda_rise : 1 (clock-driven)
+        ds_syn/dt = -s_syn / tau_nmda_decay + alpha_nmda * x_syn * (1 - s_syn) : 1 (clock-driven)
+        g_nmda_rec_post = g_nmda_syn * w_syn * s_syn : siemens (summed)""",
+        on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_syn += 1",
+        method="euler", namespace=ns, name=name)
+
+
+def _external_drive(group, ext, rc, formulation: str) -> float:
+    """Attach the external Poisson drive `ext` to `group`; return the NMDA conductance it adds to each cell's pool (S)."""
+    import brian2 as b2
+
+    kinds = _external_kinds(ext)
+    mean_inc = poisson_mean_increment(rc.nmda_saturation_increment, ext.rate_hz,
+                                      rc.tau_nmda_rise_s, rc.tau_nmda_decay_s)
+    weights = {"ampa": ("g_ampa", ext.g_ampa_s * b2.siemens),
+               "nmda": ("x_nmda", ext.g_nmda_s * mean_inc * b2.siemens)}
+    added = 0.0
+    if kinds:
+        _poisson_events(group, ext.n_inputs * ext.rate_hz, [weights[k] for k in kinds])
+        # Receptors of the external synapses count in the cell's pool (s = 1 max).
+        added = ext.n_inputs * ext.g_nmda_s
+    # Start the background conductances at their stationary means (a Poisson
+    # train of rate nu with jump J through decay tau has mean nu J tau), not at
+    # zero: the slow NMDA (100 ms) would otherwise leave the NMDA-driven
+    # interneurons silent for the first ~0.3 s and let the pyramidal cells
+    # fire a synchronous start-up burst.
+    flux = ext.n_inputs * ext.rate_hz
+    group.g_ampa = flux * ext.g_ampa_s * rc.tau_ampa_s * b2.siemens
+    nmda_flux = flux * ext.g_nmda_s * mean_inc
+    group.x_nmda = nmda_flux * rc.tau_nmda_rise_s * b2.siemens
+    g_name = "g_nmda" if formulation == "event" else "g_nmda_ext"
+    setattr(group, g_name, nmda_flux * rc.tau_nmda_decay_s * b2.siemens)
+    return added
+
+
+def _vta_parts(vta) -> tuple[dict, dict, dict]:
+    """Cells and external drives by VTA population, and the VTA pathways.
+
+    Pathways: name -> (source, target, Pathway, (delay_min_s, delay_max_s)).
+    """
+    cells = {"vta_dopamine": vta.dopamine, "vta_gaba": vta.gaba}
+    ext = {"vta_dopamine": vta.external_dopamine, "vta_gaba": vta.external_gaba}
+    pfc = (vta.pfc_delay_min_s, vta.pfc_delay_max_s)
+    local = (vta.local_delay_min_s, vta.local_delay_max_s)
+    pathways = {
+        "pfc_to_vta_dopamine": ("pyramidal", "vta_dopamine", vta.pfc_to_dopamine, pfc),
+        "pfc_to_vta_gaba": ("pyramidal", "vta_gaba", vta.pfc_to_gaba, pfc),
+        "vta_gaba_to_dopamine": ("vta_gaba", "vta_dopamine", vta.gaba_to_dopamine, local),
+    }
+    return cells, ext, pathways
+
+
+def _build_vta(config: Config, formulation: str, common: dict, pyramidal) -> tuple[dict, list]:
+    """The VTA populations, their synapses and drives (``circuit.vta``); returns (groups, objects).
+
+    The cells are the circuit's conductance-based LIF cells, with the same
+    Mg2+ unblock and drug block (each population with its own IC50 / k_on)
+    and the same event-driven NMDA scheme: a pyramidal spike adds
+    g Delta_j to the target's NMDA cascade. The connectivity, delays and
+    initial states draw from their own named NumPy streams
+    (``connectivity.pfc_to_vta_dopamine``, ...), so they leave the cortex's
+    untouched; the VTA's Poisson arrivals draw from Brian2's one random
+    stream, which the cortex shares (docs/model.md).
+    """
+    import brian2 as b2
+
+    cc = config.circuit
+    rc = cc.receptors
+    cells, ext, pathways = _vta_parts(cc.vta)
+    groups = {pop: _cell_group(config, pop, p, ext[pop], common, formulation, sender=False)
+              for pop, p in cells.items()}
+    all_groups = {"pyramidal": pyramidal, **groups}
+    objects: list = list(groups.values())
+    g_nmda_max = {pop: np.zeros(p.n) for pop, p in cells.items()}
+    for name, (src, dst, pw, (d_min, d_max)) in pathways.items():
+        n_src, n_dst = all_groups[src].N, all_groups[dst].N
+        i, j = random_pairs(n_src, n_dst, pw.p, rng(config.seed, f"connectivity.{name}"),
+                            autapses=True)
+        delays = uniform_delays(len(i), d_min, d_max, cc.dt_s, rng(config.seed, f"delays.{name}"))
+        syn = _synapses(all_groups[src], all_groups[dst], src != "pyramidal", formulation,
+                        _synapse_namespace(pw, rc), f"syn_{name}")
+        syn.connect(i=i, j=j)
+        syn.delay = delays * b2.second
+        if src == "pyramidal":
+            syn.w_syn = 1.0
+            g_nmda_max[dst] += np.bincount(j, minlength=n_dst) * pw.g_nmda_s
+        objects.append(syn)
+    for pop, g in groups.items():
+        g_nmda_max[pop] += _external_drive(g, ext[pop], rc, formulation)
+        g.g_nmda_max = np.maximum(g_nmda_max[pop], 1e-15) * b2.siemens
+    return groups, objects
 
 
 def _poisson_events(group, rate_hz: float, targets: list[tuple[str, object]]) -> None:
@@ -551,27 +660,33 @@ def _poisson_events(group, rate_hz: float, targets: list[tuple[str, object]]) ->
     (benchmarks/fast_stage.py). Every arrival is delivered and the rates are
     exact; an arrival that falls in a step which already delivered one is
     delivered on the next step (0.1 ms later at the default dt; at the
-    interneurons' 2 x 2400 /s, about a fifth of their arrivals). All code
-    targets draw the same numbers in the same order.
+    interneurons' 2 x 2400 /s, about a fifth of their arrivals).
+
+    One uniform number per arrival serves both draws: with u uniform on
+    [0, k), the kind int(u) and the fraction u - int(u) are independent and
+    uniform, and -log(1 - fraction) is the next exponential interval. One
+    draw per firing cell makes every code target (numpy's vectorised
+    statements, the loops of cython and C++) consume the random stream in
+    the same order, so their spikes are the same.
     """
     import brian2 as b2
 
     k = len(targets)
     group.namespace["rate_ext"] = k * rate_hz * b2.Hz
     # 1 - rand() lies in (0, 1]: the log is finite.
-    draw = "-log(1 - rand()) / rate_ext"
-    group.t_next_ext = draw
-    lines = []
+    group.t_next_ext = "-log(1 - rand()) / rate_ext"
+    lines = [f"u_ext = rand() * {k}"]
     if k == 1:
         var, w = targets[0]
         group.namespace["weight_ext_0"] = w
         lines.append(f"{var} += weight_ext_0")
+        lines.append("t_next_ext += -log(1 - u_ext) / rate_ext")
     else:
-        lines.append(f"kind_ext = int(rand() * {k})")
+        lines.append("kind_ext = int(u_ext)")
         for m, (var, w) in enumerate(targets):
             group.namespace[f"weight_ext_{m}"] = w
             lines.append(f"{var} += int(kind_ext == {m}) * weight_ext_{m}")
-    lines.append(f"t_next_ext += {draw}")
+        lines.append("t_next_ext += -log(1 - (u_ext - kind_ext)) / rate_ext")
     group.run_on_event("external", "\n".join(lines), when="synapses", order=0)
 
 

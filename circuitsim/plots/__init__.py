@@ -16,9 +16,11 @@ MIN_DOSE_RESPONSE_CONCENTRATIONS = 3
 def write_figures(results: Results, out_dir: str | Path | None = None, name: str | None = None) -> list[Path]:
     """Write the figures a results file supports; return their paths.
 
-    ``<name>_disinhibition.png`` always; ``<name>_dose_response.png`` when the
-    epochs span at least :data:`MIN_DOSE_RESPONSE_CONCENTRATIONS` distinct
-    concentrations.
+    A bath protocol: ``<name>_disinhibition.png`` always;
+    ``<name>_dose_response.png`` when the epochs span at least
+    :data:`MIN_DOSE_RESPONSE_CONCENTRATIONS` distinct concentrations. A dosing
+    experiment (``/timeline``): ``<name>_pk.png``, ``<name>_timeline.png`` and
+    ``<name>_dose_response.png`` (the circuit states the timeline interpolates).
 
     Parameters
     ----------
@@ -31,6 +33,15 @@ def write_figures(results: Results, out_dir: str | Path | None = None, name: str
     """
     out = Path(out_dir) if out_dir is not None else results.path.parent
     stem = name or results.name
+    if results.timeline is not None:
+        # A dosing experiment: exposure, the acute timeline, and the circuit's
+        # steady states it interpolates (the staircase, as a dose response).
+        from .pk import pk_figure
+        from .timeline import timeline_figure
+
+        return [pk_figure(results, out / f"{stem}_pk.png"),
+                timeline_figure(results, out / f"{stem}_timeline.png"),
+                dose_response_figure(results, out / f"{stem}_dose_response.png")]
     paths = [disinhibition_figure(results, out / f"{stem}_disinhibition.png")]
     if distinct_concentrations(results) >= MIN_DOSE_RESPONSE_CONCENTRATIONS:
         paths.append(dose_response_figure(results, out / f"{stem}_dose_response.png"))

@@ -1,0 +1,146 @@
+"""The dose of a dosing schedule: one administration, validated like the rest of the config.
+
+It lives in the config package because the config embeds it
+(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` uses it and re-exports
+it. Used on its own, a bad dose raises
+:class:`~circuitsim.errors.UserInputError` with one line naming the key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..errors import UserInputError
+from .fields import Quantity
+from .units import RATE, TIME, UnitKind, parse_quantity
+
+Route = Literal["iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous"]
+ExtravascularRoute = Literal["intranasal", "intraperitoneal", "subcutaneous"]
+Drug = Literal["racemic", "esketamine", "arketamine"]
+ROUTES: tuple[str, ...] = ("iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous")
+INTRAVENOUS: tuple[str, ...] = ("iv_bolus", "iv_infusion")
+
+DOSE = UnitKind("dose", "mg or mg/kg", {
+    "mg": 1.0, "g": 1e3, "ug": 1e-3, "mg/kg": 1.0, "g/kg": 1e3, "ug/kg": 1e-3,
+})
+BODY_WEIGHT = UnitKind("body weight", "kg", {"kg": 1.0, "g": 1e-3})
+
+_H_PER_S = 1.0 / 3600.0
+
+
+class _PKModel(BaseModel):
+    """Frozen, strict models whose validation errors are one line.
+
+    A mistake raises :class:`~circuitsim.errors.UserInputError` (a
+    ``ValueError``) naming the key, what was expected and what was given.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", validate_default=True, populate_by_name=True, frozen=True
+    )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as err:
+            raise UserInputError(_error_line(err)) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
+        """pydantic's ``model_validate``, with the one-line error."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as err:
+            raise UserInputError(_error_line(err)) from None
+
+
+def _error_line(err: ValidationError) -> str:
+    """The config's one-line message naming the key (nested keys joined: "doses.0.route: ...")."""
+    # Imported here: config.load imports the schema, which imports this module.
+    from .load import validation_error_line
+
+    return validation_error_line(err)
+
+
+def parse_amount(text: object) -> tuple[float, bool]:
+    """Read a dose such as ``"0.5 mg/kg"`` or ``"56 mg"``.
+
+    Returns
+    -------
+    value : float
+        In mg/kg when `per_kg`, else in mg.
+    per_kg : bool
+        Whether the dose is per kg of body weight.
+
+    Raises
+    ------
+    ValueError
+        For a missing or unknown unit, or a negative amount.
+    """
+    value = parse_quantity(text, DOSE)
+    if value < 0:
+        raise ValueError(f"expected a non-negative dose, got {text!r}")
+    return value, str(text).strip().endswith("/kg")
+
+
+class Dose(_PKModel):
+    """One administration.
+
+    ``amount`` is ``"<number> mg/kg"`` (scaled by body weight) or
+    ``"<number> mg"`` (a fixed dose, e.g. esketamine nasal spray). An
+    ``iv_infusion`` needs a ``duration`` above zero; no other route has one.
+    ``bioavailability`` and ``absorption_rate`` override the species preset
+    of an extravascular route (and supply it where the species has none).
+    """
+
+    amount: str
+    route: Route
+    start_s: Quantity(TIME, ge=0) = Field("0 s", alias="start")
+    duration_s: Quantity(TIME, ge=0) = Field("0 s", alias="duration")
+    drug: Drug = "racemic"
+    bioavailability: float | None = Field(None, gt=0, le=1)
+    absorption_rate_hz: Quantity(RATE, gt=0) | None = Field(None, alias="absorption_rate")
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, v: object) -> str:
+        value, per_kg = parse_amount(v)
+        return f"{value:.12g} {'mg/kg' if per_kg else 'mg'}"
+
+    @model_validator(mode="after")
+    def _route_fields(self) -> Dose:
+        if self.route == "iv_infusion":
+            if not self.duration_s > 0:
+                raise ValueError(
+                    f"duration: expected an infusion duration above 0 s for route iv_infusion, "
+                    f"got {self.duration_s:g} s")
+        elif self.duration_s != 0:
+            raise ValueError(
+                f"duration: only route iv_infusion has a duration (expected 0 s for route "
+                f"{self.route}), got {self.duration_s:g} s")
+        if self.route in INTRAVENOUS and (
+                self.bioavailability is not None or self.absorption_rate_hz is not None):
+            raise ValueError(
+                f"bioavailability: an intravenous dose is absorbed entirely (expected no "
+                f"bioavailability or absorption_rate for route {self.route}), "
+                f"got {self.bioavailability!r} and {self.absorption_rate_hz!r}")
+        return self
+
+    @property
+    def per_kg(self) -> bool:
+        return self.amount.endswith("/kg")
+
+    @property
+    def start_h(self) -> float:
+        return self.start_s * _H_PER_S
+
+    @property
+    def duration_h(self) -> float:
+        return self.duration_s * _H_PER_S
+
+    def amount_mg(self, body_weight_kg: float) -> float:
+        """The dose in mg for a body of `body_weight_kg`."""
+        value = float(self.amount.split()[0])
+        return value * body_weight_kg if self.per_kg else value

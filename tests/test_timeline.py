@@ -1,0 +1,193 @@
+"""The acute timeline: sampling policy, cache, interpolation, dissociation, bad dosing input."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import main
+from circuitsim.config import config_from_dict, load_config
+from circuitsim.engine.timeline import (
+    load_sample,
+    plan_states,
+    response_key,
+    run_timeline,
+    save_sample,
+    staircase_config,
+)
+from circuitsim.io import read_results
+from circuitsim.network.circuit import FastSample
+from circuitsim.pharmacology import pk
+from circuitsim.pharmacology.acute import dissociation_index
+
+INFUSION = {"dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]}}
+
+
+def _config(*overrides, data=INFUSION):
+    return config_from_dict(data, list(overrides))
+
+
+def test_plan_nodes_span_the_peak_and_midpoints_are_held_out():
+    cfg = _config("timeline.sampling.nodes=5", "timeline.sampling.lowest=0.05 uM",
+                  "timeline.sampling.headroom=1.1")
+    plan = plan_states(0.8, cfg)
+    nodes = np.array([plan.concentrations_um[k] for k in plan.node_indices])
+    mids = np.array([plan.concentrations_um[k] for k in plan.held_out_indices])
+    assert nodes[0] == 0.0 and len(nodes) == 5
+    top = 0.05 * 2 ** (17 / 4)  # 0.88 rounded up to the ladder: 0.951
+    assert nodes[1] == pytest.approx(0.05) and nodes[-1] == pytest.approx(top)
+    assert np.allclose(np.diff(np.log(nodes[1:])), math.log(top / 0.05) / 3)
+    assert mids[0] == pytest.approx(0.025)
+    assert np.allclose(mids[1:], np.sqrt(nodes[1:-1] * nodes[2:]))
+    assert np.all(np.diff(plan.concentrations_um) > 0)  # one ascending staircase
+    assert plan.names[0] == "baseline"
+    no_check = plan_states(0.8, _config("timeline.sampling.held_out=false"))
+    assert not any(no_check.held_out)
+
+
+def test_staircase_config_holds_each_state_for_transient_plus_window():
+    cfg = _config("timeline.sampling.window=0.5 s", "analysis.transient=0.2 s")
+    plan = plan_states(0.8, cfg)
+    stair = staircase_config(cfg, plan)
+    assert stair.dosing is None
+    assert stair.protocol.wash_tau_s == 0
+    assert [e.name for e in stair.protocol.epochs] == list(plan.names)
+    assert all(e.duration_s == pytest.approx(0.7) for e in stair.protocol.epochs)
+    assert [e.concentration_um for e in stair.protocol.epochs] == pytest.approx(plan.concentrations_um)
+    assert stair.circuit == cfg.circuit and stair.seed == cfg.seed
+
+
+def test_response_key_follows_what_determines_the_sample():
+    cfg = _config()
+    plan = plan_states(0.8, cfg)
+    key = response_key(staircase_config(cfg, plan))
+    assert key == response_key(staircase_config(_config("output.name=other", "timeline.horizon=8 h"), plan))
+    assert key != response_key(staircase_config(_config("seed=2"), plan))
+    assert key != response_key(staircase_config(_config("circuit.e_to_e.g_ampa=0.1 nS"), plan))
+    assert key == response_key(staircase_config(cfg, plan_states(0.81, cfg)))  # same rung
+    assert key != response_key(staircase_config(cfg, plan_states(0.9, cfg)))
+
+
+def test_sample_cache_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    s = FastSample(spikes={"pyramidal": (rng.uniform(0, 1, 50), rng.integers(0, 9, 50)),
+                           "interneuron": (np.array([0.5]), np.array([1]))},
+                   n_cells={"pyramidal": 9, "interneuron": 2}, trace_t_s=np.arange(4) * 0.005,
+                   traces={"block_pyramidal": np.ones(4)}, duration_s=1.0, wall_build_s=0.1,
+                   wall_run_s=0.2, seeds={"dynamics": 7}, run_info={"threads": 1})
+    path = tmp_path / "r" / "k.npz"
+    save_sample(path, s)
+    back = load_sample(path)
+    assert back.n_cells == s.n_cells and back.seeds == s.seeds and back.run_info == s.run_info
+    for pop in s.spikes:
+        assert np.array_equal(back.spikes[pop][0], s.spikes[pop][0])
+        assert np.array_equal(back.spikes[pop][1], s.spikes[pop][1])
+    assert np.array_equal(back.traces["block_pyramidal"], s.traces["block_pyramidal"])
+    assert [p.name for p in path.parent.iterdir()] == ["k.npz"]  # no temporary left
+    path.write_bytes(b"not an npz")
+    assert load_sample(path) is None  # a damaged entry is recomputed, not trusted
+
+
+def test_dissociation_index_shape_and_time_course():
+    c = np.array([0, 50, 100, 150, 200])
+    d = dissociation_index(c)
+    assert d[0] == 0 and np.all(np.diff(d) > 0)
+    steps = np.diff(d[1:])
+    assert steps.min() > 0.5 * steps.max()  # about linear over 50-200 ng/mL
+    t = np.arange(0, 6, 1 / 600)
+    res = pk.simulate_pk(pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
+    eff = pk.um_to_ng_ml(pk.racemic_equivalent_um(res.brain_s_um, res.brain_r_um))
+    di = dissociation_index(eff)
+    assert abs(t[np.argmax(di)] - 2 / 3) < 2 / 60  # peaks at the end of the infusion
+    two_h_after = di[np.argmin(abs(t - (2 / 3 + 2)))]
+    assert two_h_after < 0.1 * di.max()  # resolved within ~2 h
+    with pytest.raises(ValueError):
+        dissociation_index(-1.0)
+
+
+@pytest.mark.brian2
+def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    cfg = _config(*tiny_overrides, "timeline.sampling.nodes=3", "timeline.sampling.window=100 ms",
+                  "timeline.horizon=3 h", "timeline.dt=5 min")
+    first = run_timeline(cfg)
+    assert not first.cache_hit
+    n = len(first.series["time_h"])
+    assert n == 37 and first.series["time_h"][-1] == pytest.approx(3.0)
+    assert all(len(v) == n for v in first.series.values())
+    assert set(first.units) >= set(first.series)
+    assert first.series["effective_um"].max() == pytest.approx(
+        pk.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"]).max())
+    assert np.all(first.series["block_interneuron"] >= first.series["block_pyramidal"])
+    assert len(first.interpolation_error["rate_pyramidal_hz"]) == 2
+    second = run_timeline(cfg)
+    assert second.cache_hit
+    for name, v in first.series.items():
+        assert np.array_equal(v, second.series[name]), name
+
+
+@pytest.mark.brian2
+def test_interpolated_rates_within_5_percent_at_held_out_states():
+    """Issue 3, item 3: the sampling policy against direct simulation.
+
+    Reduced circuit (a quarter of the cells, so twice the counting noise of
+    the default circuit) with 2-s windows: measured max |error| 2.2 % (seed
+    1) and 2.1 % (seed 2) here; with 1-s windows one held-out pyramidal rate
+    was off by 4.8 % (seed 1), most of it the noise of the two measurements.
+    The default circuit with the default 1-s window: max 1.4 % (seed 1).
+    """
+    cfg = _config(*REDUCED_CIRCUIT, "timeline.sampling.window=2 s")
+    tl = run_timeline(cfg)
+    for name in ("rate_pyramidal_hz", "rate_interneuron_hz", "glutamate_rel"):
+        err = np.abs(tl.interpolation_error[name])
+        assert err.max() < 0.05, (name, err)
+
+
+def test_bad_dosing_input_is_one_line_exit_2_and_no_file(tmp_path, capsys):
+    cases = [
+        ("dosing.doses.0.amount=-1 mg/kg", "dosing.doses.0.amount:"),
+        ("dosing.doses.0.route=oral", "dosing.doses.0.route:"),
+        ("dosing.species=dog", "dosing.species:"),
+        ("dosing.doses.0.duration=0 s", "dosing.doses.0.duration:"),
+        ("dosing.doses.0.start=-1 h", "dosing.doses.0.start:"),
+        ("dosing.doses.0.duration=7 h", "dosing.doses.0.duration:"),  # infusion past the horizon
+        ("dosing.doses.0.start=7 h", "dosing.doses.0.start:"),  # dose after the horizon
+    ]
+    for override, key in cases:
+        rc = main(["run", "configs/clinical_infusion.yaml", "--set", override, "--out", str(tmp_path)])
+        err = capsys.readouterr().err.strip()
+        assert rc == 2, override
+        assert err.count("\n") == 0 and key in err and "Traceback" not in err, err
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_packaged_dosing_configs_load():
+    for name in ("clinical_infusion", "esketamine_nasal", "rodent_ip"):
+        cfg = load_config(name)
+        assert cfg.dosing is not None and cfg.output.name == name
+
+
+@pytest.mark.brian2
+def test_cli_clinical_infusion_writes_the_timeline(tmp_path, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    args = ["run", "configs/clinical_infusion.yaml", "--out", str(tmp_path / "out"), "--no-figures",
+            "--no-progress"]
+    for o in (*tiny_overrides, "output.name=ci", "timeline.sampling.nodes=3",
+              "timeline.sampling.window=100 ms"):
+        args += ["--set", o]
+    assert main(args) == 0
+    res = read_results(tmp_path / "out" / "ci.h5")
+    for name in ("time_h", "plasma_ng_ml", "brain_um", "block_pyramidal", "block_interneuron",
+                 "rate_pyramidal_hz", "rate_interneuron_hz", "glutamate_rel", "dissociation",
+                 "plasma_s_ng_ml", "plasma_r_ng_ml", "brain_s_um", "brain_r_um"):
+        assert name in res.timeline, name
+        assert res.timeline_units[name] != "unknown"
+    assert res.timeline_units["time_h"] == "h" and res.timeline_units["plasma_ng_ml"] == "ng/mL"
+    peak = np.argmax(res.timeline["plasma_ng_ml"])
+    assert res.timeline["time_h"][peak] == pytest.approx(2 / 3, abs=1 / 60)
+    assert res.timeline_info["monitoring_h"] == 2.0
+    assert res.config.dosing.doses[0].route == "iv_infusion"
+    assert list(res.timeline_info["sampling"]["epoch"]) == [e.name for e in res.epochs]
