@@ -31,13 +31,14 @@ def _config(*overrides, data=INFUSION):
 
 
 def test_plan_nodes_span_the_peak_and_midpoints_are_held_out():
-    cfg = _config("timeline.sampling.nodes=5", "timeline.sampling.lowest=0.05 uM",
+    cfg = _config("timeline.sampling.per_decade=2", "timeline.sampling.lowest=0.05 uM",
                   "timeline.sampling.headroom=1.1")
     plan = plan_states(0.8, cfg)
     nodes = np.array([plan.concentrations_um[k] for k in plan.node_indices])
     mids = np.array([plan.concentrations_um[k] for k in plan.held_out_indices])
     assert nodes[0] == 0.0 and len(nodes) == 5
     top = 0.05 * 2 ** (17 / 4)  # 0.88 rounded up to the ladder: 0.951
+    # 2 per decade over log10(0.951 / 0.05) = 1.28 decades: ceil(2.56) + 1 = 4 non-zero nodes
     assert nodes[1] == pytest.approx(0.05) and nodes[-1] == pytest.approx(top)
     assert np.allclose(np.diff(np.log(nodes[1:])), math.log(top / 0.05) / 3)
     assert mids[0] == pytest.approx(0.025)
@@ -91,6 +92,14 @@ def test_sample_cache_round_trip(tmp_path):
     assert load_sample(path) is None  # a damaged entry is recomputed, not trusted
 
 
+def test_interpolation_error_is_relative_with_a_floor():
+    from circuitsim.engine.timeline import interpolation_error
+
+    err = interpolation_error([10.5, 1.0, 0.5], [10.0, 0.0, 1.0], baseline=20.0)
+    # 1 Hz off a silent population: 1 / (0.1 x 20); 0.5 Hz off 1 Hz, also below the floor: -0.5 / 2
+    assert err == pytest.approx([0.05, 0.5, -0.25])
+
+
 def test_dissociation_index_shape_and_time_course():
     c = np.array([0, 50, 100, 150, 200])
     d = dissociation_index(c)
@@ -111,8 +120,8 @@ def test_dissociation_index_shape_and_time_course():
 @pytest.mark.brian2
 def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overrides):
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
-    cfg = _config(*tiny_overrides, "timeline.sampling.nodes=3", "timeline.sampling.window=100 ms",
-                  "timeline.horizon=3 h", "timeline.dt=5 min")
+    cfg = _config(*tiny_overrides, "timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms",
+                  "timeline.horizon=3 h", "timeline.dt=5 min", "timeline.sampling.refine=0")
     first = run_timeline(cfg)
     assert not first.cache_hit
     n = len(first.series["time_h"])
@@ -122,11 +131,30 @@ def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overr
     assert first.series["effective_um"].max() == pytest.approx(
         pk.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"]).max())
     assert np.all(first.series["block_interneuron"] >= first.series["block_pyramidal"])
-    assert len(first.interpolation_error["rate_pyramidal_hz"]) == 2
+    assert len(first.interpolation_error["rate_pyramidal_hz"]) == 3  # 1 per decade: 0.02, 0.2, 0.905 uM
     second = run_timeline(cfg)
     assert second.cache_hit
     for name, v in first.series.items():
         assert np.array_equal(v, second.series[name]), name
+
+
+@pytest.mark.brian2
+def test_refinement_promotes_bad_held_out_states_to_nodes(tmp_path, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    base = (*tiny_overrides, "timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms",
+            "timeline.horizon=3 h", "timeline.dt=5 min")
+    coarse = run_timeline(_config(*base, "timeline.sampling.refine=0"))
+    # A tolerance no noisy estimate meets: every held-out state is promoted once.
+    fine = run_timeline(_config(*base, "timeline.sampling.refine=1", "timeline.sampling.tolerance=1e-6"))
+    first_round = [n for n, r in zip(fine.plan.names, fine.rounds, strict=True) if r == 0]
+    assert first_round == list(coarse.plan.names)
+    assert not any(h for h, r in zip(fine.plan.held_out, fine.rounds, strict=True) if r == 0)
+    new = [c for c, r in zip(fine.plan.concentrations_um, fine.rounds, strict=True) if r == 1]
+    promoted = [c for c, h in zip(coarse.plan.concentrations_um, coarse.plan.held_out, strict=True) if h]
+    assert len(new) == len(set(new)) and len(new) >= len(promoted)
+    assert len(fine.interpolation_error["rate_pyramidal_hz"]) == len(new)
+    assert not set(promoted) & set(new)  # promoted states are nodes, not measured again
+    assert np.isfinite(fine.series["rate_pyramidal_hz"]).all()
 
 
 @pytest.mark.brian2
@@ -175,7 +203,7 @@ def test_cli_clinical_infusion_writes_the_timeline(tmp_path, monkeypatch, tiny_o
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
     args = ["run", "configs/clinical_infusion.yaml", "--out", str(tmp_path / "out"), "--no-figures",
             "--no-progress"]
-    for o in (*tiny_overrides, "output.name=ci", "timeline.sampling.nodes=3",
+    for o in (*tiny_overrides, "output.name=ci", "timeline.sampling.per_decade=1",
               "timeline.sampling.window=100 ms"):
         args += ["--set", o]
     assert main(args) == 0
@@ -190,4 +218,6 @@ def test_cli_clinical_infusion_writes_the_timeline(tmp_path, monkeypatch, tiny_o
     assert res.timeline["time_h"][peak] == pytest.approx(2 / 3, abs=1 / 60)
     assert res.timeline_info["monitoring_h"] == 2.0
     assert res.config.dosing.doses[0].route == "iv_infusion"
-    assert list(res.timeline_info["sampling"]["epoch"]) == [e.name for e in res.epochs]
+    sampling = res.timeline_info["sampling"]
+    first = [n for n, r in zip(sampling["epoch"], sampling["round"], strict=True) if r == 0]
+    assert first == [e.name for e in res.epochs]

@@ -8,7 +8,7 @@ models take one concentration (the racemic-equivalent, NMDA-weighted brain
 concentration of S and R, :func:`~circuitsim.pharmacology.pk.racemic_equivalent_um`),
 so that steady state is a function of that one number. The policy:
 
-1. **States.** ``timeline.sampling.nodes`` concentrations: 0 and log-spaced
+1. **States.** 0 and concentrations log-spaced (``per_decade`` per decade)
    from ``lowest`` up to ``headroom`` x the schedule's peak, rounded up to
    a rung of a ladder of ratio 2^(1/4) (:func:`quantised_top`), so the
    whole range the timeline visits is covered, densest at low
@@ -26,11 +26,17 @@ so that steady state is a function of that one number. The policy:
    pharmacology, analysis, seed, code target and threads; circuitsim and
    Brian2 versions; a hash of the circuit's source files). A rerun with the same circuit simulates nothing, nor
    does another schedule whose peak falls on the same rung of the ladder.
-4. **Interpolation.** Every timeline quantity is the piecewise-linear
+4. **Refinement.** Where a held-out state shows an interpolation error of
+   a rate above ``tolerance``, it becomes a node and the states on either
+   side of it are measured as new held-out states, up to ``refine`` rounds
+   (:func:`run_timeline`).
+5. **Interpolation.** Every timeline quantity is the piecewise-linear
    interpolation, in concentration, of its steady-state value at the nodes
    (monotone between nodes, no overshoot). The held-out midpoints are never
    used for it: the relative error of the interpolation at them is reported
-   (``interpolation_error``) and tested.
+   (:func:`interpolation_error`: relative to the simulated value, or to a
+   tenth of the drug-free value where the simulated one is smaller) and
+   tested.
 
 Acute side effects computed from concentration directly: the dissociation
 index (:mod:`circuitsim.pharmacology.acute`).
@@ -117,7 +123,8 @@ def plan_states(peak_um: float, config: Config) -> StaircasePlan:
     """Node (and held-out) concentrations for a schedule whose effective concentration peaks at `peak_um`."""
     sp = config.timeline.sampling
     top = quantised_top(max(peak_um * sp.headroom, 2.0 * sp.lowest_um), sp.lowest_um)
-    nonzero = np.geomspace(sp.lowest_um, top, sp.nodes - 1)
+    n_nonzero = max(2, math.ceil(sp.per_decade * math.log10(top / sp.lowest_um) - 1e-9) + 1)
+    nonzero = np.geomspace(sp.lowest_um, top, n_nonzero)
     nodes = np.concatenate([[0.0], nonzero])
     names, conc, held = [], [], []
     for k, c in enumerate(nodes):
@@ -246,6 +253,23 @@ class Timeline:
     cache_hit: bool
     doses: list[dict] = field(default_factory=list)
     monitoring_h: float = 2.0
+    #: Refinement round of each state of `plan` (0: the first staircase).
+    rounds: tuple[int, ...] = ()
+
+
+#: Below this fraction of its drug-free value a quantity's interpolation error
+#: is taken relative to that fraction instead (a silenced population's rate
+#: is near 0, where a relative error means nothing).
+ERROR_FLOOR = 0.1
+
+
+def interpolation_error(predicted, measured, baseline: float) -> np.ndarray:
+    """(predicted - measured) / max(|measured|, ERROR_FLOOR |baseline|)."""
+    predicted = np.asarray(predicted, dtype=float)
+    measured = np.asarray(measured, dtype=float)
+    scale = np.maximum(np.abs(measured), ERROR_FLOOR * abs(baseline))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (predicted - measured) / scale
 
 
 def exposure(config: Config) -> pk.PKResult:
@@ -257,24 +281,91 @@ def exposure(config: Config) -> pk.PKResult:
     return pk.simulate_pk(pk.Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
 
 
+def _measure(stair: Config, use_cache: bool, progress: ProgressFn | None
+             ) -> tuple[FastSample, SampleAnalysis, bool]:
+    """The staircase `stair` simulated (or read from the response cache) and analysed."""
+    path = _cache_path(response_key(stair))
+    sample = load_sample(path) if use_cache else None
+    hit = sample is not None
+    if sample is None:
+        sample = simulate_sample(stair, progress=progress)
+        if use_cache:
+            save_sample(path, sample)
+    return sample, analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces), hit
+
+
+def _interpolate(at, nodes: list, attr: str) -> np.ndarray:
+    x = np.array([e.concentration_um for e in nodes])
+    y = np.array([getattr(e, attr) for e in nodes])
+    return np.interp(at, x, y)
+
+
+def _held_out_errors(nodes: list, held: list, present: list[str]) -> dict[str, np.ndarray]:
+    baseline = nodes[0]
+    out = {}
+    for name in present:
+        attr = CIRCUIT_QUANTITIES[name]
+        at = np.array([e.concentration_um for e in held])
+        measured = np.array([getattr(e, attr) for e in held])
+        out[name] = interpolation_error(_interpolate(at, nodes, attr), measured, getattr(baseline, attr))
+    return out
+
+
+def _refinement_plan(nodes: list, bad: list[float], round_: int) -> StaircasePlan:
+    """A staircase of the new held-out states around the promoted nodes `bad` (0 uM first)."""
+    xs = sorted(e.concentration_um for e in nodes)
+    mids = set()
+    for b in bad:
+        k = xs.index(b)
+        for lo, hi in ((xs[k - 1], b), (b, xs[k + 1] if k + 1 < len(xs) else None)):
+            if hi is None:
+                continue
+            mids.add(hi / 2.0 if lo == 0 else math.sqrt(lo * hi))
+    mids = sorted(mids)
+    names = ("baseline", *(f"r{round_}_mid_{j}" for j in range(len(mids))))
+    return StaircasePlan(names, (0.0, *mids), (False, *([True] * len(mids))))
+
+
 def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline:
-    """Exposure, circuit steady states (cached) and their interpolation along the timeline."""
+    """Exposure, circuit steady states (cached) and their interpolation along the timeline.
+
+    Refinement (``timeline.sampling.refine`` rounds): a held-out state whose
+    rate is off the interpolation by more than ``tolerance`` becomes a node
+    (it was measured directly), and the midpoints on either side of it are
+    measured in a further staircase (with its own drug-free state, the
+    reference of ``glutamate_rel`` and ``dopamine_rel``) as the new held-out
+    states. The reported errors are those of the final nodes at the final
+    held-out states.
+    """
     if config.dosing is None:
         raise ValueError("run_timeline needs a config with a dosing section")
+    sp = config.timeline.sampling
     res = exposure(config)
     eff_um = pk.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
     plan = plan_states(float(eff_um.max()), config)
     stair = staircase_config(config, plan)
-    path = _cache_path(response_key(stair))
-    sample = load_sample(path) if config.timeline.sampling.cache else None
-    hit = sample is not None
-    if sample is None:
-        sample = simulate_sample(stair, progress=progress)
-        if config.timeline.sampling.cache:
-            save_sample(path, sample)
-    analysis = analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
+    sample, analysis, hit = _measure(stair, sp.cache, progress)
     nodes = [analysis.epochs[k] for k in plan.node_indices]
-    x_nodes = np.array([e.concentration_um for e in nodes])
+    held = [analysis.epochs[k] for k in plan.held_out_indices]
+    present = [name for name, attr in CIRCUIT_QUANTITIES.items()
+               if not np.all(np.isnan([getattr(e, attr) for e in nodes]))]
+    states = [(e, h, 0) for e, h in zip(analysis.epochs, plan.held_out, strict=True)]
+    for round_ in range(1, sp.refine + 1):
+        errors = _held_out_errors(nodes, held, present) if held else {}
+        worst = np.nanmax(np.abs(np.vstack([errors[q] for q in ("rate_pyramidal_hz", "rate_interneuron_hz")
+                                            if q in errors])), axis=0) if held else np.zeros(0)
+        bad = [e for e, w in zip(held, worst, strict=True) if w > sp.tolerance]
+        if not bad:
+            break
+        nodes = sorted([*nodes, *bad], key=lambda e: e.concentration_um)
+        held = [e for e in held if e not in bad]
+        rplan = _refinement_plan(nodes, [e.concentration_um for e in bad], round_)
+        _s, ranalysis, rhit = _measure(staircase_config(config, rplan), sp.cache, progress)
+        hit = hit and rhit
+        new = [ranalysis.epochs[k] for k in rplan.held_out_indices]
+        held = sorted([*held, *new], key=lambda e: e.concentration_um)
+        states += [(e, True, round_) for e in new]
+        states = [(e, False if any(e is b for b in bad) else h, r) for e, h, r in states]
 
     series: dict[str, np.ndarray] = {"time_h": np.asarray(res.time_h)}
     units = dict(TIMELINE_UNITS)
@@ -282,26 +373,17 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
         series[name] = np.asarray(values)
         units[name] = unit
     series["effective_um"] = eff_um
-    for name, attr in CIRCUIT_QUANTITIES.items():
-        y = np.array([getattr(e, attr) for e in nodes])
-        if np.all(np.isnan(y)):  # a quantity the circuit does not have (no VTA)
-            continue
-        series[name] = np.interp(eff_um, x_nodes, y)
+    for name in present:
+        series[name] = _interpolate(eff_um, nodes, CIRCUIT_QUANTITIES[name])
     series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um))
+    errors = _held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
 
-    errors: dict[str, np.ndarray] = {}
-    for name, attr in CIRCUIT_QUANTITIES.items():
-        if name not in series:
-            continue
-        y = np.array([getattr(e, attr) for e in nodes])
-        measured = np.array([getattr(analysis.epochs[k], attr) for k in plan.held_out_indices])
-        at = np.array([analysis.epochs[k].concentration_um for k in plan.held_out_indices])
-        predicted = np.interp(at, x_nodes, y)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            errors[name] = (predicted - measured) / np.abs(measured)
-
+    final = StaircasePlan(tuple(e.name for e, _h, _r in states),
+                          tuple(e.concentration_um for e, _h, _r in states),
+                          tuple(h for _e, h, _r in states))
     doses = [{"start_h": dz.start_h, "duration_h": dz.duration_h, "amount": dz.amount,
               "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
-    return Timeline(series=series, units=units, plan=plan, stair_config=stair, sample=sample,
+    return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
                     analysis=analysis, interpolation_error=errors, cache_hit=hit, doses=doses,
-                    monitoring_h=config.timeline.monitoring_s / 3600.0)
+                    monitoring_h=config.timeline.monitoring_s / 3600.0,
+                    rounds=tuple(r for _e, _h, r in states))

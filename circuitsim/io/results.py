@@ -226,6 +226,9 @@ def _write_timeline(f: h5py.File, timeline: Any) -> None:
     st = g.create_group("sampling")
     st.create_dataset("epoch", data=list(timeline.plan.names), dtype=_STR)
     st.create_dataset("held_out", data=np.array(timeline.plan.held_out, dtype=bool))
+    # Refinement round of each state (0: the first staircase); optional.
+    rounds = getattr(timeline, "rounds", ()) or [0] * len(timeline.plan.names)
+    st.create_dataset("round", data=np.array(rounds, dtype=np.int64))
     d = st.create_dataset("concentration_um", data=np.array(timeline.plan.concentrations_um))
     d.attrs["units"] = "uM"
     for name, err in timeline.interpolation_error.items():
