@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 from circuitsim.errors import UserInputError
-from circuitsim.pharmacology import pk
-from circuitsim.pharmacology.pd import hill_block
+from circuitsim.pharmacology import pd, pk
 
 # Tolerances, named and justified.
 #: Closed form vs classical RK4. The RK4 steps keep h * (fastest rate) <=
@@ -420,23 +419,23 @@ IC50 = {"pyramidal": 5.2, "interneuron": 2.0}  # circuitsim config defaults (Kot
 def test_competitive_block_formula():
     s, r = np.array([0.0, 0.3, 1.0, 2.0]), np.array([0.0, 1.0, 0.5, 3.0])
     for ic50 in IC50.values():
-        ks, kr = pk.population_affinities_um(ic50)
+        ks, kr = pd.population_affinities_um(ic50)
         assert kr / ks == pytest.approx(1.4 / 0.3)
         x = s / ks + r / kr
-        np.testing.assert_allclose(pk.enantiomer_block(s, r, ic50), x / (1 + x), rtol=1e-12)
+        np.testing.assert_allclose(pd.enantiomer_block(s, r, ic50), x / (1 + x), rtol=1e-12)
 
 
 def test_racemic_block_equals_hill_block():
     c = np.linspace(0, 20, 41)
     for ic50 in IC50.values():
         for n in (1.0, 1.5):
-            np.testing.assert_allclose(pk.enantiomer_block(c / 2, c / 2, ic50, n), hill_block(c, ic50, n),
+            np.testing.assert_allclose(pd.enantiomer_block(c / 2, c / 2, ic50, n), pd.hill_block(c, ic50, n),
                                        rtol=1e-12, atol=1e-15)
 
 
 def test_s_blocks_four_to_five_times_more_than_r():
     low = 0.01  # uM, far below every K
-    blocks = pk.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50)
+    blocks = pd.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50)
     for name, b in blocks.items():
         assert 4.0 < b[0] / b[1] < 5.0, name
     assert blocks["interneuron"][0] > blocks["pyramidal"][0]  # GluN2C/2D-rich cells block more
@@ -445,8 +444,8 @@ def test_s_blocks_four_to_five_times_more_than_r():
 def test_block_from_pk_output():
     t = np.linspace(0, 6, 61)
     res = pk.simulate_pk(INFUSION, t)
-    b = pk.block_by_population(res.brain_s_um, res.brain_r_um, IC50)
+    b = pd.block_by_population(res.brain_s_um, res.brain_r_um, IC50)
     peak = int(np.argmax(res.brain_um))
     assert 0 < b["pyramidal"][peak] < b["interneuron"][peak] < 0.5  # sub-anaesthetic
     with pytest.raises(UserInputError, match="^concentration: "):
-        pk.racemic_equivalent_um(-1.0, 0.0)
+        pd.racemic_equivalent_um(-1.0, 0.0)

@@ -20,7 +20,7 @@ from circuitsim.engine.timeline import (
 )
 from circuitsim.io import read_results
 from circuitsim.network.circuit import FastSample
-from circuitsim.pharmacology import pk
+from circuitsim.pharmacology import pd, pk
 from circuitsim.pharmacology.acute import dissociation_index
 
 INFUSION = {"dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]}}
@@ -108,7 +108,7 @@ def test_dissociation_index_shape_and_time_course():
     assert steps.min() > 0.5 * steps.max()  # about linear over 50-200 ng/mL
     t = np.arange(0, 6, 1 / 600)
     res = pk.simulate_pk(pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
-    eff = pk.um_to_ng_ml(pk.racemic_equivalent_um(res.brain_s_um, res.brain_r_um))
+    eff = pk.um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um))
     di = dissociation_index(eff)
     assert abs(t[np.argmax(di)] - 2 / 3) < 2 / 60  # peaks at the end of the infusion
     two_h_after = di[np.argmin(abs(t - (2 / 3 + 2)))]
@@ -129,7 +129,7 @@ def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overr
     assert all(len(v) == n for v in first.series.values())
     assert set(first.units) >= set(first.series)
     assert first.series["effective_um"].max() == pytest.approx(
-        pk.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"]).max())
+        pd.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"]).max())
     assert np.all(first.series["block_interneuron"] >= first.series["block_pyramidal"])
     assert len(first.interpolation_error["rate_pyramidal_hz"]) == 3  # 1 per decade: 0.02, 0.2, 0.905 uM
     second = run_timeline(cfg)

@@ -5,7 +5,7 @@ The adiabatic coupling of DESIGN.md. The circuit settles within a second
 concentration changes over minutes, so at every moment of the timeline the
 circuit is in the steady state of the current concentration. Both block
 models take one concentration (the racemic-equivalent, NMDA-weighted brain
-concentration of S and R, :func:`~circuitsim.pharmacology.pk.racemic_equivalent_um`),
+concentration of S and R, :func:`~circuitsim.pharmacology.pd.racemic_equivalent_um`),
 so that steady state is a function of that one number. The policy:
 
 1. **States.** 0 and concentrations log-spaced (``per_decade`` per decade)
@@ -59,7 +59,7 @@ from ..config import config_from_dict, dump_config
 from ..config.schema import Config
 from ..network.circuit import FastSample, ProgressFn, simulate_sample
 from ..network.standalone import cache_root, resolve_threads
-from ..pharmacology import pk
+from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
 
 #: Quantities interpolated from the circuit's steady states: timeline name ->
@@ -341,7 +341,7 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
         raise ValueError("run_timeline needs a config with a dosing section")
     sp = config.timeline.sampling
     res = exposure(config)
-    eff_um = pk.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
+    eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
     plan = plan_states(float(eff_um.max()), config)
     stair = staircase_config(config, plan)
     sample, analysis, hit = _measure(stair, sp.cache, progress)

@@ -19,7 +19,7 @@ middle of the 50-200 ng/mL range, n the smallest integer for which the
 index after the clinical infusion falls below a tenth of its peak within
 2 hours of the end of the infusion (tests/test_timeline.py measures it).
 The concentration is the NMDA-weighted racemic equivalent of S and R
-(:func:`circuitsim.pharmacology.pk.racemic_equivalent_um`): esketamine is
+(:func:`circuitsim.pharmacology.pd.racemic_equivalent_um`): esketamine is
 the more dissociative enantiomer per mg.
 """
 

@@ -42,10 +42,8 @@ reference weight (70 kg for humans: the "per 70 kg" figures of Kamp et al.
 The derivation of every preset number, and the figures the human preset
 produces, are in docs/pharmacokinetics.md.
 
-The last section holds the enantiomer competition at the NMDA receptor
-(pharmacodynamics, issue 3 item 2): it belongs next to
-:mod:`circuitsim.pharmacology.pd` and sits here only because that module was
-not to be edited in the same change.
+The enantiomers' competition at the NMDA receptor (pharmacodynamics) is in
+:mod:`circuitsim.pharmacology.pd`.
 """
 
 from __future__ import annotations
@@ -76,18 +74,12 @@ from ..config.dosing import (  # noqa: F401  (re-exported: the PK API)
 from ..config.fields import Quantity
 from ..config.units import RATE, TIME, UnitKind, parse_quantity
 from ..errors import UserInputError
-from .pd import hill_block
 
 # ----------------------------------------------------------------------- constants
 #: Molar mass of ketamine base, C13H16ClNO (g/mol). SCIENCE.md.
 KETAMINE_MW_G_PER_MOL = 237.7
 #: ng/mL per uM: 1 umol/L x 237.7 g/mol = 237.7 ug/L = 237.7 ng/mL.
 NG_PER_ML_PER_UM = KETAMINE_MW_G_PER_MOL
-
-#: NMDA-receptor affinities of the enantiomers, [3H]MK-801 displacement in rat
-#: brain membranes (Ebert et al. 1997, Eur J Pharmacol 333:99; SCIENCE.md).
-KI_S_UM = 0.3
-KI_R_UM = 1.4
 
 Enantiomer = Literal["S", "R"]
 
@@ -725,83 +717,3 @@ def daily(amount: str = "10 mg/kg", days: int = 5, route: str = "intraperitoneal
           drug: str = "racemic") -> Schedule:
     """One dose a day for `days` days (the rodent repeated-dosing protocol: 10 mg/kg i.p. x 5)."""
     return repeated(Dose(amount=amount, route=route, drug=drug), days, "1 d")
-
-
-# ------------------------------------------------ pharmacodynamics: enantiomers
-def racemic_ic50_um(ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> float:
-    """Concentration of racemic ketamine that occupies half the sites: 2 / (1/Ki_S + 1/Ki_R).
-
-    With S = R = C/2 the competitive occupancy x = S/Ki_S + R/Ki_R equals 1
-    at this C (0.494 uM for Ebert et al.'s 0.3 and 1.4 uM).
-    """
-    if not (ki_s_um > 0 and ki_r_um > 0):
-        raise UserInputError(f"ki: expected positive affinities in uM, got Ki_S={ki_s_um!r}, Ki_R={ki_r_um!r}")
-    return 2.0 / (1.0 / ki_s_um + 1.0 / ki_r_um)
-
-
-def racemic_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float = KI_S_UM,
-                          ki_r_um: float = KI_R_UM) -> np.ndarray:
-    """The racemic concentration that occupies the NMDA site as much as S and R together.
-
-    Both enantiomers bind the same channel site, so they compete: the
-    occupancy is governed by x = S/Ki_S + R/Ki_R. Racemic ketamine at C has
-    x = C / IC50_rac with IC50_rac = :func:`racemic_ic50_um`; hence
-    C_eq = IC50_rac (S/Ki_S + R/Ki_R). Any block model calibrated on racemic
-    ketamine (Hill IC50s, trapping k_on) takes C_eq in place of C.
-    """
-    s = np.asarray(s_um, dtype=float)
-    r = np.asarray(r_um, dtype=float)
-    if np.any(s < 0) or np.any(r < 0):
-        raise UserInputError("concentration: expected non-negative S and R concentrations in uM, got a negative value")
-    return racemic_ic50_um(ki_s_um, ki_r_um) * (s / ki_s_um + r / ki_r_um)
-
-
-def population_affinities_um(ic50_um: float, ki_s_um: float = KI_S_UM,
-                             ki_r_um: float = KI_R_UM) -> tuple[float, float]:
-    """(Ki_S, Ki_R) of a population whose racemic IC50 is `ic50_um`.
-
-    Ebert et al.'s binding constants are scaled by IC50 / IC50_rac, which
-    keeps their S:R ratio (4.7) and makes racemic ketamine block the
-    population with exactly its configured IC50 (which stands for its subunit
-    mix and the Mg2+ block: Kotermanski & Johnson 2009).
-    """
-    scale = ic50_um / racemic_ic50_um(ki_s_um, ki_r_um)
-    return ki_s_um * scale, ki_r_um * scale
-
-
-def enantiomer_block(s_um: Any, r_um: Any, ic50_um: float, hill_n: float = 1.0,
-                     ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> np.ndarray:
-    """Fraction of a population's NMDA receptors blocked by S- and R-ketamine together.
-
-    With the population's affinities K_S, K_R (:func:`population_affinities_um`)
-    and n = 1 this is single-site competition::
-
-        b = (S/K_S + R/K_R) / (1 + S/K_S + R/K_R)
-
-    For n != 1 the Hill law is applied to the summed occupancy x = S/K_S +
-    R/K_R (b = x^n / (1 + x^n)), i.e. ``hill_block(C_eq, ic50_um, n)``. For
-    racemic ketamine (S = R = C/2) it equals ``pd.hill_block(C, ic50_um, n)``.
-
-    Parameters
-    ----------
-    s_um, r_um : array_like
-        Brain (effect-site) concentrations of S- and R-ketamine (uM).
-    ic50_um : float
-        The population's IC50 for racemic ketamine (config
-        ``pharmacology.hill.ic50_pyramidal`` / ``ic50_interneuron``).
-    hill_n : float
-        Hill coefficient (config ``pharmacology.hill.hill_n``).
-    """
-    return hill_block(racemic_equivalent_um(s_um, r_um, ki_s_um, ki_r_um), ic50_um, hill_n)
-
-
-def block_by_population(s_um: Any, r_um: Any, ic50_um: Mapping[str, float], hill_n: float = 1.0,
-                        ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> dict[str, np.ndarray]:
-    """:func:`enantiomer_block` for each population of ``ic50_um`` (name -> racemic IC50 in uM).
-
-    Example: ``block_by_population(res.brain_s_um, res.brain_r_um,
-    {"pyramidal": hill.ic50_pyramidal_um, "interneuron": hill.ic50_interneuron_um},
-    hill.hill_n)`` with ``hill = config.pharmacology.hill``.
-    """
-    return {name: enantiomer_block(s_um, r_um, ic50, hill_n, ki_s_um, ki_r_um)
-            for name, ic50 in ic50_um.items()}
