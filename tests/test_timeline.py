@@ -30,6 +30,20 @@ def _config(*overrides, data=INFUSION):
     return config_from_dict(data, list(overrides))
 
 
+@pytest.fixture(scope="module")
+def tiny_cache(tmp_path_factory):
+    """One response cache for the tiny-circuit timeline tests of this module.
+
+    They share the first staircase (same circuit, dose and sampling: the
+    horizon, dt and output name are not part of its key), so it is simulated
+    once; the cache hit itself is what test_tiny_timeline_runs_and_hits_its_cache checks.
+    """
+    return tmp_path_factory.mktemp("responses")
+
+
+TINY_SAMPLING = ("timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms")
+
+
 def test_plan_nodes_span_the_peak_and_midpoints_are_held_out():
     cfg = _config("timeline.sampling.per_decade=2", "timeline.sampling.lowest=0.05 uM",
                   "timeline.sampling.headroom=1.1")
@@ -120,7 +134,7 @@ def test_dissociation_index_shape_and_time_course():
 @pytest.mark.brian2
 def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overrides):
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
-    cfg = _config(*tiny_overrides, "timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms",
+    cfg = _config(*tiny_overrides, *TINY_SAMPLING,
                   "timeline.horizon=3 h", "timeline.dt=5 min", "timeline.sampling.refine=0")
     first = run_timeline(cfg)
     assert not first.cache_hit
@@ -139,10 +153,9 @@ def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overr
 
 
 @pytest.mark.brian2
-def test_refinement_promotes_bad_held_out_states_to_nodes(tmp_path, monkeypatch, tiny_overrides):
-    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
-    base = (*tiny_overrides, "timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms",
-            "timeline.horizon=3 h", "timeline.dt=5 min")
+def test_refinement_promotes_bad_held_out_states_to_nodes(tiny_cache, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_cache))
+    base = (*tiny_overrides, *TINY_SAMPLING, "timeline.horizon=3 h", "timeline.dt=5 min")
     coarse = run_timeline(_config(*base, "timeline.sampling.refine=0"))
     # A tolerance no noisy estimate meets: every held-out state is promoted once.
     fine = run_timeline(_config(*base, "timeline.sampling.refine=1", "timeline.sampling.tolerance=1e-6"))
@@ -199,12 +212,11 @@ def test_packaged_dosing_configs_load():
 
 
 @pytest.mark.brian2
-def test_cli_clinical_infusion_writes_the_timeline(tmp_path, monkeypatch, tiny_overrides):
-    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+def test_cli_clinical_infusion_writes_the_timeline(tmp_path, tiny_cache, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_cache))
     args = ["run", "configs/clinical_infusion.yaml", "--out", str(tmp_path / "out"), "--no-figures",
             "--no-progress"]
-    for o in (*tiny_overrides, "output.name=ci", "timeline.sampling.per_decade=1",
-              "timeline.sampling.window=100 ms"):
+    for o in (*tiny_overrides, *TINY_SAMPLING, "output.name=ci", "timeline.sampling.refine=0"):
         args += ["--set", o]
     assert main(args) == 0
     res = read_results(tmp_path / "out" / "ci.h5")
