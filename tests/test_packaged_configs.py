@@ -19,6 +19,7 @@ def test_default_experiment():
         ("baseline", 1.0, 0.0), ("ketamine", 5.0, 0.8)]
     assert cfg.protocol.baseline_epoch == "baseline"
     assert cfg.protocol.wash_tau_s == 1.0
+    assert not cfg.circuit.vta.enabled  # the cortex-only quick start (under a minute cold)
 
 
 def test_dose_response_experiment():
@@ -32,11 +33,14 @@ def test_dose_response_experiment():
 
 @pytest.mark.parametrize("name", ["default", "dose_response"])
 def test_packaged_configs_leave_the_circuit_to_the_schema(name):
-    """Only protocol and output are written, so calibrated defaults always apply."""
+    """Only protocol, output and the VTA switch are written, so calibrated defaults always apply."""
     data = yaml.safe_load(packaged_config_path(name).read_text())
-    assert set(data) <= {"protocol", "output"}
+    assert set(data) <= {"protocol", "output", "circuit"}
+    assert data.get("circuit", {}) in ({}, {"vta": {"enabled": False}})
     cfg = load_config(name)
-    assert cfg.circuit == Config().circuit
+    default = Config().circuit
+    expected = default.model_copy(update={"vta": default.vta.model_copy(update={"enabled": cfg.circuit.vta.enabled})})
+    assert cfg.circuit == expected
     assert cfg.pharmacology == Config().pharmacology
 
 
