@@ -143,7 +143,7 @@ def plan_states(peak_um: float, config: Config) -> StaircasePlan:
 def staircase_config(config: Config, plan: StaircasePlan) -> Config:
     """`config` with its protocol replaced by the staircase of `plan` (and no dosing)."""
     hold_s = config.analysis.transient_s + config.timeline.sampling.window_s
-    data = json.loads(json.dumps(_plain(config)))
+    data = _plain(config)
     data.pop("dosing", None)
     data["protocol"] = {
         "epochs": [{"name": n, "duration": f"{hold_s!r} s", "concentration": f"{c!r} uM"}
