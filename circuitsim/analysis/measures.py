@@ -15,6 +15,7 @@ from ..network.circuit import POPULATIONS, VTA_POPULATIONS
 from ..network.dopamine import dopamine_pool
 from ..network.glutamate import glutamate_pool
 from ..pharmacology.bath import measure_windows_s
+from ..pharmacology.pd import ampa_block
 
 
 def population_rate(spike_times_s: np.ndarray, n_cells: int, t_grid_s: np.ndarray) -> np.ndarray:
@@ -83,6 +84,10 @@ class EpochMeasures:
     rate_vta_dopamine_hz: float
     rate_vta_gaba_hz: float
     dopamine_rel: float
+    # NBQX (AMPA antagonist) target concentration and the AMPA block it gives;
+    # 0 without NBQX (also for files written before it).
+    nbqx_um: float = 0.0
+    block_ampa: float = 0.0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -159,8 +164,9 @@ def analyse(
     def vta_rate(pop: str, t0: float, t1: float) -> float:
         return mean_rate(spikes[pop][0], n_cells[pop], t0, t1) if pop in spikes else float("nan")
 
+    nb = config.pharmacology.nbqx
     epochs = []
-    for name, t0, t1, conc, s0 in windows:
+    for (name, t0, t1, conc, s0), spec in zip(windows, config.protocol.epochs, strict=True):
         fsel = (fine >= s0) & (fine < t1)
         tsel = (trace_t_s >= s0) & (trace_t_s < t1)
         g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
@@ -177,5 +183,7 @@ def analyse(
             rate_vta_dopamine_hz=vta_rate("vta_dopamine", s0, t1),
             rate_vta_gaba_hz=vta_rate("vta_gaba", s0, t1),
             dopamine_rel=d,
+            nbqx_um=spec.nbqx_um,
+            block_ampa=float(ampa_block(spec.nbqx_um, nb.ic50_um, nb.hill_n)),
         ))
     return SampleAnalysis(time_s=grid, traces=traces, epochs=epochs)

@@ -14,7 +14,8 @@ from pydantic import ValidationError
 from ..errors import UserInputError
 from .schema import Config
 
-PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip")
+PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
+            "nbqx_ketamine", "enantiomers")
 
 
 def packaged_config_path(name: str = "default") -> Path:

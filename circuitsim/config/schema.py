@@ -397,12 +397,24 @@ class TrappingBlock(_Model):
     k_off_hz: Quantity(RATE, gt=0) = Field("1 /s", alias="k_off")
 
 
+class NBQXBlock(_Model):
+    """AMPA block by NBQX: b = C^n / (C^n + IC50^n) on every AMPA conductance.
+
+    IC50 0.15 uM (Sheardown et al. 1990, Science 247:571); Hill slope 1
+    (assumption: one competitive site). The same in every population.
+    """
+
+    ic50_um: Quantity(CONCENTRATION, gt=0) = Field("0.15 uM", alias="ic50")
+    hill_n: float = Field(1.0, gt=0, le=5)
+
+
 class PharmacologyConfig(_Model):
-    """How a drug concentration becomes NMDA block in each population."""
+    """How drug concentrations become receptor block: ketamine at NMDA, NBQX at AMPA receptors."""
 
     block_model: Literal["hill", "trapping"] = "hill"
     hill: HillBlock = HillBlock()
     trapping: TrappingBlock = TrappingBlock()
+    nbqx: NBQXBlock = NBQXBlock()
 
 
 # ------------------------------------------------------------------------ protocol
@@ -414,6 +426,8 @@ class Epoch(_Model):
     concentration_um: Quantity(CONCENTRATION, ge=0, le=10_000) = Field(
         "0 uM", alias="concentration"
     )
+    # NBQX (AMPA antagonist), brain concentration; washes in with the same wash_tau.
+    nbqx_um: Quantity(CONCENTRATION, ge=0, le=10_000) = Field("0 uM", alias="nbqx")
 
 
 class ProtocolConfig(_Model):
@@ -455,18 +469,26 @@ class ProtocolConfig(_Model):
     def duration_s(self) -> float:
         return sum(e.duration_s for e in self.epochs)
 
+    @property
+    def has_nbqx(self) -> bool:
+        """Whether any epoch applies NBQX (the circuit then carries the AMPA block)."""
+        return any(e.nbqx_um > 0 for e in self.epochs)
+
     def settle_times_s(self, settle_fraction: float) -> list[float]:
         """Per epoch, the time (s) its wash-in takes to cover all but `settle_fraction` of its step.
 
-        0 for an epoch that keeps the concentration it starts at, and with
-        ``wash_tau = 0`` (steps); else ``wash_tau * ln(1 / settle_fraction)``.
+        0 for an epoch that keeps both concentrations (ketamine, NBQX) it
+        starts at, and with ``wash_tau = 0`` (steps); else
+        ``wash_tau * ln(1 / settle_fraction)``.
         """
-        out, c = [], 0.0
-        for e in self.epochs:
-            target = e.concentration_um
+        out, c = [], (0.0, 0.0)
+        decay = [math.exp(-e.duration_s / self.wash_tau_s) if self.wash_tau_s > 0 else 0.0
+                 for e in self.epochs]
+        for e, f in zip(self.epochs, decay, strict=True):
+            target = (e.concentration_um, e.nbqx_um)
             out.append(self.wash_tau_s * math.log(1.0 / settle_fraction)
                        if self.wash_tau_s > 0 and target != c else 0.0)
-            c = target + (c - target) * math.exp(-e.duration_s / self.wash_tau_s) if self.wash_tau_s > 0 else target
+            c = tuple(t + (x - t) * f for t, x in zip(target, c, strict=True))
         return out
 
 
@@ -510,6 +532,9 @@ class SamplingConfig(_Model):
     per_decade: float = Field(4.0, gt=0, le=64)
     # Below ~0.02 uM the Hill block of either population is under 1 %.
     lowest_um: Quantity(CONCENTRATION, gt=0) = Field("0.02 uM", alias="lowest")
+    # The NBQX axis of a schedule with NBQX (a second axis of states): 0.003 uM
+    # blocks 2 % of AMPA conductance (IC50 0.15 uM).
+    lowest_nbqx_um: Quantity(CONCENTRATION, gt=0) = Field("0.003 uM", alias="lowest_nbqx")
     headroom: float = Field(1.05, ge=1.0, le=10.0)
     # 1 s of 4000 pyramidal cells at 4 Hz: ~16 000 spikes, ~1 % counting error.
     window_s: Quantity(TIME, gt=0) = Field("1 s", alias="window")

@@ -87,16 +87,26 @@ TIMELINE_UNITS = {
     "rate_vta_gaba_hz": "Hz",
     "dopamine_rel": "1",
     "dissociation": "1",
+    "block_ampa": "1",
 }
 
 
 @dataclass(frozen=True)
 class StaircasePlan:
-    """The states the circuit is sampled at, in simulation order."""
+    """The states the circuit is sampled at, in simulation order.
+
+    ``nbqx_um`` is empty for a schedule without NBQX (all states at 0).
+    """
 
     names: tuple[str, ...]
     concentrations_um: tuple[float, ...]
     held_out: tuple[bool, ...]
+    nbqx_um: tuple[float, ...] = ()
+
+    @property
+    def nbqx(self) -> tuple[float, ...]:
+        """The NBQX concentration of every state (zeros without NBQX)."""
+        return self.nbqx_um or (0.0,) * len(self.names)
 
     @property
     def node_indices(self) -> list[int]:
@@ -119,18 +129,27 @@ def quantised_top(top_um: float, lowest_um: float) -> float:
     return lowest_um * LADDER**k
 
 
+def node_axis(peak_um: float, lowest_um: float, config: Config) -> np.ndarray:
+    """0 and log-spaced nodes from `lowest_um` up to the quantised top over `peak_um`."""
+    sp = config.timeline.sampling
+    top = quantised_top(max(peak_um * sp.headroom, 2.0 * lowest_um), lowest_um)
+    n_nonzero = max(2, math.ceil(sp.per_decade * math.log10(top / lowest_um) - 1e-9) + 1)
+    return np.concatenate([[0.0], np.geomspace(lowest_um, top, n_nonzero)])
+
+
+def _midpoint(lo: float, hi: float) -> float:
+    """The held-out state between nodes: geometric mean, or half of `hi` above 0."""
+    return float(hi) / 2.0 if lo == 0 else math.sqrt(float(lo) * float(hi))
+
+
 def plan_states(peak_um: float, config: Config) -> StaircasePlan:
     """Node (and held-out) concentrations for a schedule whose effective concentration peaks at `peak_um`."""
     sp = config.timeline.sampling
-    top = quantised_top(max(peak_um * sp.headroom, 2.0 * sp.lowest_um), sp.lowest_um)
-    n_nonzero = max(2, math.ceil(sp.per_decade * math.log10(top / sp.lowest_um) - 1e-9) + 1)
-    nonzero = np.geomspace(sp.lowest_um, top, n_nonzero)
-    nodes = np.concatenate([[0.0], nonzero])
+    nodes = node_axis(peak_um, sp.lowest_um, config)
     names, conc, held = [], [], []
     for k, c in enumerate(nodes):
         if sp.held_out and k > 0:
-            lo = nodes[k - 1]
-            mid = c / 2.0 if lo == 0 else math.sqrt(lo * c)
+            mid = _midpoint(nodes[k - 1], c)
             names.append(f"mid_{k - 1}")
             conc.append(float(mid))
             held.append(True)
@@ -140,14 +159,66 @@ def plan_states(peak_um: float, config: Config) -> StaircasePlan:
     return StaircasePlan(tuple(names), tuple(conc), tuple(held))
 
 
+def _cells(x: np.ndarray, axis: np.ndarray) -> np.ndarray:
+    """Index a of the cell [axis[a], axis[a+1]] that holds each of `x`."""
+    return np.clip(np.searchsorted(axis, x, side="right") - 1, 0, len(axis) - 2)
+
+
+def grid_axes(eff_um: np.ndarray, nbqx_um: np.ndarray, config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """The first nodes of the ketamine (effective) and the NBQX axis (:func:`node_axis`)."""
+    sp = config.timeline.sampling
+    return (node_axis(float(np.max(eff_um)), sp.lowest_um, config),
+            node_axis(float(np.max(nbqx_um)), sp.lowest_nbqx_um, config))
+
+
+def visited_cells(eff_um: np.ndarray, nbqx_um: np.ndarray, kx: np.ndarray,
+                  nx: np.ndarray) -> list[tuple[int, int]]:
+    """The grid cells (a, b) the schedule passes through."""
+    return sorted(set(zip(_cells(eff_um, kx).tolist(), _cells(nbqx_um, nx).tolist(), strict=True)))
+
+
+def cell_centre(a: int, b: int, kx: np.ndarray, nx: np.ndarray) -> tuple[float, float]:
+    """(ketamine, NBQX) of the held-out state of cell (a, b)."""
+    return float(_midpoint(kx[a], kx[a + 1])), float(_midpoint(nx[b], nx[b + 1]))
+
+
+def grid_plan(states: list[tuple[float, float, bool]], prefix: str = "") -> StaircasePlan:
+    """A staircase of (ketamine, NBQX, held_out) states, after the drug-free baseline.
+
+    The order is a snake through the rows of equal NBQX (ascending; ketamine
+    ascending in even rows, descending in odd ones), so consecutive states are
+    neighbours wherever the states are contiguous.
+    """
+    rest = sorted({st for st in states if st[:2] != (0.0, 0.0)})
+    rows = sorted({n for _k, n, _h in rest})
+    direction = {row: (1 if r % 2 == 0 else -1) for r, row in enumerate(rows)}
+    rest.sort(key=lambda st: (st[1], direction[st[1]] * st[0]))
+    ordered = [(0.0, 0.0, False), *rest]
+    names = ["baseline", *(f"{prefix}{'mid' if h else 'node'}_{j}" for j, (_k, _n, h) in enumerate(rest))]
+    return StaircasePlan(names=tuple(names), concentrations_um=tuple(k for k, _n, _h in ordered),
+                         held_out=tuple(h for *_, h in ordered),
+                         nbqx_um=tuple(n for _k, n, _h in ordered))
+
+
+def bilinear(x: np.ndarray, y: np.ndarray, kx: np.ndarray, nx: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Bilinear interpolation of `grid` (values at corners kx[a], nx[b]; NaN where not sampled)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    a, b = _cells(x, kx), _cells(y, nx)
+    u = np.clip((x - kx[a]) / (kx[a + 1] - kx[a]), 0.0, 1.0)
+    v = np.clip((y - nx[b]) / (nx[b + 1] - nx[b]), 0.0, 1.0)
+    return ((1 - u) * (1 - v) * grid[a, b] + u * (1 - v) * grid[a + 1, b]
+            + (1 - u) * v * grid[a, b + 1] + u * v * grid[a + 1, b + 1])
+
+
 def staircase_config(config: Config, plan: StaircasePlan) -> Config:
     """`config` with its protocol replaced by the staircase of `plan` (and no dosing)."""
     hold_s = config.analysis.transient_s + config.timeline.sampling.window_s
     data = _plain(config)
     data.pop("dosing", None)
     data["protocol"] = {
-        "epochs": [{"name": n, "duration": f"{hold_s!r} s", "concentration": f"{c!r} uM"}
-                   for n, c in zip(plan.names, plan.concentrations_um, strict=True)],
+        "epochs": [{"name": n, "duration": f"{hold_s!r} s", "concentration": f"{c!r} uM",
+                    **({"nbqx": f"{b!r} uM"} if b > 0 else {})}
+                   for n, c, b in zip(plan.names, plan.concentrations_um, plan.nbqx, strict=True)],
         "wash_tau": "0 s",
         "baseline_epoch": "baseline",
     }
@@ -342,13 +413,14 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
     sp = config.timeline.sampling
     res = exposure(config)
     eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
+    if res.has_nbqx:
+        return _run_grid(config, res, eff_um, progress)
     plan = plan_states(float(eff_um.max()), config)
     stair = staircase_config(config, plan)
     sample, analysis, hit = _measure(stair, sp.cache, progress)
     nodes = [analysis.epochs[k] for k in plan.node_indices]
     held = [analysis.epochs[k] for k in plan.held_out_indices]
-    present = [name for name, attr in CIRCUIT_QUANTITIES.items()
-               if not np.all(np.isnan([getattr(e, attr) for e in nodes]))]
+    present = _present(nodes)
     states = [(e, h, 0) for e, h in zip(analysis.epochs, plan.held_out, strict=True)]
     for round_ in range(1, sp.refine + 1):
         errors = _held_out_errors(nodes, held, present) if held else {}
@@ -367,23 +439,156 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
         states += [(e, True, round_) for e in new]
         states = [(e, False if any(e is b for b in bad) else h, r) for e, h, r in states]
 
+    series, units = _exposure_series(res, eff_um)
+    for name in present:
+        series[name] = _interpolate(eff_um, nodes, CIRCUIT_QUANTITIES[name])
+    errors = _held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
+
+    final = StaircasePlan(tuple(e.name for e, _h, _r in states),
+                          tuple(e.concentration_um for e, _h, _r in states),
+                          tuple(h for _e, h, _r in states))
+    return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
+                    analysis=analysis, interpolation_error=errors, cache_hit=hit,
+                    doses=_doses(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
+                    rounds=tuple(r for _e, _h, r in states))
+
+
+def _doses(config: Config) -> list[dict]:
+    return [{"start_h": dz.start_h, "duration_h": dz.duration_h, "amount": dz.amount,
+             "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
+
+
+def _exposure_series(res: pk.PKResult, eff_um: np.ndarray) -> tuple[dict, dict]:
+    """The timeline's exposure series (PK, effective concentration, dissociation) and units."""
     series: dict[str, np.ndarray] = {"time_h": np.asarray(res.time_h)}
     units = dict(TIMELINE_UNITS)
     for name, (values, unit) in res.timeline().items():
         series[name] = np.asarray(values)
         units[name] = unit
     series["effective_um"] = eff_um
-    for name in present:
-        series[name] = _interpolate(eff_um, nodes, CIRCUIT_QUANTITIES[name])
     series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um))
-    errors = _held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
+    return series, units
 
-    final = StaircasePlan(tuple(e.name for e, _h, _r in states),
-                          tuple(e.concentration_um for e, _h, _r in states),
-                          tuple(h for _e, h, _r in states))
-    doses = [{"start_h": dz.start_h, "duration_h": dz.duration_h, "amount": dz.amount,
-              "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
+
+def _present(epochs: list) -> list[str]:
+    """The circuit quantities the sample has (the VTA ones only with the VTA)."""
+    return [name for name, attr in CIRCUIT_QUANTITIES.items()
+            if not np.all(np.isnan([getattr(e, attr) for e in epochs]))]
+
+
+def _run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
+              progress: ProgressFn | None) -> Timeline:
+    """The timeline of a schedule with NBQX: a (ketamine, NBQX) grid where the schedule goes.
+
+    The steady state then depends on two concentrations. Each axis has its
+    nodes as in the one-drug case (:func:`grid_axes`); of the grid only the
+    cells the schedule passes through are sampled (their four corners and,
+    with ``held_out``, their centres, :func:`cell_centre`), and values are
+    interpolated bilinearly within a cell. Refinement: where a centre's rate
+    is off by more than ``tolerance``, the cell is split along the axis over
+    which its corners change more (the centre's coordinate becomes a node of
+    that axis), and the states the finer grid lacks are measured in a further
+    staircase, up to ``refine`` rounds.
+    """
+    sp = config.timeline.sampling
+    nbqx_um = res.brain_nbqx_um
+    kx, nx = grid_axes(eff_um, nbqx_um, config)
+    nodes: dict[tuple[float, float], object] = {}
+    held: dict[tuple[float, float], object] = {}
+    log: list[tuple[object, bool, int]] = []
+    first = None
+    hit = True
+    present: list[str] = []
+    for round_ in range(sp.refine + 1):
+        cells = visited_cells(eff_um, nbqx_um, kx, nx)
+        want = [(float(kx[a + i]), float(nx[b + j]), False)
+                for a, b in cells for i in (0, 1) for j in (0, 1)
+                if _state_key(kx[a + i], nx[b + j]) not in nodes]
+        if sp.held_out:
+            want += [(*cell_centre(a, b, kx, nx), True) for a, b in cells
+                     if _state_key(*cell_centre(a, b, kx, nx)) not in held]
+        if want or first is None:
+            plan = grid_plan(want, prefix=f"r{round_}_" if round_ else "")
+            stair = staircase_config(config, plan)
+            sample, analysis, rhit = _measure(stair, sp.cache, progress)
+            hit = hit and rhit
+            if first is None:
+                first = (stair, sample, analysis)
+                present = _present(analysis.epochs)
+            for e, h in zip(analysis.epochs, plan.held_out, strict=True):
+                if round_ and e.name == "baseline":
+                    continue  # the reference of this round's relative measures only
+                (held if h else nodes)[_state_key(e.concentration_um, e.nbqx_um)] = e
+                log.append((e, h, round_))
+        grids = {name: _grid_values(nodes, kx, nx, CIRCUIT_QUANTITIES[name]) for name in present}
+        centres = [cell_centre(a, b, kx, nx) for a, b in cells] if sp.held_out else []
+        errors = _grid_errors(grids, [held[_state_key(*c)] for c in centres], kx, nx)
+        if round_ == sp.refine or not centres:
+            break
+        worst = np.nanmax(np.abs(np.vstack([errors[q] for q in ("rate_pyramidal_hz", "rate_interneuron_hz")])),
+                          axis=0)
+        bad = [cell for cell, w in zip(cells, worst, strict=True) if w > sp.tolerance]
+        if not bad:
+            break
+        kx, nx = _split(bad, grids, kx, nx)
+
+    stair, sample, analysis = first
+    series, units = _exposure_series(res, eff_um)
+    nb = config.pharmacology.nbqx
+    series["block_ampa"] = pd.ampa_block(nbqx_um, nb.ic50_um, nb.hill_n)
+    for name in present:
+        series[name] = bilinear(eff_um, nbqx_um, kx, nx, grids[name])
+    final = StaircasePlan(names=tuple(e.name for e, _h, _r in log),
+                          concentrations_um=tuple(e.concentration_um for e, _h, _r in log),
+                          held_out=tuple(h for _e, h, _r in log),
+                          nbqx_um=tuple(e.nbqx_um for e, _h, _r in log))
     return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
-                    analysis=analysis, interpolation_error=errors, cache_hit=hit, doses=doses,
-                    monitoring_h=config.timeline.monitoring_s / 3600.0,
-                    rounds=tuple(r for _e, _h, r in states))
+                    analysis=analysis, interpolation_error=errors, cache_hit=hit,
+                    doses=_doses(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
+                    rounds=tuple(r for _e, _h, r in log))
+
+
+def _grid_values(nodes: dict, kx: np.ndarray, nx: np.ndarray, attr: str) -> np.ndarray:
+    """The measured `attr` at every grid corner (NaN where the grid was not sampled)."""
+    grid = np.full((len(kx), len(nx)), np.nan)
+    for a, k in enumerate(kx):
+        for b, n in enumerate(nx):
+            e = nodes.get(_state_key(k, n))
+            if e is not None:
+                grid[a, b] = getattr(e, attr)
+    return grid
+
+
+def _state_key(ketamine_um: float, nbqx_um: float) -> tuple[float, float]:
+    """A state's concentrations to 10 significant digits (they pass through the config's text)."""
+    return float(f"{ketamine_um:.10g}"), float(f"{nbqx_um:.10g}")
+
+
+def _grid_errors(grids: dict[str, np.ndarray], held: list, kx: np.ndarray,
+                 nx: np.ndarray) -> dict[str, np.ndarray]:
+    """Interpolation error of every quantity at the held-out states `held`."""
+    x = np.array([e.concentration_um for e in held])
+    y = np.array([e.nbqx_um for e in held])
+    out = {}
+    for name, grid in grids.items():
+        measured = [getattr(e, CIRCUIT_QUANTITIES[name]) for e in held]
+        out[name] = interpolation_error(bilinear(x, y, kx, nx, grid), measured, grid[0, 0])
+    return out
+
+
+def _split(bad: list[tuple[int, int]], grids: dict[str, np.ndarray], kx: np.ndarray,
+           nx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The axes with each cell of `bad` split along the axis its rates change more over."""
+    new_k, new_n = set(kx.tolist()), set(nx.tolist())
+    for a, b in bad:
+        dk = dn = 0.0
+        for q in ("rate_pyramidal_hz", "rate_interneuron_hz"):
+            g = grids[q] / max(abs(grids[q][0, 0]), 1e-9)
+            dk += abs(g[a + 1, b] - g[a, b]) + abs(g[a + 1, b + 1] - g[a, b + 1])
+            dn += abs(g[a, b + 1] - g[a, b]) + abs(g[a + 1, b + 1] - g[a + 1, b])
+        k_mid, n_mid = cell_centre(a, b, kx, nx)
+        if dk >= dn:
+            new_k.add(k_mid)
+        else:
+            new_n.add(n_mid)
+    return np.array(sorted(new_k)), np.array(sorted(new_n))

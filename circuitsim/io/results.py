@@ -68,7 +68,11 @@ _EPOCH_UNITS = {
     "rate_vta_dopamine_hz": "Hz",
     "rate_vta_gaba_hz": "Hz",
     "dopamine_rel": "1",
+    "nbqx_um": "uM",
+    "block_ampa": "1",
 }
+#: Epoch columns added within layout 1 after NBQX: absent in older files, which applied none (0).
+_NBQX_EPOCH_COLUMNS = ("nbqx_um", "block_ampa")
 _STR = h5py.string_dtype(encoding="utf-8")
 
 
@@ -231,6 +235,9 @@ def _write_timeline(f: h5py.File, timeline: Any) -> None:
     st.create_dataset("round", data=np.array(rounds, dtype=np.int64))
     d = st.create_dataset("concentration_um", data=np.array(timeline.plan.concentrations_um))
     d.attrs["units"] = "uM"
+    if any(getattr(timeline.plan, "nbqx_um", ())):
+        d = st.create_dataset("nbqx_um", data=np.array(timeline.plan.nbqx_um))
+        d.attrs["units"] = "uM"
     for name, err in timeline.interpolation_error.items():
         d = st.create_dataset(f"interpolation_error_{name}", data=np.asarray(err, dtype=np.float64))
         d.attrs["units"] = "1"
@@ -422,9 +429,16 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
     ep = f["epochs"]
     names = [_str(n) for n in ep["name"][()]]
     # The VTA columns were added within layout 1: files written before lack them (NaN).
-    cols = {c: (np.asarray(ep[c][()], dtype=np.float64)
-                if c in ep or c not in _VTA_EPOCH_COLUMNS else np.full(len(names), np.nan))
-            for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
+    def column(c: str) -> np.ndarray:
+        if c in ep:
+            return np.asarray(ep[c][()], dtype=np.float64)
+        if c in _VTA_EPOCH_COLUMNS:
+            return np.full(len(names), np.nan)
+        if c in _NBQX_EPOCH_COLUMNS:
+            return np.zeros(len(names))
+        raise KeyError(f"epochs/{c}")
+
+    cols = {c: column(c) for c in ("start_ms", "stop_ms", *_EPOCH_UNITS)}
     # Added within layout 1: files written before it lack the window (NaN).
     cols["window_start_ms"] = (np.asarray(ep["window_start_ms"][()], dtype=np.float64)
                                if "window_start_ms" in ep else np.full(len(names), np.nan))

@@ -95,10 +95,54 @@ def _timeline_lines(results: Results) -> list[str]:
             lines.append(f"  {'peak ' + name:<26}{tl[name][k]:>10.4g} {unit:<6} at {t[k]:.3g} h")
     k = int(tl["rate_interneuron_hz"].argmin())
     lines.append(f"  {'lowest rate_interneuron_hz':<26}{tl['rate_interneuron_hz'][k]:>10.4g} {'Hz':<6} at {t[k]:.3g} h")
+    lines += per_dose_lines(results)
     sampling = info["sampling"]
     for name in ("rate_pyramidal_hz", "rate_interneuron_hz"):
         err = np.asarray(sampling.get(f"interpolation_error_{name}", []), dtype=float)
         if err.size:
             lines.append(f"  interpolation check, {name}: max |error| {np.nanmax(np.abs(err)) * 100:.2g} % "
                          f"at {err.size} held-out states")
+    return lines
+
+
+#: Per-dose columns: (timeline series, reduction, header, width, digits).
+_PER_DOSE = (
+    ("plasma_ng_ml", "max", "plasma ng/mL", 13, 1),
+    ("effective_um", "max", "eff. uM", 9, 3),
+    ("block_pyramidal", "max", "block E", 8, 3),
+    ("block_interneuron", "max", "block I", 8, 3),
+    ("rate_pyramidal_hz", "max", "max E Hz", 9, 2),
+    ("rate_interneuron_hz", "min", "min I Hz", 9, 2),
+    ("glutamate_rel", "max", "glu rel", 8, 3),
+    ("dissociation", "max", "dissoc.", 8, 3),
+)
+
+
+def per_dose_lines(results: Results) -> list[str]:
+    """One row per ketamine dose: its peaks from its start to the next dose's start.
+
+    Compares the sessions of one schedule (e.g. the crossover of
+    configs/enantiomers.yaml, S versus R versus racemic). NBQX doses are not
+    sessions of their own; a window holds whatever overlaps it.
+    """
+    tl, doses = results.timeline, results.timeline_info.get("doses", {})
+    t = tl["time_h"]
+    starts = np.atleast_1d(np.asarray(doses.get("start_h", []), dtype=float))
+    drugs = [str(d) for d in doses.get("drug", [])]
+    keep = [k for k, d in enumerate(drugs) if d != "nbqx"]
+    if len(keep) < 2:
+        return []
+    cols = [c for c in _PER_DOSE if c[0] in tl]
+    lines = ["  per dose (from its start to the next dose's start):",
+             f"    {'drug':<12}{'amount':<12}{'route':<14}{'start h':>8}"
+             + "".join(f"{h:>{w}}" for _n, _r, h, w, _d in cols)]
+    bounds = [*[starts[k] for k in keep], np.inf]
+    for j, k in enumerate(keep):
+        sel = (t >= bounds[j]) & (t < bounds[j + 1])
+        row = (f"    {drugs[k]:<12}{str(doses['amount'][k]):<12}{str(doses['route'][k]):<14}"
+               f"{starts[k]:>8.3g}")
+        for name, how, _h, w, d in cols:
+            v = tl[name][sel]
+            row += _fmt(float(np.nanmax(v) if how == "max" else np.nanmin(v)) if v.size else float("nan"), w, d)
+        lines.append(row)
     return lines

@@ -5,7 +5,9 @@ Model (all conductance-based leaky integrate-and-fire cells)::
     C dV/dt = -gL (V - EL) - gA (V - Ee) - gN (1 - b) B(V) (V - Ee) - gG (V - Ei)
 
 * AMPA and GABA_A conductances jump at each arriving spike and decay with
-  tau_ampa / tau_gaba.
+  tau_ampa / tau_gaba. With NBQX in the protocol, every AMPA conductance
+  (recurrent and external) is scaled by 1 - b_AMPA, b_AMPA the Hill block of
+  the NBQX concentration (:func:`circuitsim.pharmacology.pd.ampa_block`).
 * NMDA: each pyramidal cell j keeps its own gating state (x_j, s_j), a
   linear rise (tau_x) / decay (tau_s) cascade. A spike increments x_j by
   Delta_j = a (1 - s_j - x_j): the increment saturates as the cell's receptors
@@ -108,7 +110,8 @@ class FastSample:
     run_info: dict[str, int | float] = field(default_factory=dict)
 
 
-def _neuron_equations(block_model: str, formulation: str, adaptation: bool = False) -> str:
+def _neuron_equations(block_model: str, formulation: str, adaptation: bool = False,
+                      ampa_block: bool = False) -> str:
     if formulation == "per_synapse_ode":
         # Recurrent NMDA arrives as a summed variable from the synapses; the
         # external NMDA drive keeps the cascade on the cell.
@@ -127,8 +130,13 @@ def _neuron_equations(block_model: str, formulation: str, adaptation: bool = Fal
         block = "block = (conc(t) / ic50)**hill_n / (1 + (conc(t) / ic50)**hill_n) : 1"
     else:
         block = "dblock/dt = k_on * conc(t) * open_frac * (1 - block) - k_off * block : 1"
+    # NBQX: only in the equations of a protocol that applies it (one factor
+    # per step fewer otherwise).
+    ampa = "g_ampa * (1 - block_ampa)" if ampa_block else "g_ampa"
+    ampa_eq = ("block_ampa = nbqx(t)**nbqx_n / (nbqx(t)**nbqx_n + nbqx_ic50**nbqx_n) : 1"
+               if ampa_block else "")
     return f"""
-    dv/dt = (-g_leak * (v - e_leak) - g_ampa * (v - e_exc)
+    dv/dt = (-g_leak * (v - e_leak) - {ampa} * (v - e_exc)
              - g_nmda * (1 - block) * mg_unblock * (v - e_exc)
              - g_gaba * (v - e_inh){" - w_adapt" if adaptation else ""}) / c_m : volt (unless refractory)
     {"dw_adapt/dt = -w_adapt / tau_adapt : amp" if adaptation else ""}
@@ -139,6 +147,7 @@ def _neuron_equations(block_model: str, formulation: str, adaptation: bool = Fal
     open_frac = g_nmda / g_nmda_max * mg_unblock : 1
     g_nmda_max : siemens (constant)
     {block}
+    {ampa_eq}
     """
 
 
@@ -327,6 +336,7 @@ class _Built:
     spike_mons: dict
     state_mons: dict
     c_trace: np.ndarray
+    nbqx_trace: np.ndarray | None
     n_cells: dict
     duration_s: float
     seeds: dict
@@ -354,6 +364,8 @@ class _Built:
             traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
         idx = np.minimum((trace_t / 1e-3).astype(int), len(self.c_trace) - 1)
         traces["concentration_um"] = self.c_trace[idx]
+        if self.nbqx_trace is not None:
+            traces["nbqx_um"] = self.nbqx_trace[idx]
         return FastSample(
             spikes=spikes,
             n_cells=dict(self.n_cells),
@@ -387,6 +399,9 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
 
     _, c_trace = concentration_trace(config.protocol, 1e-3)
     conc = b2.TimedArray(_padded(c_trace), dt=1 * b2.ms, name="drug_concentration")
+    nbqx_trace = None
+    if config.protocol.has_nbqx:
+        _, nbqx_trace = concentration_trace(config.protocol, 1e-3, drug="nbqx")
 
     common = {
         "e_exc": rc.e_exc_v * b2.volt,
@@ -402,6 +417,9 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
         "k_off": pc.trapping.k_off_hz * b2.Hz,
         "hill_n": pc.hill.hill_n,
     }
+    if nbqx_trace is not None:
+        common.update(nbqx=b2.TimedArray(_padded(nbqx_trace), dt=1 * b2.ms, name="nbqx_concentration"),
+                      nbqx_ic50=pc.nbqx.ic50_um, nbqx_n=pc.nbqx.hill_n)
     ext_cfg = {"pyramidal": cc.external_pyramidal, "interneuron": cc.external_interneuron}
     cells = {"pyramidal": cc.pyramidal, "interneuron": cc.interneuron}
     groups = {}
@@ -469,6 +487,7 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
 
     net = b2.Network(*objects, name="circuit")
     return _Built(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=c_trace,
+                  nbqx_trace=nbqx_trace,
                   n_cells=dict(n), duration_s=config.protocol.duration_s, seeds=seeds)
 
 
@@ -490,7 +509,7 @@ def _cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str
         k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
     )
     adapt = p.adaptation_increment_a > 0
-    eqs = _neuron_equations(pc.block_model, formulation, adapt)
+    eqs = _neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common)
     reset = "v = v_reset_value"
     if adapt:
         reset += "\nw_adapt += adapt_increment"

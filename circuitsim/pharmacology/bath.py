@@ -31,8 +31,9 @@ def measure_windows_s(protocol: ProtocolConfig, transient_s: float,
             for (name, t0, t1, c), wait in zip(epoch_bounds_s(protocol), settle, strict=True)]
 
 
-def concentration_trace(protocol: ProtocolConfig, dt_s: float) -> tuple[np.ndarray, np.ndarray]:
-    """Concentration (uM) sampled every `dt_s` from t = 0 over the whole protocol.
+def concentration_trace(protocol: ProtocolConfig, dt_s: float,
+                        drug: str = "ketamine") -> tuple[np.ndarray, np.ndarray]:
+    """Concentration (uM) of `drug` ("ketamine" or "nbqx") sampled every `dt_s` from t = 0.
 
     Within an epoch the concentration relaxes from its value at the epoch start
     towards the epoch's target, C(t) = C_T + (C_0 - C_T) exp(-(t - t0)/wash_tau);
@@ -46,8 +47,11 @@ def concentration_trace(protocol: ProtocolConfig, dt_s: float) -> tuple[np.ndarr
     n = int(round(protocol.duration_s / dt_s))
     t = np.arange(n) * dt_s
     c = np.zeros(n)
+    if drug not in ("ketamine", "nbqx"):
+        raise ValueError(f"drug: expected 'ketamine' or 'nbqx', got {drug!r}")
+    targets = [e.concentration_um if drug == "ketamine" else e.nbqx_um for e in protocol.epochs]
     c_start = 0.0
-    for _name, t0, t1, target in epoch_bounds_s(protocol):
+    for (_name, t0, t1, _c), target in zip(epoch_bounds_s(protocol), targets, strict=True):
         sel = (t >= t0 - 1e-12) & (t < t1 - 1e-12)
         if protocol.wash_tau_s > 0:
             c[sel] = target + (c_start - target) * np.exp(-(t[sel] - t0) / protocol.wash_tau_s)

@@ -15,6 +15,12 @@ Trapping (use-dependent open-channel block)
     interneurons) accumulate more block. At constant C and o:
     b_ss = k_on C o / (k_on C o + k_off); relaxation rate k_on C o + k_off.
 
+AMPA block by NBQX (competitive antagonist)
+    b_AMPA = C^n / (C^n + IC50^n) on every AMPA conductance, the same in every
+    population (NBQX does not distinguish the AMPA subunits the way ketamine
+    distinguishes NMDA subunits). IC50 0.15 uM (Sheardown et al. 1990,
+    Science 247:571), Hill slope 1 (assumption: one competitive site).
+
 The Mg2+ block is Jahr & Stevens (1990):
     B(V) = 1 / (1 + [Mg2+] exp(-0.062 V/mV) / 3.57 mM).
 
@@ -44,6 +50,15 @@ def hill_block(c_um, ic50_um: float, n: float = 1.0):
         raise ValueError("concentration must be non-negative")
     x = (c / ic50_um) ** n
     return x / (1.0 + x)
+
+
+#: NBQX IC50 at AMPA receptors, uM (Sheardown et al. 1990, Science 247:571).
+NBQX_IC50_UM = 0.15
+
+
+def ampa_block(c_nbqx_um, ic50_um: float = NBQX_IC50_UM, n: float = 1.0):
+    """Fraction of AMPA conductance blocked by NBQX at brain concentration `c_nbqx_um` (uM)."""
+    return hill_block(c_nbqx_um, ic50_um, n)
 
 
 def trapping_steady_state(c_um, open_fraction, k_on_per_um_s: float, k_off_hz: float):

@@ -120,8 +120,33 @@ class Schedule(_PKModel):
         return max(d.start_h + d.duration_h for d in self.doses)
 
 
-class SpeciesPK(_PKModel):
-    """Pharmacokinetic parameters of one species at its reference body weight.
+class CompoundPK(_PKModel):
+    """Two-compartment disposition of one compound in one species, at its reference body weight.
+
+    ``brain_plasma_ratio`` scales the effect-site concentration that acts on
+    receptors. ``routes`` holds the absorption of the extravascular routes.
+    """
+
+    name: str = Field(min_length=1)
+    reference_weight_kg: Quantity(BODY_WEIGHT, gt=0) = Field(alias="reference_weight")
+    cl_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="cl")
+    v1_l: Quantity(VOLUME, gt=0) = Field(alias="v1")
+    q_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="q")
+    v2_l: Quantity(VOLUME, gt=0) = Field(alias="v2")
+    ke0_half_life_s: Quantity(TIME, gt=0) = Field(alias="ke0_half_life")
+    brain_plasma_ratio: float = Field(gt=0, le=100)
+    routes: dict[ExtravascularRoute, Absorption] = Field(default_factory=dict)
+
+    @property
+    def ke0_per_h(self) -> float:
+        return math.log(2.0) / (self.ke0_half_life_s * _H_PER_S)
+
+    def absorption(self, route: str) -> Absorption | None:
+        return self.routes.get(route)
+
+
+class SpeciesPK(CompoundPK):
+    """Ketamine's pharmacokinetic parameters in one species at its reference body weight.
 
     ``cl`` is the clearance of racemic ketamine as studies of total ketamine
     measure it (dose / AUC of S + R); the enantiomers' clearances follow from
@@ -133,17 +158,8 @@ class SpeciesPK(_PKModel):
     concentration, as homogenate measurements report it.
     """
 
-    name: str = Field(min_length=1)
-    reference_weight_kg: Quantity(BODY_WEIGHT, gt=0) = Field(alias="reference_weight")
-    cl_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="cl")
-    v1_l: Quantity(VOLUME, gt=0) = Field(alias="v1")
-    q_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="q")
-    v2_l: Quantity(VOLUME, gt=0) = Field(alias="v2")
     clearance_ratio_s_to_r: float = Field(gt=0, le=10)
-    ke0_half_life_s: Quantity(TIME, gt=0) = Field(alias="ke0_half_life")
-    brain_plasma_ratio: float = Field(gt=0, le=100)
     brain_tissue_ratio: float = Field(gt=0, le=100)
-    routes: dict[ExtravascularRoute, Absorption] = Field(default_factory=dict)
 
     def enantiomer_clearances_l_per_h(self) -> tuple[float, float]:
         """(CL_S, CL_R) at the reference weight.
@@ -156,13 +172,6 @@ class SpeciesPK(_PKModel):
         rho = self.clearance_ratio_s_to_r
         cl_r = self.cl_l_per_h * (1.0 + 1.0 / rho) / 2.0
         return rho * cl_r, cl_r
-
-    @property
-    def ke0_per_h(self) -> float:
-        return math.log(2.0) / (self.ke0_half_life_s * _H_PER_S)
-
-    def absorption(self, route: str) -> Absorption | None:
-        return self.routes.get(route)
 
 
 # ----------------------------------------------------------------- species presets
@@ -319,9 +328,61 @@ MOUSE = SpeciesPK(
 SPECIES: Mapping[str, SpeciesPK] = MappingProxyType({"human": HUMAN, "rat": RAT, "mouse": MOUSE})
 
 
-def species_pk(species: str | SpeciesPK) -> SpeciesPK:
-    """The preset of `species` ("human", "rat", "mouse"), or `species` itself."""
-    if isinstance(species, SpeciesPK):
+# NBQX (2,3-dioxo-6-nitro-7-sulfamoylbenzo[f]quinoxaline), the AMPA-receptor
+# antagonist of the blocker experiments (SCIENCE.md item 10; Maeng et al.
+# 2008). Doses are taken as mg of NBQX free acid.
+#   Human, per 70 kg: CL 0.222 L/h/kg (15.54 L/h), Vss 0.153 L/kg (10.71 L),
+#     plasma half-life 0.75 h: healthy volunteers, 0.0075 and 0.03 mg/kg i.v.
+#     over 30 min (Am J Ther 1994, 1:296, "Human pharmacokinetics of the
+#     neuroprotective agent NBQX"). Mostly renal (0.130 L/h/kg).
+#   V1 = 4 L: fitted to the same study's Cmax (41 and 177 ng/mL): the model
+#     gives 42.0 and 167.8 ng/mL; V1 from 2.5 to 8 L gives 39-42 and
+#     156-168 ng/mL (tests/test_pk.py). Q, V2 from distribution_from_terminal:
+#     Q = 13.02 L/h, V2 = 6.71 L.
+#   Rat and mouse: simple allometry from the human preset (calibration
+#     choice; no rodent NBQX PK study could be checked here): clearances and Q
+#     scale with body weight^0.75, volumes with body weight. Terminal
+#     half-life 11 min (rat), 5.9 min (mouse).
+#   ke0 half-life 5 min: assumption (NBQX is a polar acid, slower to cross
+#     the blood-brain barrier than ketamine; no measurement found).
+#   brain_plasma_ratio 0.004: calibration choice, not a measurement (no brain
+#     extracellular measurement of NBQX was found). With the in vitro IC50 of
+#     0.15 uM (pd.NBQX_IC50_UM) any ratio above ~0.02 would block over 90 % of
+#     all AMPA current after 10 mg/kg, which would silence the cortex; the
+#     ratio is set so that 10 mg/kg i.p. in the mouse, the dose that abolished
+#     ketamine's antidepressant-like effect (Maeng et al. 2008, Biol
+#     Psychiatry 63:349), blocks about half of the AMPA conductance at its
+#     brain peak (docs/pharmacokinetics.md, "NBQX").
+#   Intraperitoneal: F = 1 (mostly renal clearance, so little first-pass loss
+#     from portal absorption) and ka = 7 /h as for ketamine: calibration
+#     choices. Plasma Tmax 4.7 min (rat), 3.8 min (mouse).
+NBQX_MW_G_PER_MOL = 336.28
+_NBQX_CL, _NBQX_V1, _NBQX_Q, _NBQX_V2 = 15.54, 4.0, 13.02, 6.71
+
+
+def _nbqx_preset(name: str, weight_kg: float, ke0: str = "5 min") -> CompoundPK:
+    flow = (weight_kg / 70.0) ** 0.75
+    vol = weight_kg / 70.0
+    return CompoundPK(
+        name=f"{name} (NBQX)", reference_weight=f"{weight_kg} kg",
+        cl=f"{_NBQX_CL * flow:.6g} L/h", v1=f"{_NBQX_V1 * vol:.6g} L",
+        q=f"{_NBQX_Q * flow:.6g} L/h", v2=f"{_NBQX_V2 * vol:.6g} L",
+        ke0_half_life=ke0, brain_plasma_ratio=0.004,
+        routes={} if name == "human" else {
+            "intraperitoneal": Absorption(bioavailability=1.0, absorption_rate="7 /h")},
+    )
+
+
+NBQX_SPECIES: Mapping[str, CompoundPK] = MappingProxyType({
+    "human": _nbqx_preset("human", 70.0),
+    "rat": _nbqx_preset("rat", 0.25),
+    "mouse": _nbqx_preset("mouse", 0.02),
+})
+
+
+def species_pk(species: str | CompoundPK) -> CompoundPK:
+    """Ketamine's preset of `species` ("human", "rat", "mouse"), or `species` itself."""
+    if isinstance(species, CompoundPK):
         return species
     if species not in SPECIES:
         raise UserInputError(f"species: expected one of {', '.join(SPECIES)}, got {species!r}")
@@ -360,7 +421,7 @@ class Disposition:
         return math.log(2.0) / self.rates_per_h()[1]
 
 
-def _body_weight(species: SpeciesPK, body_weight_kg: float | None) -> float:
+def _body_weight(species: CompoundPK, body_weight_kg: float | None) -> float:
     if body_weight_kg is None:
         return species.reference_weight_kg
     w = float(body_weight_kg)
@@ -370,7 +431,7 @@ def _body_weight(species: SpeciesPK, body_weight_kg: float | None) -> float:
 
 
 def disposition(
-    species: str | SpeciesPK = "human",
+    species: str | CompoundPK = "human",
     body_weight_kg: float | None = None,
     enantiomer: Enantiomer | None = None,
 ) -> Disposition:
@@ -383,7 +444,7 @@ def disposition(
     scale = _body_weight(sp, body_weight_kg) / sp.reference_weight_kg
     if enantiomer is None:
         cl = sp.cl_l_per_h
-    elif enantiomer in ("S", "R"):
+    elif enantiomer in ("S", "R") and isinstance(sp, SpeciesPK):
         cl = sp.enantiomer_clearances_l_per_h()[0 if enantiomer == "S" else 1]
     else:
         raise UserInputError(f"enantiomer: expected 'S', 'R' or None, got {enantiomer!r}")
@@ -455,7 +516,7 @@ def _add_infusion_response(out: np.ndarray, m: _Modes, rate_mg_per_h: float, dur
     out += z @ m.v.T
 
 
-def _route_absorption(dose: Dose, sp: SpeciesPK) -> tuple[float, float]:
+def _route_absorption(dose: Dose, sp: CompoundPK) -> tuple[float, float]:
     """(F, ka per h) of an extravascular dose: the dose's own values, else the species preset."""
     preset = sp.absorption(dose.route)
     f = dose.bioavailability if dose.bioavailability is not None else (
@@ -489,20 +550,34 @@ def _time_grid(time_h: Any) -> np.ndarray:
     return t
 
 
+def nbqx_pk(species: str | CompoundPK) -> CompoundPK:
+    """NBQX's preset for `species` (a name, or a ketamine preset whose name is one)."""
+    name = species if isinstance(species, str) else species.name
+    if name not in NBQX_SPECIES:
+        raise UserInputError(
+            f"drug: NBQX has presets for species {', '.join(NBQX_SPECIES)} only, got {name!r}")
+    return NBQX_SPECIES[name]
+
+
+#: The components a schedule's doses put into the body.
+COMPONENTS = ("S", "R", "NBQX")
+
+
 def body_state(
     schedule: Schedule | Dose | Sequence[Dose],
     time_h: Any,
     species: str | SpeciesPK = "human",
     body_weight_kg: float | None = None,
 ) -> dict[str, np.ndarray]:
-    """Amounts and effect-site concentration of each enantiomer over time.
+    """Amounts and effect-site concentration of each component over time.
 
     Returns
     -------
     dict
-        ``"S"`` and ``"R"``: arrays (n_times, 4) of depot (mg), central (mg),
-        peripheral (mg) amounts and the effect-site concentration (mg/L,
-        plasma-equivalent, before ``brain_plasma_ratio``).
+        ``"S"``, ``"R"`` (the ketamine enantiomers) and ``"NBQX"``: arrays
+        (n_times, 4) of depot (mg), central (mg), peripheral (mg) amounts and
+        the effect-site concentration (mg/L, plasma-equivalent, before
+        ``brain_plasma_ratio``).
     """
     sched = _as_schedule(schedule)
     sp = species_pk(species)
@@ -511,27 +586,34 @@ def body_state(
     # Work on the sorted grid, so that the times after a dose are one slice.
     order = np.argsort(t, kind="stable")
     ts = t[order]
-    state = {"S": np.zeros((t.size, 4)), "R": np.zeros((t.size, 4))}
+    state = {c: np.zeros((t.size, 4)) for c in COMPONENTS}
     cache: dict[tuple[str, float], _Modes] = {}
     for dose in sched.doses:
+        if dose.drug == "nbqx":
+            compound = nbqx_pk(sp)
+            parts: tuple[tuple[str, float], ...] = (("NBQX", 1.0),)
+        else:
+            compound = sp
+            parts = tuple(zip(("S", "R"), ENANTIOMER_FRACTIONS[dose.drug], strict=True))
         if dose.route in INTRAVENOUS:
             # The depot mode is not excited by an i.v. dose; any ka distinct
             # from the other eigenvalues serves.
-            f, ka = 1.0, next((a.ka_per_h for a in sp.routes.values()), 1.0)
+            f, ka = 1.0, next((a.ka_per_h for a in compound.routes.values()), 1.0)
         else:
-            f, ka = _route_absorption(dose, sp)
+            f, ka = _route_absorption(dose, compound)
         amount = dose.amount_mg(w)
         first = int(np.searchsorted(ts, dose.start_h, side="left"))
         if first == ts.size or amount == 0.0:
             continue
         tau = ts[first:] - dose.start_h
-        for enantiomer, fraction in zip(("S", "R"), ENANTIOMER_FRACTIONS[dose.drug], strict=True):
+        for component, fraction in parts:
             if fraction == 0.0:
                 continue
-            key = (enantiomer, ka)
+            key = (component, ka)
             if key not in cache:
-                cache[key] = _modes(disposition(sp, w, enantiomer), ka, sp.ke0_per_h)
-            m, mg, out = cache[key], fraction * amount, state[enantiomer][first:]
+                cache[key] = _modes(disposition(compound, w, component if component != "NBQX" else None),
+                                    ka, compound.ke0_per_h)
+            m, mg, out = cache[key], fraction * amount, state[component][first:]
             if dose.route == "iv_infusion":
                 _add_infusion_response(out, m, mg / dose.duration_h, dose.duration_h, tau)
             elif dose.route == "iv_bolus":
@@ -540,7 +622,7 @@ def body_state(
                 _add_bolus_response(out, m, np.array([f * mg, 0.0, 0.0, 0.0]), tau)
     unsorted = np.empty_like(order)
     unsorted[order] = np.arange(order.size)
-    return {e: a[unsorted] for e, a in state.items()}
+    return {c: a[unsorted] for c, a in state.items()}
 
 
 # ------------------------------------------------------------------------ results
@@ -578,6 +660,21 @@ class PKResult:
     brain_tissue_ratio: float
     species: str
     body_weight_kg: float
+    #: NBQX (zeros when the schedule has none), plasma and effect site.
+    plasma_nbqx_ng_ml: np.ndarray | None = None
+    brain_nbqx_ng_ml: np.ndarray | None = None
+
+    @property
+    def has_nbqx(self) -> bool:
+        return self.plasma_nbqx_ng_ml is not None and bool(np.any(self.plasma_nbqx_ng_ml > 0))
+
+    @property
+    def plasma_nbqx_um(self) -> np.ndarray:
+        return _nbqx_um(self.plasma_nbqx_ng_ml, self.time_h)
+
+    @property
+    def brain_nbqx_um(self) -> np.ndarray:
+        return _nbqx_um(self.brain_nbqx_ng_ml, self.time_h)
 
     @property
     def plasma_ng_ml(self) -> np.ndarray:
@@ -624,7 +721,18 @@ class PKResult:
                 out[f"{where}{part}_ng_ml"] = (getattr(self, f"{where}{part}_ng_ml"), "ng/mL")
                 out[f"{where}{part}_um"] = (getattr(self, f"{where}{part}_um"), "uM")
         out["brain_tissue_ng_ml"] = (self.brain_tissue_ng_ml, "ng/g")
+        if self.has_nbqx:
+            for where in ("plasma", "brain"):
+                out[f"{where}_nbqx_ng_ml"] = (getattr(self, f"{where}_nbqx_ng_ml"), "ng/mL")
+                out[f"{where}_nbqx_um"] = (getattr(self, f"{where}_nbqx_um"), "uM")
         return out
+
+
+def _nbqx_um(c_ng_ml: np.ndarray | None, like: np.ndarray) -> np.ndarray:
+    """NBQX in uM from ng/mL (1 uM = 336.28 ng/mL); zeros where there is none."""
+    if c_ng_ml is None:
+        return np.zeros_like(like)
+    return np.asarray(c_ng_ml, dtype=float) / NBQX_MW_G_PER_MOL
 
 
 def simulate_pk(
@@ -633,7 +741,7 @@ def simulate_pk(
     species: str | SpeciesPK = "human",
     body_weight_kg: float | None = None,
 ) -> PKResult:
-    """Plasma and brain concentrations of S- and R-ketamine on a time grid.
+    """Plasma and brain concentrations of S- and R-ketamine (and NBQX) on a time grid.
 
     Parameters
     ----------
@@ -662,6 +770,8 @@ def simulate_pk(
     t = _time_grid(time_h)
     state = body_state(schedule, t, sp, w)
     v1 = disposition(sp, w).v1_l
+    has_nbqx = any(d.drug == "nbqx" for d in _as_schedule(schedule).doses)
+    nb = nbqx_pk(sp) if has_nbqx else None
     mg_per_l_to_ng_ml = 1000.0
 
     def conc(x: np.ndarray) -> np.ndarray:
@@ -679,6 +789,8 @@ def simulate_pk(
         brain_tissue_ratio=sp.brain_tissue_ratio,
         species=sp.name,
         body_weight_kg=w,
+        plasma_nbqx_ng_ml=conc(state["NBQX"][:, 1] / disposition(nb, w).v1_l) if nb else None,
+        brain_nbqx_ng_ml=conc(nb.brain_plasma_ratio * state["NBQX"][:, 3]) if nb else None,
     )
 
 

@@ -122,11 +122,15 @@ def dosing_summary(doses: Sequence[DoseMark]) -> str:
     kinds: dict[str, list[float]] = {}
     for dz in doses:
         kinds.setdefault(dz.label, []).append(dz.start_h)
+    # Minutes when every start is within the first hour, else hours.
+    minutes = max(dz.start_h for dz in doses) < 1.0
+    unit = "min" if minutes else "h"
     lines = []
     for label, starts in kinds.items():
-        at = ", ".join(f"{s:g}" for s in starts[:4]) + (", \u2026" if len(starts) > 4 else "")
-        lines.append(f"{len(starts)} \u00d7 {label} at {at} h" if len(starts) > 1
-                     else f"{label} at {at} h")
+        at = ", ".join(f"{s * 60 if minutes else s:.4g}" for s in starts[:4]) + (
+            ", \u2026" if len(starts) > 4 else "")
+        lines.append(f"{len(starts)} \u00d7 {label} at {at} {unit}" if len(starts) > 1
+                     else f"{label} at {at} {unit}")
     return "; ".join(lines)
 
 
@@ -227,7 +231,8 @@ def draw_dissociation(ax: Axes, results: Results, doses: Sequence[DoseMark],
     monitoring_h = float(results.timeline_info.get("monitoring_h", 0.0) or 0.0)
     if monitoring and monitoring_h > 0 and doses:
         y, tick = 1.12, 0.08
-        for k, dz in enumerate(doses):
+        # Monitoring follows ketamine, not NBQX.
+        for k, dz in enumerate([dz for dz in doses if dz.drug != "nbqx"]):
             x0, x1 = dz.end_h, dz.end_h + monitoring_h
             ax.plot([x0, x0, x1, x1], [y - tick, y, y, y - tick], color=MONITORING_COLOR, lw=1.0,
                     solid_joinstyle="miter")
@@ -276,6 +281,24 @@ def _concentration_panel(ax: Axes, results: Results, where: str, title: str) -> 
     right.set_ylabel("\u00b5M")
 
 
+NBQX_COLOR = "tab:olive"
+
+
+def _nbqx_panel(ax: Axes, results: Results) -> list:
+    """NBQX in plasma (left axis) and at the effect site (right axis), both in µM."""
+    tl = results.timeline
+    t = tl["time_h"]
+    (plasma,) = ax.plot(t, tl["plasma_nbqx_um"], color=NBQX_COLOR, lw=1.3, label="NBQX plasma")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("NBQX plasma\n(\u00b5M)")
+    twin = ax.twinx()
+    (brain,) = twin.plot(t, tl["brain_nbqx_um"], color=NBQX_COLOR, lw=1.1, ls="--",
+                         label="NBQX brain, effect site (right axis)")
+    twin.set_ylim(bottom=0)
+    twin.set_ylabel("NBQX brain (\u00b5M)")
+    return [plasma, brain]
+
+
 def pk_figure(results: Results, path: str | Path) -> Path:
     """Plasma and brain concentration (S, R, total) and the dissociation index over time.
 
@@ -307,14 +330,18 @@ def pk_figure(results: Results, path: str | Path) -> Path:
     tl = timeline_of(results)
     t = tl["time_h"]
     doses = doses_of(results)
-    fig = new_figure(8.0, 8.0)
-    axes = fig.subplots(3, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 2.2, 1.5]})
-    ax_plasma, ax_brain, ax_diss = axes
-    _concentration_panel(ax_plasma, results, "plasma", "plasma")
-    _concentration_panel(ax_brain, results, "brain", "brain, effect site")
+    nbqx = "plasma_nbqx_um" in tl
+    ratios = [2.2, 2.2] + ([1.5] if nbqx else []) + [1.5]
+    fig = new_figure(8.0, 8.0 + (1.8 if nbqx else 0.0))
+    axes = list(fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios}))
+    ax_plasma, ax_brain, ax_diss = axes[0], axes[1], axes[-1]
+    _concentration_panel(ax_plasma, results, "plasma", "ketamine, plasma")
+    _concentration_panel(ax_brain, results, "brain", "ketamine, brain\n(effect site)")
+    nbqx_handles = _nbqx_panel(axes[2], results) if nbqx else []
     diss_handles = draw_dissociation(ax_diss, results, doses) if "dissociation" in tl else []
     dose_handles = mark_doses(axes, doses)
-    figure_legend(fig, ax_plasma.get_legend_handles_labels()[0] + dose_handles + diss_handles)
+    figure_legend(fig, ax_plasma.get_legend_handles_labels()[0] + nbqx_handles + dose_handles
+                  + diss_handles)
     time_axis(ax_diss, t)
     fig.align_ylabels(axes)
     ax_plasma.set_title(dosing_summary(doses), fontsize=8, loc="left", pad=10)

@@ -82,7 +82,8 @@ def timeline_figure(results: Results, path: str | Path) -> Path:
 
     Panels: effective brain concentration (the racemic-equivalent,
     NMDA-weighted concentration the circuit sees; µM, ng/mL on the right),
-    NMDA block per population, pyramidal and interneuron rates, glutamate,
+    NMDA block per population (and the AMPA block of NBQX, dashed, when
+    the schedule has NBQX), pyramidal and interneuron rates, glutamate,
     dopamine (when the results have a ``dopamine_rel`` series with values)
     and the dissociation index with its window. Doses are marked on every
     panel; a line above the rate panels states the largest interpolation
@@ -126,8 +127,12 @@ def timeline_figure(results: Results, path: str | Path) -> Path:
     for pop, color in POP_COLORS.items():
         if f"block_{pop}" in tl:
             ax_block.plot(t, tl[f"block_{pop}"], color=color, lw=1.1, label=pop)
+    if "block_ampa" in tl:
+        ax_block.plot(t, tl["block_ampa"], color="tab:olive", lw=1.1, ls="--", label="AMPA (NBQX)")
+        ax_block.set_ylabel("block\n(fraction)")
+    else:
+        ax_block.set_ylabel("NMDA block\n(fraction)")
     ax_block.set_ylim(bottom=0)
-    ax_block.set_ylabel("NMDA block\n(fraction)")
 
     # Each rate on its own scale, as in the disinhibition figure.
     for ax, pop in ((ax_pyr, "pyramidal"), (ax_int, "interneuron")):
