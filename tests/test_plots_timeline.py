@@ -171,3 +171,23 @@ def test_figures_need_a_timeline(tmp_path, make_synthetic, provenance):
         with pytest.raises(UserInputError, match="no /timeline"):
             figure(res, tmp_path / "x.png")
     assert not (tmp_path / "x.png").exists()
+
+
+CROSSOVER = [{"start_h": s, "duration_h": 40 / 60, "amount": "0.5 mg/kg", "route": "iv_infusion",
+              "drug": d} for s, d in ((0.0, "racemic"), (12.0, "esketamine"), (24.0, "arketamine"))]
+
+
+def test_per_dose_summary_has_one_row_per_session(timeline_results):
+    from circuitsim.io.summary import per_dose_lines
+
+    res = timeline_results(doses=CROSSOVER, horizon_h=36.0, dt_h=1 / 30, name="crossover")
+    lines = per_dose_lines(res)
+    assert len(lines) == 2 + 3
+    tl = res.timeline
+    for row, (lo, hi) in zip(lines[2:], ((0, 12), (12, 24), (24, 37)), strict=True):
+        sel = (tl["time_h"] >= lo) & (tl["time_h"] < hi)
+        assert f"{tl['plasma_ng_ml'][sel].max():.1f}" in row
+        assert f"{tl['rate_interneuron_hz'][sel].min():.2f}" in row
+    assert lines[2].split()[0] == "racemic" and lines[4].split()[0] == "arketamine"
+    # one session: no table
+    assert per_dose_lines(timeline_results(name="single")) == []

@@ -116,7 +116,7 @@ def doses_of(results: Results) -> list[DoseMark]:
 
 
 def dosing_summary(doses: Sequence[DoseMark]) -> str:
-    """One line per kind of dose: what, how, how often and when (h)."""
+    """Each kind of dose: what, how, how often and when (min or h); "; "-joined, or one per line when long."""
     if not doses:
         return "no doses"
     kinds: dict[str, list[float]] = {}
@@ -131,7 +131,9 @@ def dosing_summary(doses: Sequence[DoseMark]) -> str:
             ", \u2026" if len(starts) > 4 else "")
         lines.append(f"{len(starts)} \u00d7 {label} at {at} {unit}" if len(starts) > 1
                      else f"{label} at {at} {unit}")
-    return "; ".join(lines)
+    text = "; ".join(lines)
+    # One line per kind of dose when one line would run past the figure.
+    return "\n".join(lines) if len(text) > 100 else text
 
 
 def mark_doses(axes: Sequence[Axes], doses: Sequence[DoseMark]) -> list:
