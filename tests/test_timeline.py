@@ -313,3 +313,17 @@ def test_two_drug_interpolation_within_5_percent_after_refinement():
     for name in ("rate_pyramidal_hz", "rate_interneuron_hz"):
         err = np.abs(tl.interpolation_error[name])
         assert err.max() < 0.05, (name, err.max())
+
+
+@pytest.mark.brian2
+def test_tiny_timeline_feeds_the_trapping_model(tmp_path, monkeypatch, tiny_overrides):
+    """Issue 3, item 2: the PD output feeds either block model (here the use-dependent one)."""
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    cfg = _config(*tiny_overrides, *TINY_SAMPLING, "circuit.vta.enabled=false",
+                  "pharmacology.block_model=trapping", "timeline.horizon=2 h", "timeline.dt=5 min",
+                  "timeline.sampling.refine=0")
+    tl = run_timeline(cfg)
+    assert tl.stair_config.pharmacology.block_model == "trapping"
+    b = tl.series["block_interneuron"]
+    assert np.isfinite(b).all() and b[0] == pytest.approx(0.0, abs=1e-6) and b.max() > 0.05
+    assert np.argmax(b) == np.argmax(tl.series["effective_um"])
