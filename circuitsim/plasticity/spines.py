@@ -1,0 +1,356 @@
+"""Dendritic spines as agents: formation, growth, shrinkage and elimination.
+
+Every potential E->E synapse onto a pyramidal cell is a *slot*. A slot
+holds a spine or not; a present spine has a volume (relative to the healthy
+mean, so volume = synaptic weight), a formation time, a stable flag, an
+intrinsic size factor and its elimination clock. Slots are grouped by
+postsynaptic neuron (``offsets``), which is also how the kernel is
+parallelised.
+
+Rules, for one step from t to t + dt with per-neuron inputs held constant
+(synaptic protein P_i, relative to 1 at rest, and stress S_i >= 0):
+
+* **Growth.** Volumes relax towards a target with time constant tau_v,
+  exactly over the step for a constant target:
+  v <- v + (v*_s - v)(1 - exp(-dt / tau_v)), with
+  v*_s = size_s v_0 (1 + g_P (P_i - 1)) / (1 + g_S S_i):
+  synaptic protein enlarges spines, stress shrinks them.
+* **Elimination.** Hazard h = k_e (1 + e_S S_i) v_h / (v + v_h), times
+  r_stable for a stable spine: it falls with volume and rises with stress.
+  Event-driven: each spine draws an Exp(1) threshold when it forms (its
+  clock) and the integral of its hazard (midpoint volume over the step) is
+  taken off the clock; it is eliminated when the clock runs out. No random draw
+  per spine per step: draws happen only at events.
+* **Stabilisation.** A spine becomes stable once it is at least t_stable old
+  and at least v_stable in volume.
+* **Formation.** Each empty slot of neuron i forms a spine with rate
+  k_f P_i; the number formed in the step is Binomial(n_empty, 1 -
+  exp(-k_f P_i dt)) (one draw per neuron), placed on empty slots chosen by
+  random probing. A new spine starts at volume v_new size_s with its size
+  factor size_s log-normal (mean 1, s.d. of log sigma_size).
+
+Random numbers are counter-based (:mod:`circuitsim.plasticity.rng`): a draw
+is a function of (seed, step, neuron, purpose, index), so the Numba kernel,
+parallel over neurons, gives bit-identical results for any thread count, and
+the NumPy reference (:func:`step_numpy`) draws the same numbers. Both use
+float32 state and the same operations in the same order.
+
+Units: time in days, volume relative to the healthy mean spine volume.
+Parameter values and their sources: :class:`circuitsim.config.plasticity.SpineConfig`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from . import rng
+
+F32 = np.float32
+
+
+@dataclass(frozen=True)
+class SpineRules:
+    """The kernel's parameters as plain floats (days, relative volume); see the module docstring."""
+
+    k_form_per_d: float
+    k_elim_per_d: float
+    v_half: float
+    stable_factor: float
+    stress_elimination_gain: float
+    tau_volume_d: float
+    protein_volume_gain: float
+    stress_shrink_gain: float
+    v_new: float
+    sigma_size: float
+    t_stable_d: float
+    v_stable: float
+
+    def as_array(self) -> np.ndarray:
+        return np.array([self.k_form_per_d, self.k_elim_per_d, self.v_half, self.stable_factor,
+                         self.stress_elimination_gain, self.tau_volume_d, self.protein_volume_gain,
+                         self.stress_shrink_gain, self.v_new, self.sigma_size, self.t_stable_d,
+                         self.v_stable], dtype=np.float64)
+
+
+@dataclass
+class SpinePool:
+    """The state of every slot (arrays of length n_slots, grouped by postsynaptic neuron).
+
+    ``offsets`` (n_neurons + 1): the slots of neuron i are
+    ``offsets[i]:offsets[i + 1]``; ``pre`` the presynaptic pyramidal cell of
+    each slot (the circuit's E->E synapse it is).
+    """
+
+    offsets: np.ndarray
+    pre: np.ndarray
+    state: np.ndarray       # uint8: EMPTY, YOUNG (present, not yet stable) or STABLE
+    volume: np.ndarray      # float32, relative; 0 where absent
+    size: np.ndarray        # float32, intrinsic size factor of the present spine
+    birth_d: np.ndarray     # float32, formation time (days)
+    clock: np.ndarray       # float32, elimination clock: Exp(1) threshold minus the hazard so far
+
+    @property
+    def n_neurons(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def n_slots(self) -> int:
+        return len(self.state)
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.state != EMPTY
+
+    @property
+    def stable(self) -> np.ndarray:
+        return self.state == STABLE
+
+    def copy(self) -> SpinePool:
+        return SpinePool(**{k: np.array(v, copy=True) for k, v in self.__dict__.items()})
+
+    def weights(self) -> np.ndarray:
+        """Synaptic weight of every slot: the spine's volume (0 where there is none)."""
+        return self.volume.astype(np.float64)
+
+    def density(self) -> np.ndarray:
+        """Present spines per neuron."""
+        return _per_neuron_sum(self.present.astype(np.int64), self.offsets)
+
+
+EMPTY, YOUNG, STABLE = np.uint8(0), np.uint8(1), np.uint8(2)
+
+
+def _per_neuron_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Sum of `values` over each neuron's slots (0 for a neuron without slots)."""
+    c = np.concatenate([[0], np.cumsum(values)])
+    return c[offsets[1:]] - c[offsets[:-1]]
+
+
+def empty_pool(slots_per_neuron, pre: np.ndarray | None = None) -> SpinePool:
+    """A pool with no spines; `slots_per_neuron` (array of counts per neuron)."""
+    counts = np.asarray(slots_per_neuron, dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    n = int(offsets[-1])
+    return SpinePool(
+        offsets=offsets,
+        pre=np.zeros(n, dtype=np.int32) if pre is None else np.asarray(pre, dtype=np.int32),
+        state=np.zeros(n, dtype=np.uint8), volume=np.zeros(n, dtype=F32),
+        size=np.zeros(n, dtype=F32), birth_d=np.zeros(n, dtype=F32), clock=np.zeros(n, dtype=F32))
+
+
+# --------------------------------------------------------------- per-neuron constants
+def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float):
+    """(relaxation factor, volume target, hazard factor, formation probability) per neuron, float32/float64.
+
+    Computed once per neuron and step, identically for both implementations.
+    """
+    relax = F32(-math.expm1(-dt_d / rules.tau_volume_d))
+    target = ((1.0 + rules.protein_volume_gain * (protein - 1.0))
+              / (1.0 + rules.stress_shrink_gain * stress)).astype(F32)
+    target = np.maximum(target, F32(0.0))
+    hfac = (rules.k_elim_per_d * (1.0 + rules.stress_elimination_gain * stress) * dt_d).astype(F32)
+    p_form = -np.expm1(-rules.k_form_per_d * np.maximum(protein, 0.0) * dt_d)
+    return relax, target, hfac, p_form
+
+
+# ------------------------------------------------------------------ NumPy reference
+def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
+               rules: SpineRules, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Advance `pool` in place from `t_d` to `t_d + dt_d` (days): the reference implementation.
+
+    Returns
+    -------
+    formed, eliminated : ndarray (n_neurons,)
+        Events per neuron in this step.
+    """
+    protein = np.asarray(protein, dtype=np.float64)
+    stress = np.asarray(stress, dtype=np.float64)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d)
+    n_neurons = pool.n_neurons
+    counts = np.diff(pool.offsets)
+    post = np.repeat(np.arange(n_neurons), counts)
+    t_end = F32(t_d + dt_d)
+
+    # Present spines: growth, hazard, elimination, stabilisation.
+    was = pool.state != EMPTY
+    n_empty = counts - _per_neuron_sum(was.astype(np.int64), pool.offsets)
+    idx = np.flatnonzero(was)
+    p_i = post[idx]
+    st = pool.state[idx]
+    v_old = pool.volume[idx]
+    v_new = v_old + (target[p_i] * pool.size[idx] - v_old) * relax
+    v_mid = F32(0.5) * (v_old + v_new)
+    h = hfac[p_i] * (F32(rules.v_half) / (v_mid + F32(rules.v_half)))
+    h = np.where(st == STABLE, h * F32(rules.stable_factor), h)
+    left = pool.clock[idx] - h
+    gone = left <= F32(0.0)
+    newly = ~gone & (st == YOUNG) & ((t_end - pool.birth_d[idx]) >= F32(rules.t_stable_d)) \
+        & (v_new >= F32(rules.v_stable))
+    pool.clock[idx] = np.where(gone, F32(0.0), left)
+    pool.volume[idx] = np.where(gone, F32(0.0), v_new)
+    pool.state[idx] = np.where(gone, EMPTY, np.where(newly, STABLE, st))
+    eliminated = np.bincount(p_i[gone], minlength=n_neurons)
+
+    # Formation: one binomial per neuron, then probing for empty slots.
+    u_count = rng.uniform_array(seed, step, np.arange(n_neurons), rng.LANE_COUNT, 0)
+    formed = np.zeros(n_neurons, dtype=np.int64)
+    binom = rng.binomial.py_func
+    for i in np.flatnonzero(n_empty > 0):
+        k_new = binom(int(n_empty[i]), float(p_form[i]), float(u_count[i]))
+        if k_new:
+            formed[i] = _form_numpy(pool, i, k_new, t_end, target[i], rules, seed, step)
+    return formed, eliminated
+
+
+def _form_numpy(pool: SpinePool, i: int, k_new: int, t_end, target_i, rules: SpineRules,
+                seed: int, step: int) -> int:
+    start, stop = int(pool.offsets[i]), int(pool.offsets[i + 1])
+    n = stop - start
+    made = 0
+    probe = 0
+    for k in range(k_new):
+        slot = -1
+        for _attempt in range(_MAX_PROBES):
+            u = rng.uniform_array(seed, step, i, rng.LANE_SLOT, probe)
+            probe += 1
+            s = start + min(int(u * n), n - 1)
+            if pool.state[s] == EMPTY:
+                slot = s
+                break
+        if slot < 0:  # crowded neuron: the first empty slot after the last probe
+            for j in range(n):
+                s = start + (int(u * n) + j) % n
+                if pool.state[s] == EMPTY:
+                    slot = s
+                    break
+        if slot < 0:
+            break
+        ua = rng.uniform_array(seed, step, i, rng.LANE_SIZE_A, k)
+        ub = rng.uniform_array(seed, step, i, rng.LANE_SIZE_B, k)
+        ut = rng.uniform_array(seed, step, i, rng.LANE_THRESHOLD, k)
+        size = _lognormal_size(float(ua), float(ub), rules.sigma_size)
+        pool.state[slot] = YOUNG
+        pool.size[slot] = F32(size)
+        pool.volume[slot] = F32(rules.v_new) * F32(size)
+        pool.birth_d[slot] = t_end
+        pool.clock[slot] = F32(-math.log1p(-float(ut)))
+        made += 1
+    return made
+
+
+#: Random probes for an empty slot before a linear search (at 50 % occupancy
+#: 16 probes all hit occupied slots with probability 1.5e-5).
+_MAX_PROBES = 16
+
+
+def _lognormal_size(ua: float, ub: float, sigma: float) -> float:
+    """Log-normal with mean 1 and log-s.d. `sigma` from two uniforms (Box-Muller)."""
+    z = math.sqrt(-2.0 * math.log1p(-ua)) * math.cos(2.0 * math.pi * ub)
+    return math.exp(sigma * z - 0.5 * sigma * sigma)
+
+
+_lognormal_size_nb = numba.njit(inline="always")(_lognormal_size)
+
+
+# -------------------------------------------------------------------- Numba kernel
+@numba.njit(parallel=True, cache=True)
+def _step_kernel(offsets, state, volume, size, birth_d, clock,
+                 relax, target, hfac, p_form, t_end, params, seed, step, formed, eliminated):
+    n_neurons = len(offsets) - 1
+    v_half = np.float32(params[2])
+    stable_factor = np.float32(params[3])
+    v_new_0 = np.float32(params[8])
+    sigma = params[9]
+    t_stable = np.float32(params[10])
+    v_stable = np.float32(params[11])
+    half = np.float32(0.5)
+    zero = np.float32(0.0)
+    for i in numba.prange(n_neurons):
+        start = offsets[i]
+        stop = offsets[i + 1]
+        tg = target[i]
+        hf = hfac[i]
+        n_empty = 0
+        gone_count = 0
+        for s in range(start, stop):
+            st = state[s]
+            if st == 0:
+                n_empty += 1
+                continue
+            v_old = volume[s]
+            v_new = v_old + (tg * size[s] - v_old) * relax
+            v_mid = half * (v_old + v_new)
+            h = hf * (v_half / (v_mid + v_half))
+            if st == 2:
+                h = h * stable_factor
+            left = clock[s] - h
+            if left <= zero:
+                state[s] = 0
+                volume[s] = zero
+                clock[s] = zero
+                gone_count += 1
+            else:
+                clock[s] = left
+                volume[s] = v_new
+                if st == 1 and (t_end - birth_d[s]) >= t_stable and v_new >= v_stable:
+                    state[s] = 2
+        eliminated[i] = gone_count
+        if n_empty == 0:
+            formed[i] = 0
+            continue
+        k_new = rng.binomial(n_empty, p_form[i], rng.uniform(seed, step, i, rng.LANE_COUNT, 0))
+        n = stop - start
+        made = 0
+        probe = 0
+        for k in range(k_new):
+            slot = -1
+            u = 0.0
+            for _attempt in range(_MAX_PROBES):
+                u = rng.uniform(seed, step, i, rng.LANE_SLOT, probe)
+                probe += 1
+                s = start + min(int(u * n), n - 1)
+                if state[s] == 0:
+                    slot = s
+                    break
+            if slot < 0:
+                for j in range(n):
+                    s = start + (int(u * n) + j) % n
+                    if state[s] == 0:
+                        slot = s
+                        break
+            if slot < 0:
+                break
+            ua = rng.uniform(seed, step, i, rng.LANE_SIZE_A, k)
+            ub = rng.uniform(seed, step, i, rng.LANE_SIZE_B, k)
+            ut = rng.uniform(seed, step, i, rng.LANE_THRESHOLD, k)
+            sz = _lognormal_size_nb(ua, ub, sigma)
+            state[slot] = 1
+            size[slot] = np.float32(sz)
+            volume[slot] = v_new_0 * np.float32(sz)
+            birth_d[slot] = t_end
+            clock[slot] = np.float32(-math.log1p(-ut))
+            made += 1
+        formed[i] = made
+
+
+def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
+               rules: SpineRules, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Advance `pool` in place (the parallel Numba kernel; same rules and numbers as :func:`step_numpy`)."""
+    protein = np.asarray(protein, dtype=np.float64)
+    stress = np.asarray(stress, dtype=np.float64)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d)
+    formed = np.zeros(pool.n_neurons, dtype=np.int64)
+    eliminated = np.zeros(pool.n_neurons, dtype=np.int64)
+    _step_kernel(pool.offsets, pool.state, pool.volume, pool.size, pool.birth_d, pool.clock,
+                 relax, target, hfac, p_form, F32(t_d + dt_d),
+                 rules.as_array(), np.uint64(seed), np.uint64(step), formed, eliminated)
+    return formed, eliminated
+
+
+#: The implementations by name: the Numba kernel is the default, the NumPy
+#: reference the one the tests compare it with.
+KERNELS = {"numba": step_numba, "numpy": step_numpy}
