@@ -237,10 +237,15 @@ def _form_numpy(pool: SpinePool, i: int, k_new: int, t_end, target_i, rules: Spi
         pool.size[slot] = F32(size)
         pool.volume[slot] = F32(rules.v_new) * F32(size)
         pool.birth_d[slot] = t_end
-        pool.clock[slot] = F32(-math.log1p(-float(ut)))
+        pool.clock[slot] = max(F32(-math.log1p(-float(ut))), _MIN_CLOCK)
         made += 1
     return made
 
+
+#: The smallest elimination threshold: a spine's clock must start above 0,
+#: which marks a slot as holding a spine (a uniform draw of exactly 0 would
+#: give 0; the floor changes nothing else, P(threshold < 1e-30) ~ 1e-30).
+_MIN_CLOCK = np.float32(1e-30)
 
 #: Random probes for an empty slot before a linear search (at 50 % occupancy
 #: 16 probes all hit occupied slots with probability 1.5e-5).
@@ -257,7 +262,54 @@ _lognormal_size_nb = numba.njit(inline="always")(_lognormal_size)
 
 
 # -------------------------------------------------------------------- Numba kernel
-@numba.njit(parallel=True, cache=True)
+@numba.njit(cache=True, error_model="numpy")
+def _advance(state, volume, size, clock, tg, hf, relax, v_half, stable_factor):
+    """Growth and elimination clocks of one neuron's slots (views); returns the eliminations.
+
+    Branch-free (selects), so that LLVM vectorises it: ``error_model="numpy"``
+    removes Python's division-by-zero check, and views indexed from 0
+    remove the negative-index check of a loop from `start`, either of
+    which stops it (measured: 3-7x slower). A slot
+    holds a spine exactly when its clock is above 0 (a new spine's clock is
+    its Exp(1) threshold, > 0), so empty slots compute and keep zeros.
+    """
+    half = np.float32(0.5)
+    zero = np.float32(0.0)
+    one = np.float32(1.0)
+    gone = np.int32(0)
+    for s in range(len(state)):
+        c = clock[s]
+        v_old = volume[s]
+        v_new = v_old + (tg * size[s] - v_old) * relax
+        v_mid = half * (v_old + v_new)
+        h = hf * (v_half / (v_mid + v_half))
+        h = h * (stable_factor if state[s] == 2 else one)
+        left = c - h
+        keep = (c > zero) & (left > zero)
+        clock[s] = left if keep else zero
+        volume[s] = v_new if keep else zero
+        gone += np.int32((c > zero) & (left <= zero))
+    return gone
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _settle_states(state, volume, birth_d, clock, t_end, t_stable, v_stable):
+    """States after :func:`_advance`: eliminated spines empty, old and large young spines stable.
+
+    Returns the number of slots that were empty at the start of the step.
+    """
+    zero = np.float32(0.0)
+    n_empty = np.int32(0)
+    for s in range(len(state)):
+        st = state[s]
+        c = clock[s]
+        n_empty += np.int32(st == 0)
+        promote = (st == 1) & (c > zero) & ((t_end - birth_d[s]) >= t_stable) & (volume[s] >= v_stable)
+        state[s] = np.uint8(0) if c == zero else (np.uint8(2) if promote else st)
+    return n_empty
+
+
+@numba.njit(parallel=True, cache=True, error_model="numpy")
 def _step_kernel(offsets, state, volume, size, birth_d, clock,
                  relax, target, hfac, p_form, t_end, params, seed, step, formed, eliminated):
     n_neurons = len(offsets) - 1
@@ -267,37 +319,15 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
     sigma = params[9]
     t_stable = np.float32(params[10])
     v_stable = np.float32(params[11])
-    half = np.float32(0.5)
-    zero = np.float32(0.0)
     for i in numba.prange(n_neurons):
         start = offsets[i]
         stop = offsets[i + 1]
-        tg = target[i]
-        hf = hfac[i]
-        n_empty = 0
-        gone_count = 0
-        for s in range(start, stop):
-            st = state[s]
-            if st == 0:
-                n_empty += 1
-                continue
-            v_old = volume[s]
-            v_new = v_old + (tg * size[s] - v_old) * relax
-            v_mid = half * (v_old + v_new)
-            h = hf * (v_half / (v_mid + v_half))
-            if st == 2:
-                h = h * stable_factor
-            left = clock[s] - h
-            if left <= zero:
-                state[s] = 0
-                volume[s] = zero
-                clock[s] = zero
-                gone_count += 1
-            else:
-                clock[s] = left
-                volume[s] = v_new
-                if st == 1 and (t_end - birth_d[s]) >= t_stable and v_new >= v_stable:
-                    state[s] = 2
+        # Two passes over the neuron's slots, which stay in L1 cache between
+        # them: the vectorised arithmetic, then the rare state changes.
+        gone_count = _advance(state[start:stop], volume[start:stop], size[start:stop],
+                              clock[start:stop], target[i], hfac[i], relax, v_half, stable_factor)
+        n_empty = _settle_states(state[start:stop], volume[start:stop], birth_d[start:stop],
+                                 clock[start:stop], t_end, t_stable, v_stable)
         eliminated[i] = gone_count
         if n_empty == 0:
             formed[i] = 0
@@ -332,7 +362,7 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
             size[slot] = np.float32(sz)
             volume[slot] = v_new_0 * np.float32(sz)
             birth_d[slot] = t_end
-            clock[slot] = np.float32(-math.log1p(-ut))
+            clock[slot] = max(np.float32(-math.log1p(-ut)), _MIN_CLOCK)
             made += 1
         formed[i] = made
 
