@@ -33,7 +33,7 @@ from circuitsim.plasticity import spines as sp
 #: Benchmark rules: the kernel's cost does not depend on the values beyond the
 #: event counts they produce (a few formations and eliminations per neuron
 #: and day), which these give.
-RULES = sp.SpineRules(k_form_per_d=0.2, k_elim_per_d=0.6, v_half=0.5, stable_factor=0.05,
+RULES = sp.SpineRules(k_form_per_d=0.2, k_elim_per_d=0.6, protein_formation_gain=1.0, v_half=0.5, stable_factor=0.05,
                       stress_elimination_gain=1.0, tau_volume_d=0.5, protein_volume_gain=0.5,
                       stress_shrink_gain=0.3, v_new=0.3, sigma_size=0.5, t_stable_d=2.0, v_stable=0.6)
 

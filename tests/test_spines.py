@@ -11,7 +11,7 @@ import pytest
 from circuitsim.plasticity import rng
 from circuitsim.plasticity import spines as sp
 
-RULES = sp.SpineRules(k_form_per_d=0.2, k_elim_per_d=0.6, v_half=0.5, stable_factor=0.05,
+RULES = sp.SpineRules(k_form_per_d=0.2, k_elim_per_d=0.6, protein_formation_gain=1.0, v_half=0.5, stable_factor=0.05,
                       stress_elimination_gain=1.0, tau_volume_d=0.5, protein_volume_gain=0.5,
                       stress_shrink_gain=0.3, v_new=0.3, sigma_size=0.5, t_stable_d=2.0, v_stable=0.6)
 
@@ -86,7 +86,7 @@ def test_binomial_by_inversion_has_the_binomial_distribution(n, p):
 
 def test_steady_state_occupancy_follows_formation_and_elimination():
     """Without stabilisation or volume dependence the occupancy is k_f / (k_f + k_e)."""
-    rules = sp.SpineRules(k_form_per_d=0.3, k_elim_per_d=0.1, v_half=1e9, stable_factor=1.0,
+    rules = sp.SpineRules(k_form_per_d=0.3, k_elim_per_d=0.1, protein_formation_gain=1.0, v_half=1e9, stable_factor=1.0,
                           stress_elimination_gain=0.0, tau_volume_d=1.0, protein_volume_gain=0.0,
                           stress_shrink_gain=0.0, v_new=1.0, sigma_size=0.0, t_stable_d=1e9,
                           v_stable=1e9)

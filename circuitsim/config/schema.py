@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .dosing import BODY_WEIGHT, Dose
 from .fields import Quantity
+from .plasticity import PlasticityConfig
 from .units import (
     CAPACITANCE,
     CONCENTRATION,
@@ -620,6 +621,11 @@ class Config(_Model):
     protocol: ProtocolConfig = ProtocolConfig()
     dosing: DosingConfig | None = None
     timeline: TimelineConfig = TimelineConfig()
+    # The slow stage (signalling, spines, stress, interventions over days);
+    # absent: the experiment stops at the acute timeline. It needs a dosing
+    # section (checked when the experiment runs: the circuit samples of a
+    # plasticity experiment are bath protocols over its spine-slot pool).
+    plasticity: PlasticityConfig | None = None
     glutamate: GlutamateConfig = GlutamateConfig()
     analysis: AnalysisConfig = AnalysisConfig()
     output: OutputConfig = OutputConfig()

@@ -23,7 +23,8 @@ _VOLTAGE = {"V": 1.0, "mV": 1e-3}
 _CONDUCTANCE = {"S": 1.0, "mS": 1e-3, "uS": 1e-6, "nS": 1e-9, "pS": 1e-12}
 _CURRENT = {"A": 1.0, "mA": 1e-3, "uA": 1e-6, "nA": 1e-9, "pA": 1e-12}
 _CAPACITANCE = {"F": 1.0, "uF": 1e-6, "nF": 1e-9, "pF": 1e-12}
-_RATE = {"Hz": 1.0, "kHz": 1e3, "/s": 1.0, "1/s": 1.0, "/ms": 1e3, "/min": 1 / 60.0, "/h": 1 / 3600.0}
+_RATE = {"Hz": 1.0, "kHz": 1e3, "/s": 1.0, "1/s": 1.0, "/ms": 1e3, "/min": 1 / 60.0, "/h": 1 / 3600.0,
+         "/d": 1 / 86400.0}
 _CONCENTRATION_UM = {"M": 1e6, "mM": 1e3, "uM": 1.0, "nM": 1e-3}
 _MG_MM = {"M": 1e3, "mM": 1.0, "uM": 1e-3}
 # Second-order rate constant, canonical 1/(uM*s).

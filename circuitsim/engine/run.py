@@ -101,11 +101,22 @@ def run_experiment(
         If the output directory cannot be created or written (checked before
         simulating, so no time is lost).
     """
+    if config.plasticity is not None and config.dosing is None:
+        raise UserInputError("plasticity: a plasticity experiment needs a dosing section "
+                             "(a dose of 0 mg/kg for a drug-free control)")
     path = results_path(config, out_dir)
     prepare_output_dir(path.parent)
     start = utc_now()
     timeline = None
-    if config.dosing is not None:
+    days = None
+    if config.plasticity is not None and config.dosing is not None:
+        from .days import run_days
+
+        with _progress_bar(0.0, False) as report:
+            days = run_days(config, progress=report)
+        timeline = days.timeline
+        sample, analysis = timeline.sample, timeline.analysis
+    elif config.dosing is not None:
         from .timeline import plan_states, run_timeline
 
         # The progress bar counts the staircase's simulated seconds (shown
@@ -124,7 +135,7 @@ def run_experiment(
     if timeline is not None:
         provenance["response_cache_hit"] = timeline.cache_hit
     try:
-        write_results(path, config, sample, analysis, provenance, timeline=timeline)
+        write_results(path, config, sample, analysis, provenance, timeline=timeline, days=days)
     except OSError as exc:
         raise UserInputError(
             f"--out/output.directory: cannot write {str(path)!r}: {exc.strerror or exc}"

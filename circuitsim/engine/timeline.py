@@ -352,17 +352,28 @@ def exposure(config: Config) -> pk.PKResult:
     return pk.simulate_pk(pk.Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
 
 
-def _measure(stair: Config, use_cache: bool, progress: ProgressFn | None
-             ) -> tuple[FastSample, SampleAnalysis, bool]:
-    """The staircase `stair` simulated (or read from the response cache) and analysed."""
-    path = _cache_path(response_key(stair))
+def _measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
+             weights: np.ndarray | None = None) -> tuple[FastSample, SampleAnalysis, bool]:
+    """The staircase `stair` simulated (or read from the response cache) and analysed.
+
+    `weights`: the E->E weights (spine state) to simulate with; part of the cache key.
+    """
+    key = response_key(stair)
+    if weights is not None:
+        key = hashlib.sha256((key + weights_digest(weights)).encode()).hexdigest()[:20]
+    path = _cache_path(key)
     sample = load_sample(path) if use_cache else None
     hit = sample is not None
     if sample is None:
-        sample = simulate_sample(stair, progress=progress)
+        sample = simulate_sample(stair, progress=progress, e_to_e_weights=weights)
         if use_cache:
             save_sample(path, sample)
     return sample, analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces), hit
+
+
+def weights_digest(weights: np.ndarray) -> str:
+    """Hash of a weight array (its float64 bytes)."""
+    return hashlib.sha256(np.ascontiguousarray(weights, dtype=np.float64).tobytes()).hexdigest()[:20]
 
 
 def _interpolate(at, nodes: list, attr: str) -> np.ndarray:
@@ -397,7 +408,8 @@ def _refinement_plan(nodes: list, bad: list[float], round_: int) -> StaircasePla
     return StaircasePlan(names, (0.0, *mids), (False, *([True] * len(mids))))
 
 
-def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline:
+def run_timeline(config: Config, progress: ProgressFn | None = None,
+                 weights: np.ndarray | None = None) -> Timeline:
     """Exposure, circuit steady states (cached) and their interpolation along the timeline.
 
     Refinement (``timeline.sampling.refine`` rounds): a held-out state whose
@@ -414,10 +426,10 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
     res = exposure(config)
     eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
     if res.has_nbqx:
-        return _run_grid(config, res, eff_um, progress)
+        return _run_grid(config, res, eff_um, progress, weights)
     plan = plan_states(float(eff_um.max()), config)
     stair = staircase_config(config, plan)
-    sample, analysis, hit = _measure(stair, sp.cache, progress)
+    sample, analysis, hit = _measure(stair, sp.cache, progress, weights)
     nodes = [analysis.epochs[k] for k in plan.node_indices]
     held = [analysis.epochs[k] for k in plan.held_out_indices]
     present = _present(nodes)
@@ -432,7 +444,7 @@ def run_timeline(config: Config, progress: ProgressFn | None = None) -> Timeline
         nodes = sorted([*nodes, *bad], key=lambda e: e.concentration_um)
         held = [e for e in held if e not in bad]
         rplan = _refinement_plan(nodes, [e.concentration_um for e in bad], round_)
-        _s, ranalysis, rhit = _measure(staircase_config(config, rplan), sp.cache, progress)
+        _s, ranalysis, rhit = _measure(staircase_config(config, rplan), sp.cache, progress, weights)
         hit = hit and rhit
         new = [ranalysis.epochs[k] for k in rplan.held_out_indices]
         held = sorted([*held, *new], key=lambda e: e.concentration_um)
@@ -477,7 +489,7 @@ def _present(epochs: list) -> list[str]:
 
 
 def _run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
-              progress: ProgressFn | None) -> Timeline:
+              progress: ProgressFn | None, weights: np.ndarray | None = None) -> Timeline:
     """The timeline of a schedule with NBQX: a (ketamine, NBQX) grid where the schedule goes.
 
     The steady state then depends on two concentrations. Each axis has its
@@ -510,7 +522,7 @@ def _run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
         if want or first is None:
             plan = grid_plan(want, prefix=f"r{round_}_" if round_ else "")
             stair = staircase_config(config, plan)
-            sample, analysis, rhit = _measure(stair, sp.cache, progress)
+            sample, analysis, rhit = _measure(stair, sp.cache, progress, weights)
             hit = hit and rhit
             if first is None:
                 first = (stair, sample, analysis)

@@ -93,6 +93,7 @@ def write_results(
     analysis: SampleAnalysis,
     provenance: Mapping[str, Any],
     timeline: Any | None = None,
+    days: Any | None = None,
 ) -> Path:
     """Write one run to `path` atomically (temporary file, then rename).
 
@@ -113,6 +114,10 @@ def write_results(
         A dosing experiment's timeline, stored in ``/timeline``; `sample` and
         `analysis` are then its staircase of circuit states (``/spikes``,
         ``/timeseries``, ``/epochs``).
+    days : circuitsim.engine.days.DaysResult, optional
+        The slow stage of a plasticity experiment: ``/spines`` (snapshots)
+        and ``/plasticity/checks`` (the drug-free circuit over days); its
+        merged timeline is passed as `timeline`.
 
     Returns
     -------
@@ -136,6 +141,8 @@ def write_results(
             _write_epochs(f, analysis, baseline)
             if timeline is not None:
                 _write_timeline(f, timeline)
+            if days is not None:
+                _write_days(f, days)
             f.create_dataset("config", data=dump_config(config), dtype=_STR)
             f["config"].attrs["format"] = "yaml"
             _write_provenance(f, provenance)
@@ -243,6 +250,56 @@ def _write_timeline(f: h5py.File, timeline: Any) -> None:
         d.attrs["units"] = "1"
 
 
+#: Per-check columns of /plasticity/checks: EpochMeasures attribute -> unit.
+_CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_pyramidal": "1",
+                  "rate_vta_dopamine_hz": "Hz", "rate_vta_gaba_hz": "Hz"}
+
+
+def _write_days(f: h5py.File, days: Any) -> None:
+    g = f.create_group("spines")
+    d = g.create_dataset("time_h", data=np.asarray(days.snapshots_time_h, dtype=np.float64))
+    d.attrs["units"] = "h"
+    d = g.create_dataset("density", data=np.asarray(days.snapshot_density, dtype=np.float32),
+                         compression="gzip")
+    d.attrs["units"] = "spines per neuron"
+    d = g.create_dataset("volume_mean", data=np.asarray(days.snapshot_volume, dtype=np.float32),
+                         compression="gzip")
+    d.attrs["units"] = "1"
+    g.create_dataset("susceptible", data=np.asarray(days.susceptible, dtype=bool))
+    d = g.create_dataset("healthy_density", data=np.asarray(days.healthy_density, dtype=np.float32))
+    d.attrs["units"] = "spines per neuron"
+    pools = g.create_group("pool")
+    for label, (state, volume) in days.pool_states.items():
+        p = pools.create_group(label)
+        p.create_dataset("state", data=np.asarray(state, dtype=np.uint8), compression="gzip")
+        d = p.create_dataset("volume", data=np.asarray(volume, dtype=np.float32), compression="gzip")
+        d.attrs["units"] = "1"
+    c = f.create_group("plasticity").create_group("checks")
+    c.create_dataset("label", data=[ch.label for ch in days.checks], dtype=_STR)
+    d = c.create_dataset("time_h", data=np.array([ch.time_h for ch in days.checks], dtype=np.float64))
+    d.attrs["units"] = "h"
+    d = c.create_dataset("spine_density_rel", data=np.array([ch.spine_density_rel for ch in days.checks]))
+    d.attrs["units"] = "1"
+    for col, unit in _CHECK_COLUMNS.items():
+        d = c.create_dataset(col, data=np.array([getattr(ch.measures, col) for ch in days.checks],
+                                                dtype=np.float64))
+        d.attrs["units"] = unit
+
+
+def _read_days(f: h5py.File) -> dict[str, Any]:
+    """``/spines`` and ``/plasticity/checks`` as plain arrays (empty dict when absent)."""
+    if "spines" not in f:
+        return {}
+    g = f["spines"]
+    out: dict[str, Any] = {k: np.asarray(g[k][()]) for k in ("time_h", "density", "volume_mean",
+                                                             "susceptible", "healthy_density")}
+    out["pool"] = {label: {k: np.asarray(p[k][()]) for k in p} for label, p in g["pool"].items()}
+    c = f["plasticity/checks"]
+    out["checks"] = {k: ([_str(x) for x in c[k][()]] if k == "label" else np.asarray(c[k][()]))
+                     for k in c}
+    return out
+
+
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:
     g = f.create_group("provenance")
     for key, value in provenance.items():
@@ -302,6 +359,8 @@ class Results:
     timeline: dict[str, np.ndarray] | None = None
     timeline_units: dict[str, str] = field(default_factory=dict)
     timeline_info: dict[str, Any] = field(default_factory=dict)
+    #: A plasticity experiment's ``/spines`` and ``/plasticity/checks`` (empty otherwise).
+    days: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
     def config(self) -> Config:
@@ -469,6 +528,7 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
         timeline=timeline,
         timeline_units=timeline_units,
         timeline_info=timeline_info,
+        days=_read_days(f),
     )
 
 

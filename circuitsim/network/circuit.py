@@ -198,8 +198,10 @@ def simulate_sample(
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation; ``per_synapse_ode`` is the slow reference.
     e_to_e_weights : ndarray, optional
-        Relative weight of every potential E->E synapse (spine volume; 1 by
-        default), in the order of the drawn connectivity.
+        Relative weight of every E->E synapse in the order of
+        :func:`e_to_e_pairs` (with ``config.plasticity``: of every spine
+        slot, its spine's scaled volume, 0 without a spine). Default 1, or
+        1 / ``slots_per_synapse`` over a slot pool.
 
     Returns
     -------
@@ -306,6 +308,12 @@ def _structure(config: Config, formulation: str, threads: int) -> dict:
         out["vta"] = {"cells": {pop: {"n": p.n, "adaptation": p.adaptation_increment_a > 0}
                                 for pop, p in cells.items()},
                       "external": {pop: _external_kinds(e) for pop, e in ext.items()}}
+    # Likewise: NBQX adds a term to every neuron's equations; a spine-slot
+    # pool makes the E->E synapse arrays twice as long.
+    if config.protocol.has_nbqx:
+        out["ampa_block"] = True
+    if config.plasticity is not None:
+        out["spine_slots"] = config.plasticity.spines.slots_per_synapse
     return out
 
 
@@ -379,6 +387,21 @@ class _Built:
         )
 
 
+def e_to_e_pairs(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """(pre, post) of the circuit's E->E synapses, in the order their weights are given.
+
+    With ``config.plasticity`` these are the spine slots: every pair is a
+    potential synapse with probability ``e_to_e.p x slots_per_synapse``, and
+    the spines (:mod:`circuitsim.plasticity.spines`) set their weights.
+    """
+    cc = config.circuit
+    p = cc.e_to_e.p
+    if config.plasticity is not None:
+        p = min(1.0, p * config.plasticity.spines.slots_per_synapse)
+    n = cc.pyramidal.n
+    return random_pairs(n, n, p, rng(config.seed, "connectivity.e_to_e"), autapses=False)
+
+
 def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> _Built:
     """Create the Brian2 objects of `config` on the active device (every object named)."""
     import brian2 as b2
@@ -441,8 +464,11 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
     }
     n_syn = {}
     for name, (src, dst, pw) in pathways.items():
-        i, j = random_pairs(n[src], n[dst], pw.p, rng(config.seed, f"connectivity.{name}"),
-                            autapses=src != dst)
+        if name == "e_to_e":
+            i, j = e_to_e_pairs(config)
+        else:
+            i, j = random_pairs(n[src], n[dst], pw.p, rng(config.seed, f"connectivity.{name}"),
+                                autapses=src != dst)
         n_syn[name] = len(i)
         delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
                                 rng(config.seed, f"delays.{name}"))
@@ -452,6 +478,10 @@ def _build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray 
         syn.delay = delays * b2.second
         if src == "pyramidal":
             w = np.ones(len(i))
+            if name == "e_to_e" and config.plasticity is not None:
+                # A pool of potential synapses (spine slots): the same total
+                # weight as the calibrated circuit until spines set it.
+                w = np.full(len(i), 1.0 / config.plasticity.spines.slots_per_synapse)
             if name == "e_to_e" and e_to_e_weights is not None:
                 w = np.asarray(e_to_e_weights, dtype=float)
                 if w.shape != (len(i),):

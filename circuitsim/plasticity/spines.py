@@ -24,8 +24,8 @@ Rules, for one step from t to t + dt with per-neuron inputs held constant
 * **Stabilisation.** A spine becomes stable once it is at least t_stable old
   and at least v_stable in volume.
 * **Formation.** Each empty slot of neuron i forms a spine with rate
-  k_f P_i; the number formed in the step is Binomial(n_empty, 1 -
-  exp(-k_f P_i dt)) (one draw per neuron), placed on empty slots chosen by
+  k_f max(1 + g_F (P_i - 1), 0); the number formed in the step is
+  Binomial(n_empty, 1 - exp(-rate dt)) (one draw per neuron), placed on empty slots chosen by
   random probing. A new spine starts at volume v_new size_s with its size
   factor size_s log-normal (mean 1, s.d. of log sigma_size).
 
@@ -58,6 +58,7 @@ class SpineRules:
 
     k_form_per_d: float
     k_elim_per_d: float
+    protein_formation_gain: float
     v_half: float
     stable_factor: float
     stress_elimination_gain: float
@@ -153,7 +154,8 @@ def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules
               / (1.0 + rules.stress_shrink_gain * stress)).astype(F32)
     target = np.maximum(target, F32(0.0))
     hfac = (rules.k_elim_per_d * (1.0 + rules.stress_elimination_gain * stress) * dt_d).astype(F32)
-    p_form = -np.expm1(-rules.k_form_per_d * np.maximum(protein, 0.0) * dt_d)
+    drive = np.maximum(1.0 + rules.protein_formation_gain * (protein - 1.0), 0.0)
+    p_form = -np.expm1(-rules.k_form_per_d * drive * dt_d)
     return relax, target, hfac, p_form
 
 

@@ -1,0 +1,192 @@
+"""Config of the slow stage: the signalling cascade, the spine agents, chronic stress, interventions.
+
+Embedded in :class:`circuitsim.config.schema.Config` as ``plasticity``
+(absent: no slow stage). Units as everywhere: strings with units in YAML,
+SI-named floats once loaded (days carry ``_d``, hours ``_h``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .fields import Quantity
+from .units import RATE, TIME
+
+_DAY_S = 86400.0
+_HOUR_S = 3600.0
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True, populate_by_name=True,
+                              frozen=True)
+
+
+class SignallingConfig(_Model):
+    """The translation cascade of each pyramidal neuron (circuitsim.plasticity.signalling).
+
+    Time constants are set so that the cascade has the published delays:
+    p-eEF2 falls within ~30 min (Autry et al. 2011, Nature 475:91: tau 10
+    min covers 95 % of the fall in 30 min); mTORC1 is phosphorylated within
+    30-60 min (Li et al. 2010, Science 329:959: BDNF tau 30 min, TrkB 5 min,
+    mTORC1 15 min put its rise within the hour); synaptic proteins are up from
+    ~2 h (ibid.: tau 6 h gives 28 % of the rise by 2 h). The gains are
+    calibration choices (docs/plasticity.md).
+    """
+
+    tau_p_eef2_s: Quantity(TIME, gt=0) = Field("10 min", alias="tau_p_eef2")
+    tau_bdnf_s: Quantity(TIME, gt=0) = Field("30 min", alias="tau_bdnf")
+    tau_trkb_s: Quantity(TIME, gt=0) = Field("5 min", alias="tau_trkb")
+    tau_mtorc1_s: Quantity(TIME, gt=0) = Field("15 min", alias="tau_mtorc1")
+    tau_protein_s: Quantity(TIME, gt=0) = Field("6 h", alias="tau_protein")
+    # eEF2 kinase inhibition per unit of AMPA drive above rest (strong AMPA
+    # activation switches it off; SCIENCE.md stage 5). Calibration choice.
+    ampa_kinase_gain: float = Field(1.0, ge=0, le=100)
+    # Induced BDNF translation per unit of dephosphorylated eEF2. Calibration choice.
+    translation_gain: float = Field(2.0, ge=0, le=100)
+    # BDNF release grows with AMPA drive as drive^n (activity-dependent
+    # release); n = 1 is the simplest such law (calibration choice).
+    release_exponent: float = Field(1.0, ge=0, le=5)
+    # TrkB half-activation, in units of resting BDNF (calibration choice).
+    trkb_half_activation: float = Field(1.0, gt=0, le=100)
+    # Synaptic protein per unit of mTORC1 above rest (calibration choice).
+    protein_gain: float = Field(2.0, ge=0, le=100)
+
+
+class SpineConfig(_Model):
+    """Spine agents on every potential E->E synapse (circuitsim.plasticity.spines).
+
+    Volumes are relative to the healthy mean spine target (1); time in days.
+    """
+
+    # Slots per synapse of the calibrated circuit: the pool of potential
+    # synapses is this many times circuit.e_to_e.p. 2 leaves room for the
+    # spine gain after ketamine and bounds the cost of the Brian2 synapses
+    # built over the pool (a calibration choice; cortical "filling
+    # fractions" of potential synapses are ~0.1-0.3, Stepanyants et al.
+    # 2002, Neuron 34:275, which would make the pool 3-10x larger).
+    slots_per_synapse: float = Field(2.0, ge=1.0, le=10.0)
+    # Formation rate per empty slot at rest, /day: with the elimination
+    # below it gives ~55 % occupancy and a turnover of ~1.5 % of spines per
+    # day (formed = eliminated), within the few % per day of adult mouse
+    # cortex (Holtmaat et al. 2005, Neuron 45:279; Zuo et al. 2005, Nature
+    # 436:261). Calibration choice.
+    k_form_per_d: Quantity(RATE, gt=0) = Field("0.02 /d", alias="k_form")
+    # Formation x max(1 + gain (synaptic protein - 1), 0): "formation rate
+    # grows with the neuron's synaptic protein" (issue 4). Calibrated so that
+    # the protein rise after a dose gives the spine gain at 24 h
+    # (docs/plasticity.md).
+    protein_formation_gain: float = Field(10.0, ge=0, le=1000)
+    # Elimination hazard of a spine of volume 0, /day; it falls as
+    # v_half / (v + v_half): small new spines (0.3) are lost at ~0.27 /d,
+    # most within days (transient spines live <= 4 days, Holtmaat 2005).
+    k_elim_per_d: Quantity(RATE, gt=0) = Field("0.6 /d", alias="k_elim")
+    v_half: float = Field(0.25, gt=0, le=10)
+    # Stable (persistent) spines: hazard x 0.03, ~0.4 %/day at volume 1
+    # (3-5 % of spines turned over in 2 weeks in adult cortex, Zuo 2005).
+    stable_factor: float = Field(0.03, gt=0, le=1)
+    # A spine becomes stable when at least t_stable old and v_stable large
+    # (new spines that survive ~4 days persist, Holtmaat 2005; calibration
+    # choice for the volume).
+    t_stable_s: Quantity(TIME, ge=0) = Field("4 d", alias="t_stable")
+    v_stable: float = Field(0.7, ge=0, le=10)
+    # New spines are small (thin spines/filopodia, about a third of mature
+    # volume) and grow towards their target over about a day (Knott et al.
+    # 2006, Nat Neurosci 9:1117: new spines bear synapses after 15-19 h).
+    v_new: float = Field(0.3, gt=0, le=10)
+    tau_volume_s: Quantity(TIME, gt=0) = Field("12 h", alias="tau_volume")
+    # Log-normal spread of spine sizes (s.d. of log volume; spine head
+    # volumes are log-normal, Loewenstein et al. 2011, J Neurosci 31:9481).
+    sigma_size: float = Field(0.5, ge=0, le=3)
+    # Target volume x (1 + gain (synaptic protein - 1)): more PSD proteins,
+    # larger spines (calibration choice).
+    protein_volume_gain: float = Field(0.5, ge=0, le=10)
+    # Stress: elimination x (1 + gain S), target volume / (1 + gain S), with
+    # S the neuron's stress level (calibration: 21 days give the -16 %
+    # apical spine density and smaller spines of Radley et al. 2004/2008).
+    stress_elimination_gain: float = Field(4.0, ge=0, le=100)
+    stress_shrink_gain: float = Field(0.3, ge=0, le=100)
+    # Steady state before anything happens: the pool is grown from empty
+    # at rest for this long (stable spines turn over in ~250 days).
+    burn_in_s: Quantity(TIME, gt=0) = Field("400 d", alias="burn_in")
+    burn_in_step_s: Quantity(TIME, gt=0) = Field("1 d", alias="burn_in_step")
+
+    @property
+    def k_form(self) -> float:
+        return self.k_form_per_d * _DAY_S
+
+    @property
+    def k_elim(self) -> float:
+        return self.k_elim_per_d * _DAY_S
+
+
+class StressConfig(_Model):
+    """A chronic-stress history before the experiment (e.g. 21 days of restraint).
+
+    Each pyramidal neuron has a susceptibility: a fraction ``susceptible`` of
+    the neurons (drawn from the seed) carries stress level ``level`` for
+    ``duration``, the rest none, so that the spine loss is concentrated on
+    some neurons, as branch-specific loss is in the mouse (Moda-Sava et al.
+    2019, Science 364:eaat8078).
+    """
+
+    duration_s: Quantity(TIME, ge=0) = Field("21 d", alias="duration")
+    level: float = Field(1.0, ge=0, le=100)
+    susceptible: float = Field(0.5, ge=0, le=1)
+
+
+InterventionKind = Literal["rapamycin", "ana12", "anisomycin", "bdnf_knockout", "eef2k_inhibitor"]
+
+#: Which link of the cascade each intervention inhibits (signalling.Inhibition field).
+INTERVENTION_TARGET = {
+    "rapamycin": "mtor",
+    "ana12": "trkb",
+    "anisomycin": "synthesis",
+    "bdnf_knockout": "bdnf_knockout",
+    "eef2k_inhibitor": "eef2k",
+}
+
+
+class Intervention(_Model):
+    """A blocker active over a time window (relative to the first dose), with its strength.
+
+    NBQX, the AMPA antagonist, is a dose (``dosing.doses[].drug: nbqx``):
+    it acts through the circuit's AMPA block.
+    """
+
+    kind: InterventionKind
+    start_s: Quantity(TIME) = Field("0 s", alias="start")
+    duration_s: Quantity(TIME, gt=0) = Field("1 d", alias="duration")
+    inhibition: float = Field(1.0, ge=0, le=1)
+
+
+class PlasticityConfig(_Model):
+    """The slow stage: days of signalling and spines in closed loop with the circuit."""
+
+    signalling: SignallingConfig = SignallingConfig()
+    spines: SpineConfig = SpineConfig()
+    stress: StressConfig | None = None
+    interventions: list[Intervention] = Field(default_factory=list)
+    # How long after the first dose to follow the spines.
+    days_after_s: Quantity(TIME, gt=0) = Field("7 d", alias="days_after")
+    # Steps: the cascade and the spines at `acute_step` while the drug or
+    # the cascade is away from rest, else at `slow_step`.
+    acute_step_s: Quantity(TIME, gt=0) = Field("5 min", alias="acute_step")
+    slow_step_s: Quantity(TIME, gt=0) = Field("2 h", alias="slow_step")
+    # A drug-free circuit sample (its rates over days) at least this often.
+    sample_every_s: Quantity(TIME, gt=0) = Field("1 d", alias="sample_every")
+
+    @model_validator(mode="after")
+    def _steps(self) -> PlasticityConfig:
+        if self.acute_step_s > self.slow_step_s:
+            raise ValueError("acute_step must not be longer than slow_step")
+        return self
+
+    @property
+    def days_after(self) -> float:
+        return self.days_after_s / _DAY_S
+
+    @property
+    def acute_step_h(self) -> float:
+        return self.acute_step_s / _HOUR_S

@@ -1,0 +1,90 @@
+"""The spine pool of a circuit: its slots are the circuit's E->E synapses.
+
+The slots are the pairs of :func:`circuitsim.network.circuit.e_to_e_pairs`
+(drawn once, from the seed), reordered by postsynaptic neuron for the
+kernel; ``order[k]`` is the synapse index of pool slot k. A spine's
+synaptic weight is its volume times ``scale``, the factor that gives the
+healthy steady state the calibrated circuit's total E->E weight (on
+average 1 / ``slots_per_synapse`` per slot).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config.plasticity import SpineConfig
+from ..config.schema import Config
+from ..seeds import int_seed
+from . import spines as sp
+
+_DAY_S = 86400.0
+
+
+def spine_rules(cfg: SpineConfig) -> sp.SpineRules:
+    """The kernel's rules (days, relative volume) from the config."""
+    return sp.SpineRules(
+        k_form_per_d=cfg.k_form, k_elim_per_d=cfg.k_elim,
+        protein_formation_gain=cfg.protein_formation_gain, v_half=cfg.v_half,
+        stable_factor=cfg.stable_factor, stress_elimination_gain=cfg.stress_elimination_gain,
+        tau_volume_d=cfg.tau_volume_s / _DAY_S, protein_volume_gain=cfg.protein_volume_gain,
+        stress_shrink_gain=cfg.stress_shrink_gain, v_new=cfg.v_new, sigma_size=cfg.sigma_size,
+        t_stable_d=cfg.t_stable_s / _DAY_S, v_stable=cfg.v_stable)
+
+
+@dataclass
+class CircuitPool:
+    """A circuit's spine pool, its synapse order and weight scale."""
+
+    pool: sp.SpinePool
+    order: np.ndarray
+    post: np.ndarray
+    scale: float
+    healthy_density: np.ndarray
+    healthy_volume_mean: float
+
+    def synapse_weights(self) -> np.ndarray:
+        """Weights in the circuit's synapse order (:func:`e_to_e_pairs`)."""
+        w = np.empty(self.pool.n_slots)
+        w[self.order] = self.pool.volume.astype(np.float64) * self.scale
+        return w
+
+    def slot_weights(self) -> np.ndarray:
+        """Weights in pool order."""
+        return self.pool.volume.astype(np.float64) * self.scale
+
+
+def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0) -> CircuitPool:
+    """The circuit's slots with spines grown to their healthy steady state (no drug, no stress).
+
+    The pool starts empty and is stepped at rest (synaptic protein 1, stress
+    0) for ``spines.burn_in`` in steps of ``spines.burn_in_step``; random
+    numbers from the seed's ``"spines.burn_in"`` stream.
+    """
+    from ..network.circuit import e_to_e_pairs
+
+    if config.plasticity is None:
+        raise ValueError("healthy_pool needs a config with a plasticity section")
+    cfg = config.plasticity.spines
+    pre, post = e_to_e_pairs(config)
+    order = np.argsort(post, kind="stable")
+    n = config.circuit.pyramidal.n
+    counts = np.bincount(post, minlength=n)
+    pool = sp.empty_pool(counts, pre=pre[order])
+    rules = spine_rules(cfg)
+    dt_d = cfg.burn_in_step_s / _DAY_S
+    steps = int(round(cfg.burn_in_s / cfg.burn_in_step_s))
+    seed = int_seed(config.seed, "spines.burn_in")
+    ones, zeros = np.ones(n), np.zeros(n)
+    for k in range(steps):
+        kernel(pool, k * dt_d, dt_d, k, ones, zeros, rules, seed)
+    total = float(pool.volume.sum(dtype=np.float64))
+    scale = pool.n_slots / cfg.slots_per_synapse / total if total > 0 else 0.0
+    # Times from here on are experiment times: re-base formation times so that
+    # the pool's "now" is `start_d` (ages are kept).
+    pool.birth_d += np.float32(start_d - steps * dt_d)
+    present = pool.present
+    return CircuitPool(pool=pool, order=order, post=np.sort(post, kind="stable"), scale=scale,
+                       healthy_density=pool.density().astype(float),
+                       healthy_volume_mean=float(pool.volume[present].mean()) if present.any() else 0.0)
