@@ -1,0 +1,104 @@
+"""The slow stage in closed loop: pool, drives, the days engine, results and figures (tiny circuit)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from circuitsim.cli import main
+from circuitsim.config import config_from_dict
+from circuitsim.engine.days import DriveTable, time_grid_h
+from circuitsim.io import read_results
+from circuitsim.network.circuit import e_to_e_pairs
+from circuitsim.plasticity.pool import healthy_pool
+
+#: A short experiment: 2 days of stress, one clinical infusion, 2 days after;
+#: a 40-day burn-in (the pool is small), coarse steps.
+SHORT = {
+    "dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]},
+    "timeline": {"horizon": "6 h", "dt": "10 min",
+                 "sampling": {"per_decade": 1, "window": "100 ms", "refine": 0}},
+    "plasticity": {"stress": {"duration": "2 d", "level": 4.0},
+                   "days_after": "2 d", "acute_step": "30 min", "slow_step": "6 h",
+                   "spines": {"burn_in": "40 d"}},
+}
+
+
+def _config(*overrides, data=SHORT):
+    return config_from_dict(data, list(overrides))
+
+
+def test_slot_pool_is_the_e_to_e_pathway_times_the_slot_factor():
+    base = config_from_dict({}, ["circuit.pyramidal.n=400"])
+    plastic = _config("circuit.pyramidal.n=400")
+    n_syn = len(e_to_e_pairs(base)[0])
+    n_slot = len(e_to_e_pairs(plastic)[0])
+    assert n_slot == pytest.approx(2 * n_syn, rel=0.05)
+    cp = healthy_pool(plastic)
+    assert cp.pool.n_slots == n_slot
+    # the healthy state has the calibrated circuit's total E->E weight
+    assert cp.synapse_weights().sum() == pytest.approx(n_slot / 2, rel=1e-6)
+    w = cp.synapse_weights()
+    pre, post = e_to_e_pairs(plastic)
+    assert np.array_equal(post[cp.order], cp.post) and np.array_equal(pre[cp.order], cp.pool.pre)
+    assert np.all(w[cp.order][~cp.pool.present] == 0)
+
+
+def test_time_grid_has_stress_then_fine_drug_window_then_days():
+    g = time_grid_h(_config())
+    assert g[0] == pytest.approx(-48.0) and g[-1] == pytest.approx(48.0)
+    assert np.all(np.diff(g) > 0)
+    steps = np.diff(g)
+    assert steps[g[:-1] < 0].max() == pytest.approx(6.0)
+    assert steps[(g[:-1] >= 0) & (g[:-1] < 6)].max() == pytest.approx(0.5)
+
+
+def test_drive_table_interpolates_per_neuron():
+    table = DriveTable(ketamine_um=np.array([0.0, 1.0, 2.0]), nbqx_um=np.zeros(3),
+                       ampa=np.array([[1.0, 1.0], [2.0, 3.0], [1.5, 0.5]]),
+                       nmda_rest=np.array([1.0, 0.8, 0.6]))
+    a, nm = table.at(0.5, 0.0)
+    assert a == pytest.approx([1.5, 2.0]) and nm == pytest.approx(0.9)
+    a, nm = table.at(5.0, 0.0)  # beyond the top node: held at it
+    assert a == pytest.approx([1.5, 0.5]) and nm == pytest.approx(0.6)
+    grid = DriveTable(ketamine_um=np.array([0.0, 1.0, 0.0, 1.0]), nbqx_um=np.array([0.0, 0.0, 0.2, 0.2]),
+                      ampa=np.array([[1.0], [3.0], [0.5], [1.5]]), nmda_rest=np.array([1.0, 0.8, 1.0, 0.8]))
+    a, nm = grid.at(0.5, 0.1)
+    assert a == pytest.approx([0.25 * (1 + 3 + 0.5 + 1.5)]) and nm == pytest.approx(0.9)
+
+
+@pytest.mark.brian2
+def test_tiny_stress_ketamine_run_writes_slow_series_spines_and_figures(tmp_path, monkeypatch, tiny_overrides):
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    (tmp_path / "exp.yaml").write_text(__import__("yaml").safe_dump(SHORT))
+    sets = [a for o in (*tiny_overrides, "circuit.vta.enabled=false") for a in ("--set", o)]
+    rc = main(["run", str(tmp_path / "exp.yaml"), *sets, "--out", str(tmp_path), "--no-progress"])
+    assert rc == 0
+    res = read_results(tmp_path / "tiny.h5")
+    tl = res.timeline
+    for name in ("p_eef2", "bdnf", "trkb", "mtorc1", "synaptic_protein", "spine_density_rel",
+                 "spine_volume_mean", "plasma_ng_ml", "rate_pyramidal_hz"):
+        assert name in tl and np.all(np.isfinite(tl[name])), name
+        assert res.timeline_units[name]
+    t = tl["time_h"]
+    assert t[0] == pytest.approx(-48.0) and t[-1] == pytest.approx(48.0)
+    assert np.all(tl["plasma_ng_ml"][t < 0] == 0)
+    # stress removes spines from the susceptible neurons only
+    at_dose = np.argmin(abs(t))
+    assert tl["spine_density_rel_stressed"][at_dose] < 0.99 < tl["spine_density_rel_unstressed"][at_dose] + 0.01
+    # the drug moves the cascade: p-eEF2 falls, synaptic protein rises
+    assert tl["p_eef2"].min() < 0.9 and tl["synaptic_protein"].max() > 1.05
+    days = res.days
+    assert days["density"].shape == (len(days["time_h"]), 160)
+    assert set(days["pool"]) == {"healthy", "at dose", "end"}
+    assert days["checks"]["label"][0] == "before stress"
+    for fig in ("pk", "timeline", "cascade", "spines", "firing"):
+        assert (tmp_path / f"tiny_{fig}.png").stat().st_size > 1000, fig
+
+
+def test_plasticity_without_dosing_is_one_line_exit_2(tmp_path, capsys):
+    (tmp_path / "bad.yaml").write_text("plasticity: {}\n")
+    rc = main(["run", str(tmp_path / "bad.yaml"), "--out", str(tmp_path), "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and err[0].startswith("error: plasticity: ")
+    assert not list(tmp_path.glob("*.h5"))
