@@ -102,3 +102,37 @@ def test_plasticity_without_dosing_is_one_line_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert rc == 2 and len(err) == 1 and err[0].startswith("error: plasticity: ")
     assert not list(tmp_path.glob("*.h5"))
+
+
+def test_arm_overrides_are_checked_before_anything_runs(tmp_path, capsys):
+    import yaml
+
+    data = {**SHORT, "plasticity": {**SHORT["plasticity"],
+                                    "arms": [{"name": "bad", "set": ["plasticity.spines.k_form=-1 /d"]}]}}
+    (tmp_path / "arms.yaml").write_text(yaml.safe_dump(data))
+    rc = main(["run", str(tmp_path / "arms.yaml"), "--out", str(tmp_path), "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1
+    assert err[0].startswith("error: plasticity.arms.0.set (bad): plasticity.spines.k_form")
+    assert not list(tmp_path.glob("*.h5"))
+
+
+@pytest.mark.brian2
+def test_tiny_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny_overrides):
+    from circuitsim.engine.run import run_experiment
+
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    data = {**SHORT, "plasticity": {**SHORT["plasticity"],
+                                    "arms": [{"name": "stress, vehicle",
+                                              "set": ["dosing.doses.0.amount=0 mg/kg"]}]}}
+    cfg = config_from_dict(data, [*tiny_overrides, "circuit.vta.enabled=false"])
+    res = read_results(run_experiment(cfg, tmp_path, progress=False))
+    arm = res.days["arms"]["stress, vehicle"]
+    assert arm["attrs"]["peak_glutamate_rel"] == 1.0  # no drug, no surge
+    assert np.max(arm["synaptic_protein"]) == pytest.approx(1.0)  # the cascade stays at rest
+    assert arm["checks"]["label"][-1].endswith("(end)") and len(arm["checks"]["label"]) == 3
+    t = arm["time_h"]
+    # same seed, same stress: identical spines up to the dose
+    np.testing.assert_array_equal(arm["spine_density_rel"][t <= 0], res.timeline["spine_density_rel"][t <= 0])
+    assert res.timeline["synaptic_protein"].max() > 1.05
+    assert (tmp_path / "tiny_arms.png").stat().st_size > 1000

@@ -15,7 +15,7 @@ from ..errors import UserInputError
 from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
-            "nbqx_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat")
+            "nbqx_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion")
 
 
 def packaged_config_path(name: str = "default") -> Path:

@@ -161,6 +161,17 @@ class Intervention(_Model):
     inhibition: float = Field(1.0, ge=0, le=1)
 
 
+class Arm(_Model):
+    """A variant of the experiment run beside it: its name and ``--set``-style overrides.
+
+    E.g. the drug-free control ``{name: stress, set: ["dosing.doses.0.amount=0 mg/kg"]}``
+    or a blocker ``{name: "+ rapamycin", set: ["plasticity.interventions=[{kind: rapamycin}]"]}``.
+    """
+
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_ .,+()-]+$")
+    set: list[str] = Field(default_factory=list)
+
+
 class PlasticityConfig(_Model):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
@@ -176,6 +187,17 @@ class PlasticityConfig(_Model):
     slow_step_s: Quantity(TIME, gt=0) = Field("2 h", alias="slow_step")
     # A drug-free circuit sample (its rates over days) at least this often.
     sample_every_s: Quantity(TIME, gt=0) = Field("1 d", alias="sample_every")
+    # Variants run beside the experiment (controls, blockers), each with the
+    # experiment's seed, so that they differ only by their overrides; their
+    # circuit is sampled at the dose and at the end only.
+    arms: list[Arm] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _arm_names(self) -> PlasticityConfig:
+        names = [a.name for a in self.arms]
+        if len(set(names)) != len(names):
+            raise ValueError(f"arms: names must be unique, got {names}")
+        return self
 
     @model_validator(mode="after")
     def _steps(self) -> PlasticityConfig:

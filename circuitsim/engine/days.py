@@ -84,6 +84,9 @@ class CircuitCheck:
     time_h: float
     measures: EpochMeasures
     spine_density_rel: float
+    sample: FastSample | None = None
+    analysis: SampleAnalysis | None = None
+    config: Config | None = None
 
 
 @dataclass
@@ -103,6 +106,8 @@ class DaysResult:
     #: The acute timeline with every series on the experiment's grid (the file's /timeline).
     timeline: tlm.Timeline | None = None
     healthy_density: np.ndarray | None = None
+    #: The arms run beside it (plasticity.arms), by name.
+    arms: dict[str, DaysResult] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------- drives
@@ -191,11 +196,11 @@ def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
                         "wash_tau": "0 s", "baseline_epoch": "baseline"}
     data["plasticity"] = tlm._plain(config)["plasticity"]
     cfg = config_from_dict(data, [])
-    _sample, analysis, _hit = tlm._measure(cfg, config.timeline.sampling.cache, progress,
-                                           cp.synapse_weights())
+    sample, analysis, _hit = tlm._measure(cfg, config.timeline.sampling.cache, progress,
+                                          cp.synapse_weights())
     density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
     return CircuitCheck(label=label, time_h=time_h, measures=analysis.epochs[0],
-                        spine_density_rel=density)
+                        spine_density_rel=density, sample=sample, analysis=analysis, config=cfg)
 
 
 # ------------------------------------------------------------------------ steps
@@ -228,8 +233,12 @@ def _inhibition(config: Config, t_h: float) -> sig.Inhibition:
 
 
 def run_days(config: Config, progress: ProgressFn | None = None,
-             kernel=sp.step_numba) -> DaysResult:
-    """The whole slow stage of `config` (needs ``plasticity`` and ``dosing``)."""
+             kernel=sp.step_numba, with_timeline: bool = True) -> DaysResult:
+    """The whole slow stage of `config` (needs ``plasticity`` and ``dosing``).
+
+    `with_timeline`: also merge the acute timeline onto the experiment's grid
+    (the results file's ``/timeline``; arms skip it).
+    """
     import time
 
     if config.plasticity is None or config.dosing is None:
@@ -270,6 +279,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     snap_t, snap_d, snap_v = [], [], []
     acute = None
     table = None
+    dosed = False
+    exposed = bool(np.any(eff > 0) or np.any(nbqx > 0))
     next_check_h = 0.0
     sample_every_h = p.sample_every_s / _S_PER_H
     formed_rate = eliminated_rate = 0.0
@@ -296,16 +307,21 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     next_snap = grid[0]
     for k in range(len(grid) - 1):
         t0, t1 = float(grid[k]), float(grid[k + 1])
-        if t0 >= 0.0 and acute is None:
+        if t0 >= 0.0 and not dosed:
             # The dose: the circuit with the spines of now, along the schedule.
+            dosed = True
             pool_states["at dose"] = (cp.pool.state.copy(), cp.pool.volume.copy())
-            acute = tlm.run_timeline(config, progress, weights=cp.synapse_weights())
-            table = drive_table(acute, cp, config)
-            base = acute.analysis.epochs[0]
-            checks.append(CircuitCheck("at dose (after stress)" if p.stress is not None else "at dose",
-                                       0.0, base, float(cp.pool.present.sum()) / healthy_total))
+            label = "at dose (after stress)" if p.stress is not None else "at dose"
+            if exposed:
+                acute = tlm.run_timeline(config, progress, weights=cp.synapse_weights())
+                table = drive_table(acute, cp, config)
+                checks.append(CircuitCheck(label, 0.0, acute.analysis.epochs[0],
+                                           float(cp.pool.present.sum()) / healthy_total,
+                                           acute.sample, acute.analysis, acute.stair_config))
+            else:  # a vehicle: no drug reaches the brain
+                checks.append(drug_free_check(config, cp, label, 0.0, progress))
             next_check_h = sample_every_h
-        if t0 >= next_check_h - 1e-9 and acute is not None and t0 >= horizon_h - 1e-9:
+        if t0 >= next_check_h - 1e-9 and dosed and t0 >= horizon_h - 1e-9:
             checks.append(drug_free_check(config, cp, f"day {t0 / _H_PER_D:g}", t0, progress))
             next_check_h = t0 + sample_every_h
         if t0 >= next_snap - 1e-9:
@@ -335,13 +351,16 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     checks.append(drug_free_check(config, cp, f"day {grid[-1] / _H_PER_D:g} (end)", float(grid[-1]),
                                   progress))
     pool_states["end"] = (cp.pool.state.copy(), cp.pool.volume.copy())
+    if not with_timeline:
+        for c in checks:  # arms keep their measures only
+            c.sample = c.analysis = c.config = None
     series = {"time_h": grid, **rec}
     units = {"time_h": "h", **SLOW_UNITS}
     return DaysResult(series=series, units=units, acute=acute, checks=checks,
                       snapshots_time_h=np.array(snap_t), snapshot_density=np.array(snap_d),
                       snapshot_volume=np.array(snap_v), susceptible=susceptible,
                       pool_states=pool_states, wall_slow_s=time.perf_counter() - t_wall,
-                      timeline=merged_timeline(config, grid, rec, acute, checks),
+                      timeline=merged_timeline(config, grid, rec, acute, checks) if with_timeline else None,
                       healthy_density=cp.healthy_density)
 
 
@@ -369,6 +388,18 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
         nb = config.pharmacology.nbqx
         series["block_ampa"] = np.where(before, 0.0, pd.ampa_block(res.brain_nbqx_um, nb.ic50_um, nb.hill_n))
     horizon_h = config.timeline.horizon_s / _S_PER_H
+    at_dose_check = next(c for c in checks if c.time_h == 0.0)
+    if acute is None:  # a vehicle: the drug-free sample at the dose stands for the staircase
+        plan = tlm.StaircasePlan(("baseline",), (0.0,), (False,))
+        acute = tlm.Timeline(series={"time_h": np.array([0.0])}, units={}, plan=plan,
+                             stair_config=at_dose_check.config, sample=at_dose_check.sample,
+                             analysis=at_dose_check.analysis, interpolation_error={}, cache_hit=False,
+                             doses=tlm._doses(config), monitoring_h=config.timeline.monitoring_s / _S_PER_H,
+                             rounds=(0,))
+        for name, attr in tlm.CIRCUIT_QUANTITIES.items():
+            v = getattr(at_dose_check.measures, attr)
+            if not np.isnan(v):
+                acute.series[name] = np.array([v])
     t_acute = acute.series["time_h"]
     in_window = (grid >= 0) & (grid <= min(horizon_h, float(t_acute[-1])))
     check_t = np.array([c.time_h for c in checks])
@@ -377,7 +408,7 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
     # (as in the acute timeline); a drug-free sample's own value is 1 by
     # definition, so between samples they follow the rate that releases them
     # (the pools are linear in the release rate: glutamate.py, dopamine.py).
-    at_dose = next(c for c in checks if c.time_h == 0.0).measures
+    at_dose = at_dose_check.measures
     proxy = {"glutamate_rel": "rate_pyramidal_hz", "dopamine_rel": "rate_vta_dopamine_hz"}
     for name, attr in tlm.CIRCUIT_QUANTITIES.items():
         if name not in acute.series:
@@ -404,3 +435,46 @@ def _mean_volume(cp: CircuitPool) -> np.ndarray:
     vol = sp._per_neuron_sum(cp.pool.volume.astype(np.float64), cp.pool.offsets)
     dens = cp.pool.density()
     return np.divide(vol, dens, out=np.zeros_like(vol), where=dens > 0)
+
+
+# ------------------------------------------------------------------------- arms
+def arm_configs(config: Config) -> dict[str, Config]:
+    """The config of each arm: the experiment without its arms, with the arm's overrides.
+
+    Raises
+    ------
+    UserInputError
+        Naming the arm (``plasticity.arms.<k>``) and the bad override.
+    """
+    from ..errors import UserInputError
+
+    out = {}
+    for k, arm in enumerate(config.plasticity.arms):
+        data = tlm._plain(config)
+        data["plasticity"]["arms"] = []
+        try:
+            out[arm.name] = config_from_dict(data, arm.set)
+        except UserInputError as exc:
+            raise UserInputError(f"plasticity.arms.{k}.set ({arm.name}): {exc}") from None
+        if out[arm.name].dosing is None:
+            raise UserInputError(f"plasticity.arms.{k}.set ({arm.name}): an arm needs a dosing section")
+    return out
+
+
+def run_arms(config: Config, progress: ProgressFn | None = None) -> dict[str, DaysResult]:
+    """Every arm of `config`, each with its circuit sampled at the dose and at the end only."""
+    out = {}
+    for name, cfg in arm_configs(config).items():
+        data = tlm._plain(cfg)
+        data["plasticity"]["sample_every"] = f"{cfg.plasticity.days_after_s!r} s"
+        out[name] = run_days(config_from_dict(data, []), progress, with_timeline=False)
+    return out
+
+
+def acute_peaks(days: DaysResult) -> dict[str, float]:
+    """The drug's circuit effect in an arm: peak glutamate and pyramidal rate of its acute timeline."""
+    if days.acute is None:
+        return {"peak_glutamate_rel": 1.0, "peak_rate_pyramidal_hz": float("nan")}
+    s = days.acute.series
+    return {"peak_glutamate_rel": float(np.nanmax(s["glutamate_rel"])),
+            "peak_rate_pyramidal_hz": float(np.nanmax(s["rate_pyramidal_hz"]))}

@@ -104,6 +104,10 @@ def run_experiment(
     if config.plasticity is not None and config.dosing is None:
         raise UserInputError("plasticity: a plasticity experiment needs a dosing section "
                              "(a dose of 0 mg/kg for a drug-free control)")
+    if config.plasticity is not None and config.plasticity.arms:
+        from .days import arm_configs
+
+        arm_configs(config)  # every arm's overrides are checked before anything runs
     path = results_path(config, out_dir)
     prepare_output_dir(path.parent)
     start = utc_now()
@@ -114,6 +118,10 @@ def run_experiment(
 
         with _progress_bar(0.0, False) as report:
             days = run_days(config, progress=report)
+            if config.plasticity.arms:
+                from .days import run_arms
+
+                days.arms = run_arms(config, progress=report)
         timeline = days.timeline
         sample, analysis = timeline.sample, timeline.analysis
     elif config.dosing is not None:

@@ -274,14 +274,31 @@ def _write_days(f: h5py.File, days: Any) -> None:
         p.create_dataset("state", data=np.asarray(state, dtype=np.uint8), compression="gzip")
         d = p.create_dataset("volume", data=np.asarray(volume, dtype=np.float32), compression="gzip")
         d.attrs["units"] = "1"
-    c = f.create_group("plasticity").create_group("checks")
-    c.create_dataset("label", data=[ch.label for ch in days.checks], dtype=_STR)
-    d = c.create_dataset("time_h", data=np.array([ch.time_h for ch in days.checks], dtype=np.float64))
+    _write_checks(f.create_group("plasticity").create_group("checks"), days.checks)
+    arms = getattr(days, "arms", {}) or {}
+    if arms:
+        from ..engine.days import acute_peaks
+
+        ga = f.create_group("arms")
+        for name, arm in arms.items():
+            g = ga.create_group(name)
+            for key, values in arm.series.items():
+                d = g.create_dataset(key, data=np.asarray(values, dtype=np.float64))
+                d.attrs["units"] = arm.units[key]
+            for key, value in acute_peaks(arm).items():
+                g.attrs[key] = value
+            _write_checks(g.create_group("checks"), arm.checks)
+
+
+def _write_checks(c: h5py.Group, checks: list) -> None:
+    """The drug-free circuit samples of a run (label, time, spine density, rates)."""
+    c.create_dataset("label", data=[ch.label for ch in checks], dtype=_STR)
+    d = c.create_dataset("time_h", data=np.array([ch.time_h for ch in checks], dtype=np.float64))
     d.attrs["units"] = "h"
-    d = c.create_dataset("spine_density_rel", data=np.array([ch.spine_density_rel for ch in days.checks]))
+    d = c.create_dataset("spine_density_rel", data=np.array([ch.spine_density_rel for ch in checks]))
     d.attrs["units"] = "1"
     for col, unit in _CHECK_COLUMNS.items():
-        d = c.create_dataset(col, data=np.array([getattr(ch.measures, col) for ch in days.checks],
+        d = c.create_dataset(col, data=np.array([getattr(ch.measures, col) for ch in checks],
                                                 dtype=np.float64))
         d.attrs["units"] = unit
 
@@ -295,9 +312,19 @@ def _read_days(f: h5py.File) -> dict[str, Any]:
                                                              "susceptible", "healthy_density")}
     out["pool"] = {label: {k: np.asarray(p[k][()]) for k in p} for label, p in g["pool"].items()}
     c = f["plasticity/checks"]
-    out["checks"] = {k: ([_str(x) for x in c[k][()]] if k == "label" else np.asarray(c[k][()]))
-                     for k in c}
+    out["checks"] = _read_checks(c)
+    out["arms"] = {}
+    for name, g in f.get("arms", {}).items():
+        arm = {k: np.asarray(g[k][()]) for k in g if k != "checks"}
+        arm["units"] = {k: _str(g[k].attrs.get("units", "")) for k in g if k != "checks"}
+        arm["attrs"] = {k: _attr_value(v) for k, v in g.attrs.items()}
+        arm["checks"] = _read_checks(g["checks"])
+        out["arms"][name] = arm
     return out
+
+
+def _read_checks(c: h5py.Group) -> dict[str, Any]:
+    return {k: ([_str(x) for x in c[k][()]] if k == "label" else np.asarray(c[k][()])) for k in c}
 
 
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:

@@ -77,6 +77,8 @@ def results_summary(results: Results) -> str:
         )
     if results.timeline is not None:
         lines += ["", *_timeline_lines(results)]
+    if results.days:
+        lines += ["", *days_lines(results)]
     return "\n".join(lines)
 
 
@@ -145,4 +147,33 @@ def per_dose_lines(results: Results) -> list[str]:
             v = tl[name][sel]
             row += _fmt(float(np.nanmax(v) if how == "max" else np.nanmin(v)) if v.size else float("nan"), w, d)
         lines.append(row)
+    return lines
+
+
+def _at(t: np.ndarray, y: np.ndarray, t_h: float) -> float:
+    return float(np.interp(t_h, t, y)) if len(t) else float("nan")
+
+
+def days_lines(results: Results) -> list[str]:
+    """Spines and the cascade of a plasticity experiment, and of its arms (one row each)."""
+    tl = results.timeline
+    rows = {f"{results.name}": (tl["time_h"], tl, float(np.nanmax(tl["glutamate_rel"])))}
+    for name, arm in results.days.get("arms", {}).items():
+        rows[name] = (arm["time_h"], arm, float(arm["attrs"].get("peak_glutamate_rel", float("nan"))))
+    end_h = float(tl["time_h"][-1])
+    lines = ["spines (density relative to healthy; cascade peaks after the dose)",
+             f"  {'run':<28}{'dose':>7}{'+24 h':>8}{f'+{end_h / 24:g} d':>8}{'protein':>9}"
+             f"{'mTORC1':>8}{'p-eEF2':>8}{'glu peak':>9}"]
+    for name, (t, s, glu) in rows.items():
+        after = t >= 0
+        lines.append(
+            f"  {name[:27]:<28}{_at(t, s['spine_density_rel'], 0.0):>7.3f}"
+            f"{_at(t, s['spine_density_rel'], 24.0):>8.3f}{_at(t, s['spine_density_rel'], end_h):>8.3f}"
+            f"{np.max(s['synaptic_protein'][after]):>9.3f}{np.max(s['mtorc1'][after]):>8.3f}"
+            f"{np.min(s['p_eef2'][after]):>8.3f}{glu:>9.3f}")
+    c = results.days["checks"]
+    lines.append("  drug-free circuit with the spines of each moment:")
+    for k, label in enumerate(c["label"]):
+        lines.append(f"    {label:<26}{c['time_h'][k] / 24:>7.2f} d  spines {c['spine_density_rel'][k]:.3f}"
+                     f"  E {c['rate_pyramidal_hz'][k]:.3f} Hz  I {c['rate_interneuron_hz'][k]:.3f} Hz")
     return lines

@@ -37,16 +37,19 @@ def write_figures(results: Results, out_dir: str | Path | None = None, name: str
         # A plasticity experiment: the slow stage's figures, and the acute
         # ones over the drug's window only (0 to timeline.horizon).
         from .pk import pk_figure
-        from .plasticity import cascade_figure, firing_figure, spines_figure, windowed
+        from .plasticity import arms_figure, cascade_figure, firing_figure, spines_figure, windowed
         from .timeline import timeline_figure
 
         horizon_h = results.config.timeline.horizon_s / 3600.0
         acute = windowed(results, 0.0, horizon_h)
-        return [pk_figure(acute, out / f"{stem}_pk.png"),
-                timeline_figure(acute, out / f"{stem}_timeline.png"),
-                cascade_figure(results, out / f"{stem}_cascade.png"),
-                spines_figure(results, out / f"{stem}_spines.png"),
-                firing_figure(results, out / f"{stem}_firing.png")]
+        paths = [pk_figure(acute, out / f"{stem}_pk.png"),
+                 timeline_figure(acute, out / f"{stem}_timeline.png"),
+                 cascade_figure(results, out / f"{stem}_cascade.png"),
+                 spines_figure(results, out / f"{stem}_spines.png"),
+                 firing_figure(results, out / f"{stem}_firing.png")]
+        if results.days.get("arms"):
+            paths.append(arms_figure(results, out / f"{stem}_arms.png"))
+        return paths
     if results.timeline is not None:
         # A dosing experiment: exposure, the acute timeline, and the circuit's
         # steady states it interpolates (the staircase, as a dose response).

@@ -127,4 +127,37 @@ def firing_figure(results: Results, path: str | Path) -> Path:
     return save(fig, path)
 
 
-__all__ = ["cascade_figure", "firing_figure", "has_days", "spines_figure", "windowed"]
+__all__ = ["arms_figure", "cascade_figure", "firing_figure", "has_days", "spines_figure", "windowed"]
+
+
+def arms_figure(results: Results, path: str | Path) -> Path:
+    """Every arm beside the experiment: spine density over days, synaptic protein, the glutamate surge."""
+    arms = results.days["arms"]
+    tl = results.timeline
+    runs = {f"{results.name} (experiment)": (tl["time_h"], tl["spine_density_rel"], tl["synaptic_protein"],
+                                              float(np.nanmax(tl["glutamate_rel"])))}
+    for name, arm in arms.items():
+        runs[name] = (arm["time_h"], arm["spine_density_rel"], arm["synaptic_protein"],
+                      float(arm["attrs"].get("peak_glutamate_rel", np.nan)))
+    fig = new_figure(9.0, 9.0)
+    ax_d, ax_p, ax_g = fig.subplots(3, 1, gridspec_kw={"height_ratios": [2, 1.5, 1.2]})
+    colors = [f"C{k % 10}" for k in range(len(runs))]
+    for (name, (t, dens, prot, _g)), color in zip(runs.items(), colors, strict=True):
+        ax_d.plot(t / 24.0, dens, color=color, lw=1.3, label=name)
+        sel = (t >= -1) & (t <= 48)
+        ax_p.plot(t[sel], prot[sel], color=color, lw=1.2)
+    ax_d.axhline(1.0, color="0.6", lw=0.8, ls=":")
+    ax_d.axvline(0.0, color=DRUG_COLOR, lw=0.8, ls="--")
+    ax_d.set_ylabel("spine density\n(rel. healthy)")
+    ax_d.set_xlabel("time from the dose (days)")
+    ax_d.legend(fontsize=7, frameon=False, ncols=2)
+    ax_p.axhline(1.0, color="0.6", lw=0.8, ls=":")
+    ax_p.set_ylabel("synaptic protein\n(rel. rest)")
+    ax_p.set_xlabel("time from the dose (h)")
+    names = list(runs)
+    ax_g.bar(np.arange(len(names)), [runs[n][3] for n in names], color=colors)
+    ax_g.axhline(1.0, color="0.6", lw=0.8, ls=":")
+    ax_g.set_ylabel("peak glutamate\n(rel. drug-free)")
+    ax_g.set_xticks(np.arange(len(names)), names, rotation=20, ha="right", fontsize=7)
+    fig.suptitle(f"{results.name}: the experiment and its arms", fontsize=10)
+    return save(fig, path)
