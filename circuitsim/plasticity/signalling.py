@@ -19,7 +19,7 @@ on the variable upstream, so the chain has the published delays):
                    R_A = A^n_A  (activity-dependent release)
     TrkB           dT/dt = ((1 + K_B) B / (B + K_B) x (1 - i_TrkB) - T) / tau_T
     mTORC1         dM/dt = (T x (1 - i_mTOR) - M) / tau_M
-    protein        dS/dt = (1 + g_S (M - 1) x (1 - i_syn) - S) / tau_S
+    protein        dS/dt = (max(1 + g_S (M - 1) x (1 - i_syn), 0) - S) / tau_S
 
 * Resting NMDA activity keeps eEF2 kinase on; its block (ketamine) and
   strong AMPA drive switch it off, and eEF2 is dephosphorylated (Autry et
@@ -150,7 +150,9 @@ def step_cascade(state: CascadeState, ampa, nmda_rest, dt_h: float, rules: Casca
     kb = rules.trkb_half_activation
     t = _relax(state.trkb, (1.0 + kb) * b_mid / (b_mid + kb) * (1.0 - i.trkb), dt_h, rules.tau_trkb_h)
     m = _relax(state.mtorc1, 0.5 * (state.trkb + t) * (1.0 - i.mtor), dt_h, rules.tau_mtorc1_h)
-    s = _relax(state.synaptic_protein,
-               1.0 + rules.protein_gain * (0.5 * (state.mtorc1 + m) - 1.0) * (1.0 - i.synthesis),
-               dt_h, rules.tau_protein_h)
+    # Synthesis cannot be negative: with mTORC1 or TrkB blocked the target is
+    # floored at 0 and the protein decays with tau_S.
+    s_target = np.maximum(1.0 + rules.protein_gain * (0.5 * (state.mtorc1 + m) - 1.0) * (1.0 - i.synthesis),
+                          0.0)
+    s = _relax(state.synaptic_protein, s_target, dt_h, rules.tau_protein_h)
     return CascadeState(p, b, t, m, s)
