@@ -241,6 +241,11 @@ def response_key(stair: Config) -> str:
     data = _plain(stair)
     data.pop("output", None)
     data.pop("timeline", None)
+    # Of the slow stage only the slot pool shapes the circuit (its weights
+    # enter the key separately, _measure).
+    plasticity = data.pop("plasticity", None)
+    if plasticity is not None:
+        data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse
     blob = json.dumps({"config": data, "threads": resolve_threads(stair.threads),
                        "circuitsim": __version__, "brian2": brian2.__version__,
                        "code": _code_fingerprint()},
