@@ -189,12 +189,10 @@ def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
     """The circuit without drug, with the spines of now (cached by weights)."""
     a = config.analysis
     data = tlm._plain(config)
-    for key in ("dosing", "plasticity"):
-        data.pop(key, None)
+    data.pop("dosing", None)  # the plasticity section stays: the circuit is built over the slot pool
     hold = a.transient_s + config.timeline.sampling.window_s
     data["protocol"] = {"epochs": [{"name": "baseline", "duration": f"{hold!r} s"}],
                         "wash_tau": "0 s", "baseline_epoch": "baseline"}
-    data["plasticity"] = tlm._plain(config)["plasticity"]
     cfg = config_from_dict(data, [])
     sample, analysis, _hit = tlm._measure(cfg, config.timeline.sampling.cache, progress,
                                           cp.synapse_weights())

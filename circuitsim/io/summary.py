@@ -86,7 +86,8 @@ def _timeline_lines(results: Results) -> list[str]:
     """Peaks of the acute timeline and the interpolation check (dosing experiments)."""
     tl, info = results.timeline, results.timeline_info
     t = tl["time_h"]
-    lines = [f"timeline: {t[-1]:g} h in {len(t)} steps; {len(info['doses']['start_h'])} dose(s), "
+    span = f"{t[-1]:g} h" if t[0] == 0 else f"{t[0]:g} to {t[-1]:g} h"
+    lines = [f"timeline: {span} in {len(t)} steps; {len(info['doses']['start_h'])} dose(s), "
              f"monitoring {info['monitoring_h']:g} h; circuit responses from the cache: "
              f"{'yes' if info.get('cache_hit') else 'no'}"]
     for name, unit in (("plasma_ng_ml", "ng/mL"), ("brain_ng_ml", "ng/mL"), ("effective_um", "uM"),
