@@ -283,18 +283,19 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     sample_every_h = p.sample_every_s / _S_PER_H
     formed_rate = eliminated_rate = 0.0
     a_mean, n_rest = 1.0, 1.0
+    last_present = float(cp.pool.stats()[0].sum())
 
     def record(k: int) -> None:
-        present = cp.pool.present
-        dens = cp.pool.density()
+        dens, vol = cp.pool.stats()
+        n_present = dens.sum()
         rec["p_eef2"][k] = state.p_eef2.mean()
         rec["bdnf"][k] = state.bdnf.mean()
         rec["trkb"][k] = state.trkb.mean()
         rec["mtorc1"][k] = state.mtorc1.mean()
         rec["synaptic_protein"][k] = state.synaptic_protein.mean()
-        rec["spine_density_rel"][k] = present.sum() / healthy_total
-        rec["spine_volume_mean"][k] = cp.pool.volume[present].mean() / cp.healthy_volume_mean \
-            if present.any() else 0.0
+        rec["spine_density_rel"][k] = n_present / healthy_total
+        rec["spine_volume_mean"][k] = (vol.sum() / n_present / cp.healthy_volume_mean
+                                       if n_present else 0.0)
         rec["spine_density_rel_stressed"][k] = dens[susceptible].sum() / stressed_total
         rec["spine_density_rel_unstressed"][k] = dens[~susceptible].sum() / calm_total
         rec["spines_formed_per_day"][k] = formed_rate
@@ -339,7 +340,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
         state = new
         stress = stress_level if t1 <= 0.0 else np.zeros(n)
         formed, eliminated = kernel(cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress, rules, seed)
-        present = max(float(cp.pool.present.sum()), 1.0)
+        present = max(float(formed.sum() - eliminated.sum() + last_present), 1.0)
+        last_present = present
         formed_rate = formed.sum() / present / (dt_h / _H_PER_D)
         eliminated_rate = eliminated.sum() / present / (dt_h / _H_PER_D)
     record(len(grid) - 1)
@@ -430,8 +432,7 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
 
 def _mean_volume(cp: CircuitPool) -> np.ndarray:
     """Mean volume of each neuron's present spines (0 for a neuron without any)."""
-    vol = sp._per_neuron_sum(cp.pool.volume.astype(np.float64), cp.pool.offsets)
-    dens = cp.pool.density()
+    dens, vol = cp.pool.stats()
     return np.divide(vol, dens, out=np.zeros_like(vol), where=dens > 0)
 
 

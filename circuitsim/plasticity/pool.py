@@ -60,12 +60,36 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0) -> 
 
     The pool starts empty and is stepped at rest (synaptic protein 1, stress
     0) for ``spines.burn_in`` in steps of ``spines.burn_in_step``; random
-    numbers from the seed's ``"spines.burn_in"`` stream.
+    numbers from the seed's ``"spines.burn_in"`` stream. Formation times are
+    given on the experiment's clock, whose start is `start_d` (days). The
+    pool grown last is kept in memory, so that the arms of one experiment
+    grow it once; each call returns its own copy.
     """
-    from ..network.circuit import e_to_e_pairs
-
     if config.plasticity is None:
         raise ValueError("healthy_pool needs a config with a plasticity section")
+    cfg = config.plasticity.spines
+    key = (config.seed, config.circuit.pyramidal.n, config.circuit.e_to_e.p, cfg.model_dump_json(),
+           getattr(kernel, "__name__", str(kernel)))
+    if key not in _HEALTHY:
+        _HEALTHY.clear()  # one circuit at a time: arms share it, a new one replaces it
+        _HEALTHY[key] = _grow_healthy(config, kernel)
+    cp = _HEALTHY[key]
+    out = CircuitPool(pool=cp.pool.copy(), order=cp.order, post=cp.post, scale=cp.scale,
+                      healthy_density=cp.healthy_density, healthy_volume_mean=cp.healthy_volume_mean)
+    # Times from here on are experiment times: re-base formation times so that
+    # the pool's "now" is `start_d` (ages are kept).
+    out.pool.birth_d += np.float32(start_d)
+    return out
+
+
+#: The last healthy pool grown in this process (arms of one experiment share it).
+_HEALTHY: dict[tuple, CircuitPool] = {}
+
+
+def _grow_healthy(config: Config, kernel) -> CircuitPool:
+    """The burn-in of :func:`healthy_pool`, formation times relative to its end (0)."""
+    from ..network.circuit import e_to_e_pairs
+
     cfg = config.plasticity.spines
     pre, post = e_to_e_pairs(config)
     order = np.argsort(post, kind="stable")
@@ -81,9 +105,7 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0) -> 
         kernel(pool, k * dt_d, dt_d, k, ones, zeros, rules, seed)
     total = float(pool.volume.sum(dtype=np.float64))
     scale = pool.n_slots / cfg.slots_per_synapse / total if total > 0 else 0.0
-    # Times from here on are experiment times: re-base formation times so that
-    # the pool's "now" is `start_d` (ages are kept).
-    pool.birth_d += np.float32(start_d - steps * dt_d)
+    pool.birth_d -= np.float32(steps * dt_d)
     present = pool.present
     return CircuitPool(pool=pool, order=order, post=np.sort(post, kind="stable"), scale=scale,
                        healthy_density=pool.density().astype(float),

@@ -119,7 +119,14 @@ class SpinePool:
 
     def density(self) -> np.ndarray:
         """Present spines per neuron."""
-        return _per_neuron_sum(self.present.astype(np.int64), self.offsets)
+        return self.stats()[0]
+
+    def stats(self) -> tuple[np.ndarray, np.ndarray]:
+        """(present spines, summed volume of the present spines) per neuron, in one parallel pass."""
+        count = np.zeros(self.n_neurons, dtype=np.int64)
+        volume = np.zeros(self.n_neurons, dtype=np.float64)
+        _neuron_stats(self.offsets, self.state, self.volume, count, volume)
+        return count, volume
 
 
 EMPTY, YOUNG, STABLE = np.uint8(0), np.uint8(1), np.uint8(2)
@@ -141,6 +148,19 @@ def empty_pool(slots_per_neuron, pre: np.ndarray | None = None) -> SpinePool:
         pre=np.zeros(n, dtype=np.int32) if pre is None else np.asarray(pre, dtype=np.int32),
         state=np.zeros(n, dtype=np.uint8), volume=np.zeros(n, dtype=F32),
         size=np.zeros(n, dtype=F32), birth_d=np.zeros(n, dtype=F32), clock=np.zeros(n, dtype=F32))
+
+
+@numba.njit(parallel=True, cache=True)
+def _neuron_stats(offsets, state, volume, count, vol_sum):
+    for i in numba.prange(len(offsets) - 1):
+        c = 0
+        v = 0.0
+        for s in range(offsets[i], offsets[i + 1]):
+            if state[s] != 0:
+                c += 1
+                v += volume[s]
+        count[i] = c
+        vol_sum[i] = v
 
 
 # --------------------------------------------------------------- per-neuron constants
