@@ -18,9 +18,8 @@ from .units import RATE, TIME, UnitKind, parse_quantity
 
 Route = Literal["iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous"]
 ExtravascularRoute = Literal["intranasal", "intraperitoneal", "subcutaneous"]
+#: The forms of ketamine, and "nbqx", the AMPA-receptor antagonist NBQX.
 Drug = Literal["racemic", "esketamine", "arketamine", "nbqx"]
-#: The forms of ketamine; "nbqx" is the AMPA-receptor antagonist NBQX.
-KETAMINE_DRUGS: tuple[str, ...] = ("racemic", "esketamine", "arketamine")
 ROUTES: tuple[str, ...] = ("iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous")
 INTRAVENOUS: tuple[str, ...] = ("iv_bolus", "iv_infusion")
 

@@ -15,7 +15,6 @@ from .fields import Quantity
 from .units import RATE, TIME
 
 _DAY_S = 86400.0
-_HOUR_S = 3600.0
 
 
 class _Model(BaseModel):
@@ -209,6 +208,3 @@ class PlasticityConfig(_Model):
     def days_after(self) -> float:
         return self.days_after_s / _DAY_S
 
-    @property
-    def acute_step_h(self) -> float:
-        return self.acute_step_s / _HOUR_S

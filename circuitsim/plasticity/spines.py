@@ -402,7 +402,3 @@ def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
                  rules.as_array(), np.uint64(seed), np.uint64(step), formed, eliminated)
     return formed, eliminated
 
-
-#: The implementations by name: the Numba kernel is the default, the NumPy
-#: reference the one the tests compare it with.
-KERNELS = {"numba": step_numba, "numpy": step_numpy}

@@ -26,11 +26,6 @@ CASCADE_STYLE = {
 }
 
 
-def has_days(results: Results) -> bool:
-    """Whether `results` is a plasticity experiment (has ``/spines``)."""
-    return bool(results.days) and results.timeline is not None
-
-
 def windowed(results: Results, t0_h: float, t1_h: float) -> Results:
     """`results` with its ``/timeline`` series cut to [t0_h, t1_h] (the other figures' time window)."""
     t = results.timeline["time_h"]
@@ -127,7 +122,7 @@ def firing_figure(results: Results, path: str | Path) -> Path:
     return save(fig, path)
 
 
-__all__ = ["arms_figure", "cascade_figure", "firing_figure", "has_days", "spines_figure", "windowed"]
+__all__ = ["arms_figure", "cascade_figure", "firing_figure", "spines_figure", "windowed"]
 
 
 def arms_figure(results: Results, path: str | Path) -> Path:
