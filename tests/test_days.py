@@ -128,3 +128,7 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
     t = arm["time_h"]
     # same seed, same stress: identical spines up to the dose
     np.testing.assert_array_equal(arm["spine_density_rel"][t <= 0], res.timeline["spine_density_rel"][t <= 0])
+    # the file carries its signatures, measured from its own series, and the arm's role
+    assert arm["attrs"]["role"] == "vehicle"
+    names = [s.name for s in res.days["signatures"]]
+    assert names[0].startswith("hit and run: plasma") and "spine increase at 24 h (over vehicle)" in names

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..analysis.measures import EpochMeasures, SampleAnalysis
+from ..analysis.signatures import arm_role
 from ..config import config_from_dict
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
@@ -108,6 +109,9 @@ class DaysResult:
     healthy_density: np.ndarray | None = None
     #: The arms run beside it (plasticity.arms), by name.
     arms: dict[str, DaysResult] = field(default_factory=dict)
+    #: For an arm: its role and blockers (:func:`circuitsim.analysis.signatures.arm_role`).
+    role: str = ""
+    blockers: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------- drives
@@ -467,6 +471,7 @@ def run_arms(config: Config, progress: ProgressFn | None = None) -> dict[str, Da
         data = tlm._plain(cfg)
         data["plasticity"]["sample_every"] = f"{cfg.plasticity.days_after_s!r} s"
         out[name] = run_days(config_from_dict(data, []), progress, with_timeline=False)
+        out[name].role, out[name].blockers = arm_role(cfg)
     return out
 
 

@@ -28,6 +28,7 @@ import numpy as np
 import yaml
 
 from ..analysis.measures import EpochMeasures, SampleAnalysis
+from ..analysis.signatures import Signature, plasticity_signatures
 from ..config import Config, config_from_dict, dump_config
 from ..errors import UserInputError
 from ..network.circuit import POPULATIONS, TRACE_UNITS, VTA_POPULATIONS, FastSample
@@ -256,6 +257,8 @@ _CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_py
 
 
 def _write_days(f: h5py.File, days: Any) -> None:
+    from ..engine.days import acute_peaks  # local: the engine imports this module
+
     g = f.create_group("spines")
     d = g.create_dataset("time_h", data=np.asarray(days.snapshots_time_h, dtype=np.float64))
     d.attrs["units"] = "h"
@@ -277,8 +280,6 @@ def _write_days(f: h5py.File, days: Any) -> None:
     _write_checks(f.create_group("plasticity").create_group("checks"), days.checks)
     arms = getattr(days, "arms", {}) or {}
     if arms:
-        from ..engine.days import acute_peaks
-
         ga = f.create_group("arms")
         for name, arm in arms.items():
             g = ga.create_group(name)
@@ -287,7 +288,24 @@ def _write_days(f: h5py.File, days: Any) -> None:
                 d.attrs["units"] = arm.units[key]
             for key, value in acute_peaks(arm).items():
                 g.attrs[key] = value
+            g.attrs["role"] = arm.role
+            g.attrs["blockers"] = ",".join(arm.blockers)
             _write_checks(g.create_group("checks"), arm.checks)
+    if days.timeline is not None:
+        sigs = plasticity_signatures(
+            days.timeline.series,
+            {name: (arm.series, {"role": arm.role, "blockers": ",".join(arm.blockers), **acute_peaks(arm)})
+             for name, arm in arms.items()})
+        _write_signatures(f.require_group("plasticity").create_group("signatures"), sigs)
+
+
+def _write_signatures(g: h5py.Group, sigs: list) -> None:
+    """The measured signatures (circuitsim.analysis.signatures): one row each."""
+    g.attrs["description"] = "SCIENCE.md signatures measured from this file's series (issue 4, item 6)"
+    for col in ("name", "unit", "target", "source"):
+        g.create_dataset(col, data=[getattr(x, col) for x in sigs], dtype=_STR)
+    g.create_dataset("measured", data=np.array([x.measured for x in sigs], dtype=np.float64))
+    g.create_dataset("passed", data=np.array([x.passed for x in sigs], dtype=bool))
 
 
 def _write_checks(c: h5py.Group, checks: list) -> None:
@@ -313,6 +331,11 @@ def _read_days(f: h5py.File) -> dict[str, Any]:
     out["pool"] = {label: {k: np.asarray(p[k][()]) for k in p} for label, p in g["pool"].items()}
     c = f["plasticity/checks"]
     out["checks"] = _read_checks(c)
+    sg = f.get("plasticity/signatures")
+    out["signatures"] = ([] if sg is None else
+                         [Signature(_str(sg["name"][k]), float(sg["measured"][k]), _str(sg["unit"][k]),
+                                    _str(sg["target"][k]), _str(sg["source"][k]), bool(sg["passed"][k]))
+                          for k in range(len(sg["name"]))])
     out["arms"] = {}
     for name, g in f.get("arms", {}).items():
         arm = {k: np.asarray(g[k][()]) for k in g if k != "checks"}

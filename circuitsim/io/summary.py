@@ -177,4 +177,10 @@ def days_lines(results: Results) -> list[str]:
     for k, label in enumerate(c["label"]):
         lines.append(f"    {label:<26}{c['time_h'][k] / 24:>7.2f} d  spines {c['spine_density_rel'][k]:.3f}"
                      f"  E {c['rate_pyramidal_hz'][k]:.3f} Hz  I {c['rate_interneuron_hz'][k]:.3f} Hz")
+    sigs = results.days.get("signatures", [])
+    if sigs:
+        lines.append(f"  signatures (issue 4 item 6; {sum(x.passed for x in sigs)} of {len(sigs)} pass):")
+        for x in sigs:
+            lines.append(f"    {'pass' if x.passed else 'FAIL'}  {x.name[:52]:<53}{x.measured:>9.3g} {x.unit:<17}"
+                         f"target {x.target}")
     return lines

@@ -134,8 +134,10 @@ def arms_figure(results: Results, path: str | Path) -> Path:
     for name, arm in arms.items():
         runs[name] = (arm["time_h"], arm["spine_density_rel"], arm["synaptic_protein"],
                       float(arm["attrs"].get("peak_glutamate_rel", np.nan)))
-    fig = new_figure(9.0, 9.0)
-    ax_d, ax_p, ax_g = fig.subplots(3, 1, gridspec_kw={"height_ratios": [2, 1.5, 1.2]})
+    sigs = results.days.get("signatures", [])
+    fig = new_figure(9.0, 9.0 + 0.22 * len(sigs))
+    ax_d, ax_p, ax_g, ax_t = fig.subplots(4, 1, gridspec_kw={"height_ratios": [2, 1.5, 1.2,
+                                                                               0.1 + 0.12 * len(sigs)]})
     colors = [f"C{k % 10}" for k in range(len(runs))]
     for (name, (t, dens, prot, _g)), color in zip(runs.items(), colors, strict=True):
         ax_d.plot(t / 24.0, dens, color=color, lw=1.3, label=name)
@@ -154,5 +156,14 @@ def arms_figure(results: Results, path: str | Path) -> Path:
     ax_g.axhline(1.0, color="0.6", lw=0.8, ls=":")
     ax_g.set_ylabel("peak glutamate\n(rel. drug-free)")
     ax_g.set_xticks(np.arange(len(names)), names, rotation=20, ha="right", fontsize=7)
+    # The signatures measured from this file (circuitsim.analysis.signatures), one row each.
+    ax_t.axis("off")
+    for k, x in enumerate(sigs):
+        ax_t.text(0.0, 1.0 - (k + 0.5) / max(len(sigs), 1), f"{'PASS' if x.passed else 'FAIL'}",
+                  color="tab:green" if x.passed else "tab:red", fontsize=7, fontweight="bold",
+                  va="center", transform=ax_t.transAxes)
+        ax_t.text(0.07, 1.0 - (k + 0.5) / max(len(sigs), 1),
+                  f"{x.name}: {x.measured:.3g} {x.unit} (target {x.target})",
+                  fontsize=7, va="center", transform=ax_t.transAxes)
     fig.suptitle(f"{results.name}: the experiment and its arms", fontsize=10)
     return save(fig, path)
