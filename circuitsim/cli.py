@@ -1,4 +1,4 @@
-"""The command line: ``circuitsim run | plot | info``.
+"""The command line: ``circuitsim run | sweep | plot | info``.
 
 Thin by design: each command parses its arguments and calls one public
 function (:func:`circuitsim.config.load_config`,
@@ -12,6 +12,7 @@ standard error and exit status 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -52,12 +53,63 @@ def run(config: str | None, overrides: tuple[str, ...], out_dir: str | None,
 
 
 @cli.command()
+@click.argument("config")
+@click.option("--set", "overrides", multiple=True, metavar="DOTTED.KEY=VALUE",
+              help="Override one config key, sweep keys included (sweep.time_limit=10 min); repeatable.")
+@click.option("--out", "out_dir", metavar="DIR",
+              help="Sweep directory (default: <output.directory>/<output.name>); rerun to resume.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Local worker processes.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address (with --executor dask).")
+@click.option("--no-figures", is_flag=True, help="Do not draw the sweep figures at the end.")
+@click.option("--no-progress", is_flag=True, help="Do not show progress.")
+def sweep(config: str, overrides: tuple[str, ...], out_dir: str | None, workers: int, executor: str,
+          scheduler: str | None, no_figures: bool, no_progress: bool) -> int:
+    """Run every point of the sweep CONFIG (a config with a sweep: block).
+
+    One results file per point and an index (index.csv) in the sweep
+    directory, its path the last line of standard output. Exit status 0 when
+    every point succeeded, 1 when some failed or timed out (see the index).
+    """
+    from .sweep import load_sweep, run_sweep
+    from .sweep.progress import sweep_progress
+
+    sw = load_sweep(config, overrides)
+    directory = Path(out_dir) if out_dir is not None else Path(sw.base.output.directory) / sw.name
+    with sweep_progress(sw, directory, enabled=not no_progress) as report:
+        outcome = run_sweep(sw, directory, workers=workers, executor=executor, scheduler=scheduler,
+                            report=report)
+    if not no_figures and outcome.counts["done"]:
+        from .plots.sweep import sweep_figures
+
+        for path in sweep_figures(directory):
+            click.echo(str(path))
+    c = outcome.counts
+    click.echo(f"{c['done']} done, {c['failed']} failed, {c['timeout']} timed out of {len(outcome.states)} "
+               f"points", err=True)
+    click.echo(str(directory))
+    return 0 if outcome.ok else 1
+
+
+@cli.command()
 @click.argument("results")
 @click.option("--out", "out_dir", metavar="DIR",
               help="Directory for the figures (default: next to RESULTS).")
 def plot(results: str, out_dir: str | None) -> None:
-    """Draw the figures of the results file RESULTS; print their paths."""
+    """Draw the figures of RESULTS (a results file, or a sweep directory); print their paths."""
     from .engine.run import prepare_output_dir
+
+    if Path(results).is_dir():
+        from .sweep.run import read_index
+
+        read_index(results)  # a clear error when it is not a sweep directory
+        directory = prepare_output_dir(out_dir) if out_dir is not None else None
+        from .plots.sweep import sweep_figures
+
+        for path in sweep_figures(results, directory):
+            click.echo(str(path))
+        return
     from .io import read_results
 
     res = read_results(results)

@@ -101,16 +101,26 @@ def structure_key(structure: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+#: The slot this process last used for each key: tried first, so that a process
+#: that runs many simulations (a sweep worker) keeps to its own build, whose
+#: compiled objects match its last circuit (its seed), instead of taking
+#: whichever slot another process just released.
+_last_slot: dict[str, int] = {}
+
+
 @contextmanager
 def locked_build_dir(key: str, root: Path | None = None) -> Iterator[Path]:
     """A project directory for `key`, exclusively locked while the context is open.
 
-    Tries ``<root>/standalone/<key>``, then ``<key>-1``, ``<key>-2``, ...
-    (non-blocking), and takes the first one no other process holds.
+    Tries the slot this process used last for `key`, then
+    ``<root>/standalone/<key>``, ``<key>-1``, ``<key>-2``, ... (non-blocking),
+    and takes the first one no other process holds.
     """
     base = (root if root is not None else cache_root()) / "standalone"
     base.mkdir(parents=True, exist_ok=True)
-    for slot in range(MAX_SLOTS):
+    mine = _last_slot.get(key)
+    order = ([mine] if mine is not None else []) + [k for k in range(MAX_SLOTS) if k != mine]
+    for slot in order:
         name = key if slot == 0 else f"{key}-{slot}"
         fd = os.open(base / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -121,6 +131,7 @@ def locked_build_dir(key: str, root: Path | None = None) -> Iterator[Path]:
         try:
             directory = base / name
             directory.mkdir(exist_ok=True)
+            _last_slot[key] = slot
             yield directory
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,244 @@
+"""Sweeps: expansion, bad blocks, workers, resume after kill -9, failures, time limits, Dask, figures."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from conftest import TINY_OVERRIDES
+
+from circuitsim.cli import main
+from circuitsim.io import read_results
+from circuitsim.sweep import build_sweep, read_index, run_sweep
+from circuitsim.sweep.spec import point_seed
+
+
+def _tiny_data(**sweep) -> dict:
+    """The tiny numpy-target circuit as a config mapping, with a sweep block."""
+    from circuitsim.config.load import apply_override
+
+    data: dict = {"protocol": {"epochs": [{"name": "baseline", "duration": "150 ms", "concentration": "0 uM"},
+                                          {"name": "ketamine", "duration": "150 ms",
+                                           "concentration": "0.8 uM"}],
+                               "baseline_epoch": "baseline"}}
+    for o in TINY_OVERRIDES:
+        apply_override(data, o)
+    data["sweep"] = sweep
+    return data
+
+
+def _write(tmp_path: Path, data: dict, name: str = "sweep.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+GRID = {"grid": {"protocol.epochs.1.concentration": ["0.3 uM", "3 uM"], "seed": [1, 2]}}
+
+
+# ------------------------------------------------------------------ expansion
+def test_grid_zip_random_expand_and_seeds_follow_parameters():
+    sw = build_sweep(_tiny_data(grid={"protocol.epochs.1.concentration": {"logspace": [0.05, 30], "num": 4,
+                                                                           "unit": "uM"}},
+                                zip={"circuit.e_to_i.p": [0.4, 0.5], "circuit.i_to_e.p": [0.5, 0.6]},
+                                random={"count": 3, "keys": {"pharmacology.hill.hill_n": {"uniform": [1, 2]}}},
+                                seed=11))
+    assert len(sw.points) == 4 * 2 * 3
+    assert len({p.name for p in sw.points}) == len(sw.points)
+    assert sw.points[0].params["protocol.epochs.1.concentration"] == "0.05 uM"
+    assert sw.points[-1].params["protocol.epochs.1.concentration"] == "30 uM"
+    # seeds come from the sweep seed and the parameters, not the position
+    for p in sw.points:
+        assert p.seed == point_seed(11, p.params) == p.config.seed
+    reordered = build_sweep(_tiny_data(grid={"protocol.epochs.1.concentration": ["30 uM", "0.05 uM"]}, seed=11))
+    same = build_sweep(_tiny_data(grid={"protocol.epochs.1.concentration": ["0.05 uM", "30 uM"]}, seed=11))
+    assert {p.name: p.seed for p in reordered.points} == {p.name: p.seed for p in same.points}
+    # a swept seed is used as given; the random draws are reproducible
+    assert [p.seed for p in build_sweep(_tiny_data(**GRID)).points] == [1, 2, 1, 2]
+    again = build_sweep(_tiny_data(random={"count": 3, "keys": {"pharmacology.hill.hill_n": {"uniform": [1, 2]}}},
+                                   seed=11))
+    hill = "pharmacology.hill.hill_n"
+    assert [p.params[hill] for p in again.points] == [p.params[hill] for p in sw.points[:3]]
+    assert all(1 <= p.params[hill] <= 2 for p in again.points)
+
+
+@pytest.mark.parametrize("block, message", [
+    ({"grid": {"protocol.epochs.1.concentratoin": ["1 uM"]}}, "sweep.grid.protocol.epochs.1.concentratoin: "),
+    ({"grid": {}}, "sweep.grid: expected at least one key"),
+    ({"grid": {"seed": []}}, "sweep.grid.seed: expected a non-empty list"),
+    ({"zip": {"circuit.e_to_i.p": [0.1, 0.2], "circuit.i_to_e.p": [0.3]}},
+     "sweep.zip: expected lists of equal length, got circuit.e_to_i.p: 2, circuit.i_to_e.p: 1"),
+    ({"grid": {"protocol.epochs.1.concentration": ["1 kg"]}}, "sweep.grid.protocol.epochs.1.concentration: "),
+    ({"gird": {"seed": [1]}}, "sweep.gird: unknown key"),
+    ({"grid": {"seed": [1]}, "time_limit": "soon"}, "sweep.time_limit: "),
+])
+def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
+    path = _write(tmp_path, _tiny_data(**block))
+    rc = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--no-progress"])
+    err = capsys.readouterr().err.strip()
+    assert rc == 2
+    assert err.startswith(f"error: {message}") and "\n" not in err, err
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_a_config_without_sweep_block(tmp_path, capsys):
+    data = _tiny_data()
+    del data["sweep"]
+    rc = main(["sweep", str(_write(tmp_path, data)), "--out", str(tmp_path / "out")])
+    assert rc == 2 and "error: sweep: the config has no sweep block" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------- running
+def _spikes(directory: Path) -> dict[str, dict]:
+    out = {}
+    for row in read_index(directory):
+        res = read_results(directory / row["path"])
+        out[row["name"]] = {pop: (t.copy(), i.copy()) for pop, (t, i) in res.spikes.items()}
+    return out
+
+
+def _same(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for name in a:
+        for pop in a[name]:
+            np.testing.assert_array_equal(a[name][pop][0], b[name][pop][0])
+            np.testing.assert_array_equal(a[name][pop][1], b[name][pop][1])
+
+
+def test_one_and_two_workers_give_identical_files_and_a_rerun_skips_them(tmp_path, capsys):
+    path = _write(tmp_path, _tiny_data(**GRID))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "w1"), "--no-progress"]) == 0
+    assert main(["sweep", str(path), "--out", str(tmp_path / "w2"), "--workers", "2", "--no-progress"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[-1] == str(tmp_path / "w2")
+    assert (tmp_path / "w2" / "sweep_curves.png").stat().st_size > 1000
+    rows = read_index(tmp_path / "w1")
+    assert [r["status"] for r in rows] == ["done"] * 4
+    assert {r["seed"] for r in rows} == {"1", "2"}
+    for r in rows:  # metrics and wall times are in the index
+        assert float(r["rate_pyramidal_hz"]) > 0 and float(r["wall_s"]) > 0 and float(r["sim_s"]) > 0
+    _same(_spikes(tmp_path / "w1"), _spikes(tmp_path / "w2"))
+    # a rerun finds every point finished and runs nothing
+    mtimes = {p: p.stat().st_mtime_ns for p in (tmp_path / "w1" / "points").glob("*.h5")}
+    t0 = time.time()
+    assert main(["sweep", str(path), "--out", str(tmp_path / "w1"), "--no-progress", "--no-figures"]) == 0
+    assert time.time() - t0 < 10
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "w1" / "points").glob("*.h5")} == mtimes
+    # plot from the index alone
+    assert main(["plot", str(tmp_path / "w1")]) == 0
+    assert (tmp_path / "w1" / "summary.csv").read_text().count("\n") == 3  # header + 2 concentrations
+
+
+def test_another_sweep_in_the_same_directory_is_refused(tmp_path, capsys):
+    sw = build_sweep(_tiny_data(grid={"seed": [1]}))
+    run_sweep(sw, tmp_path / "d")
+    path = _write(tmp_path, _tiny_data(grid={"seed": [2]}))
+    rc = main(["sweep", str(path), "--out", str(tmp_path / "d"), "--no-progress"])
+    assert rc == 2 and "holds another sweep" in capsys.readouterr().err
+
+
+def test_a_failing_point_is_recorded_and_the_rest_finish(tmp_path, capsys):
+    # A plasticity section without dosing passes the schema but the engine refuses it.
+    path = _write(tmp_path, _tiny_data(grid={"plasticity": [None, {"days_after": "1 d"}]}))
+    rc = main(["sweep", str(path), "--out", str(tmp_path / "d"), "--no-progress", "--no-figures"])
+    assert rc == 1
+    rows = {r["status"]: r for r in read_index(tmp_path / "d")}
+    assert set(rows) == {"done", "failed"}
+    assert "plasticity: a plasticity experiment needs a dosing section" in rows["failed"]["error"]
+    assert rows["done"]["path"] and not rows["failed"]["path"]
+    assert "1 done, 1 failed" in capsys.readouterr().err
+
+
+def _worker_pids(parent: int) -> list[int]:
+    pids = []
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if "circuitsim.sweep.worker" in cmd and ppid == parent:
+            pids.append(int(d.name))
+    return pids
+
+
+def test_time_limit_stops_a_point_and_its_worker(tmp_path):
+    sw = build_sweep(_tiny_data(grid={"seed": [1, 2]}, time_limit="0.5 s"))
+    out = run_sweep(sw, tmp_path / "d")
+    assert out.counts["timeout"] == 2 and not out.ok
+    assert all("time limit" in s.error for s in out.states)
+    assert _worker_pids(os.getpid()) == []
+    assert not list((tmp_path / "d" / "points").glob("*.h5"))
+
+
+def test_kill_9_of_a_worker_then_of_the_sweep_then_resume(tmp_path):
+    """A killed worker is recorded as failed and replaced; a killed sweep leaves no partial file."""
+    data = _tiny_data(grid={"protocol.epochs.1.concentration": ["0.1 uM", "0.3 uM", "1 uM", "3 uM", "10 uM"]})
+    path = _write(tmp_path, data)
+    d = tmp_path / "d"
+    cmd = [sys.executable, "-m", "circuitsim.cli", "sweep", str(path), "--out", str(d), "--no-figures"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not _worker_pids(proc.pid) and time.time() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        os.kill(_worker_pids(proc.pid)[0], signal.SIGKILL)  # the worker, mid-point
+        while len(list((d / "points").glob("*.h5"))) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+        workers = _worker_pids(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)  # the sweep itself
+        proc.wait(timeout=10)
+        for _ in range(50):  # the orphaned worker stops itself within ~1 s
+            if not any(Path(f"/proc/{w}").exists() and "Z" not in _state(w) for w in workers):
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("a worker outlived the killed sweep")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    finished = list((d / "points").glob("*.h5"))
+    assert 2 <= len(finished) < 5
+    for f in finished:  # every file that exists is complete
+        read_results(f)
+    rows = read_index(d)
+    assert "failed" in {r["status"] for r in rows}
+    assert any("worker exited with status -9" in r["error"] for r in rows)
+    mtimes = {f: f.stat().st_mtime_ns for f in finished}
+    assert main(["sweep", str(path), "--out", str(d), "--no-progress", "--no-figures"]) == 0
+    assert [r["status"] for r in read_index(d)] == ["done"] * 5
+    assert {f: f.stat().st_mtime_ns for f in finished} == mtimes  # finished points were not rerun
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
+
+
+def test_dask_executor_on_a_local_cluster_matches_local(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    sw = build_sweep(_tiny_data(grid={"seed": [3, 4]}))
+    local = run_sweep(sw, tmp_path / "local")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster:
+        remote = run_sweep(sw, tmp_path / "dask", executor="dask", scheduler=cluster.scheduler_address)
+    assert local.ok and remote.ok
+    _same(_spikes(tmp_path / "local"), _spikes(tmp_path / "dask"))
+
+
+def test_dask_without_scheduler_is_a_clear_error(tmp_path, capsys):
+    path = _write(tmp_path, _tiny_data(grid={"seed": [1]}))
+    rc = main(["sweep", str(path), "--executor", "dask", "--out", str(tmp_path / "d")])
+    assert rc == 2 and "error: --scheduler: the dask executor needs" in capsys.readouterr().err
