@@ -16,7 +16,7 @@ from conftest import TINY_OVERRIDES
 
 from circuitsim.cli import main
 from circuitsim.io import read_results
-from circuitsim.sweep import build_sweep, read_index, run_sweep
+from circuitsim.sweep import build_sweep, load_sweep, read_index, run_sweep
 from circuitsim.sweep.spec import point_seed
 
 
@@ -242,3 +242,22 @@ def test_dask_without_scheduler_is_a_clear_error(tmp_path, capsys):
     path = _write(tmp_path, _tiny_data(grid={"seed": [1]}))
     rc = main(["sweep", str(path), "--executor", "dask", "--out", str(tmp_path / "d")])
     assert rc == 2 and "error: --scheduler: the dask executor needs" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, n", [("sweep_dose", 50), ("sweep_occlusion", 24)])
+def test_packaged_sweeps_resolve(name, n, capsys):
+    sw = load_sweep(name)
+    assert len(sw.points) == n
+    assert len({p.name for p in sw.points}) == n
+    # `circuitsim run` on a sweep says what to do instead
+    assert main(["run", name, "--no-progress"]) == 2
+    assert "is a sweep" in capsys.readouterr().err
+
+
+def test_occlusion_sweep_points_are_the_blockers():
+    sw = load_sweep("sweep_occlusion")
+    by_label = {p.params["label"]: p.config for p in sw.points if p.seed == 1}
+    assert by_label["rapamycin"].plasticity.interventions[0].kind == "rapamycin"
+    assert by_label["NBQX"].dosing.doses[0].drug == "nbqx"
+    assert by_label["vehicle"].dosing.doses[0].amount_mg(1.0) == 0
+    assert not by_label["ketamine"].plasticity.interventions

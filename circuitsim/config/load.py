@@ -15,7 +15,8 @@ from ..errors import UserInputError
 from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
-            "nbqx_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion")
+            "nbqx_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion",
+            "sweep_dose", "sweep_occlusion")
 
 
 def packaged_config_path(name: str = "default") -> Path:
@@ -169,7 +170,11 @@ def load_config(
         path = packaged_config_path("default")
     elif isinstance(path, str) and path in PACKAGED and not Path(path).exists():
         path = packaged_config_path(path)
-    return config_from_dict(_read_yaml(Path(path)), overrides)
+    data = _read_yaml(Path(path))
+    if "sweep" in data:
+        raise UserInputError(f"sweep: {str(path)!r} is a sweep (it has a sweep block); "
+                             "run it with circuitsim sweep")
+    return config_from_dict(data, overrides)
 
 
 def dump_config(config: Config) -> str:

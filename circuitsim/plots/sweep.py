@@ -172,6 +172,20 @@ def _heatmaps(path: Path, params: list[str], metrics: list[str], groups: list[di
     return save(fig, path)
 
 
+def _axes(directory: Path, params: list[str]) -> list[str]:
+    """The parameters to draw against: a ``label`` stands for the keys zipped with it."""
+    import yaml
+
+    try:
+        block = yaml.safe_load((directory / "sweep.yaml").read_text(encoding="utf-8")).get("sweep") or {}
+    except (OSError, AttributeError, yaml.YAMLError):
+        return params
+    zipped = block.get("zip") if isinstance(block, dict) else None
+    if isinstance(zipped, dict) and "label" in zipped:
+        return [p for p in params if p == "label" or p not in zipped]
+    return params
+
+
 def sweep_figures(directory: str | os.PathLike, out_dir: str | os.PathLike | None = None) -> list[Path]:
     """Write the summary table and the figures of the sweep in `directory`; return their paths."""
     from ..sweep.run import read_index
@@ -183,6 +197,7 @@ def sweep_figures(directory: str | os.PathLike, out_dir: str | os.PathLike | Non
         return []
     params, metrics, groups = summarise(rows)
     paths = [_write_summary(out / "summary.csv", params, metrics, groups)]
+    params = _axes(directory, params)
     if not groups or not _shown(metrics, groups):
         return paths
     done = sum(g["n"] for g in groups)

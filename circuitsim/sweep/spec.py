@@ -19,6 +19,9 @@ The block (all parts optional, but at least one point must result)::
           protocol.epochs.1.concentration: {log_uniform: [0.1, 10], unit: uM}
 
 The points are grid x zip x random (each part crossed with the others).
+The key ``label`` is not a config key: it names points (a zip of a label
+with the keys that make, say, each blocker) in file names, the index and
+the figures.
 Keys are the dotted keys of ``--set`` (list items by index); values are
 YAML values, units as in the config. Every point's config is validated
 before anything runs; a bad key or value is one line naming
@@ -55,6 +58,8 @@ from ..errors import UserInputError
 
 #: Default per-point time limit, s.
 DEFAULT_TIME_LIMIT_S = 2 * 3600.0
+#: The sweep key that only names points (not applied to the config).
+LABEL = "label"
 #: Distributions of ``random.keys``.
 DISTRIBUTIONS = ("uniform", "log_uniform", "choice")
 
@@ -67,11 +72,6 @@ class Point:
     name: str
     seed: int
     config: Config
-
-    @property
-    def overrides(self) -> list[str]:
-        """The point's parameters as ``--set`` assignments (seed included)."""
-        return [f"{k}={_yaml_value(v)}" for k, v in self.params.items() if k != "seed"] + [f"seed={self.seed}"]
 
 
 @dataclass(frozen=True)
@@ -111,12 +111,16 @@ _SAFE = re.compile(r"[^A-Za-z0-9.+-]+")
 def point_name(params: dict[str, Any]) -> str:
     """A file-safe name from the parameters: ``<short key>-<value>_...`` plus a hash of them all.
 
-    The short key is the last part of the dotted key (``concentration``); the
-    hash (8 hex digits of the canonical parameters) keeps names unique when
-    short keys collide or names are cut (at 100 characters).
+    The short key is the last part of the dotted key (``concentration``);
+    values that are lists or mappings (a list of interventions) are left to
+    the hash, which (8 hex digits of the canonical parameters) keeps names
+    unique when short keys collide, values are left out or names are cut (at
+    100 characters).
     """
     parts = []
     for key, value in params.items():
+        if isinstance(value, (list, dict)):
+            continue
         short = key.split(".")[-1]
         text = value if isinstance(value, str) else _yaml_value(value)
         parts.append(f"{short}-{_SAFE.sub('', str(text).replace(' ', ''))}")
@@ -282,7 +286,7 @@ def build_sweep(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = (
     names: set[str] = set()
     for params in params_list:
         seed = int(params["seed"]) if "seed" in params else point_seed(sweep_seed, params)
-        sets = [f"{k}={_yaml_value(v)}" for k, v in params.items() if k != "seed"]
+        sets = [f"{k}={_yaml_value(v)}" for k, v in params.items() if k not in ("seed", LABEL)]
         if "seed" in params and (not isinstance(params["seed"], int) or isinstance(params["seed"], bool)):
             raise UserInputError(f"{_where('seed', block)}: expected integers, got {params['seed']!r}")
         name = point_name(params)
