@@ -403,17 +403,30 @@ class _AffinityQueue:
 
 def _run_local(todo: list[PointState], jobs: dict, time_limit_s: float, log_dir: str, workers: int,
                finish: Callable[[PointState, dict], None]) -> None:
-    """`workers` threads, each driving one worker process through the queue."""
+    """`workers` threads, each driving one worker process through the queue.
+
+    With Brian2's Cython target the first point runs alone: it fills Brian2's
+    shared on-disk Cython cache, which the other workers then only read
+    (processes compiling the same code at once race: Brian2 issue #1154).
+    """
     queue = _AffinityQueue(todo)
     lock = threading.Lock()
     errors: list[BaseException] = []
+    warm = threading.Event()
+    if not any(s.point.config.codegen_target == "cython" for s in todo):
+        warm.set()
 
-    def loop() -> None:
+    def loop(first: bool) -> None:
         last = None
         try:
+            if not first:
+                while not warm.wait(0.5):
+                    if queue.stopped:
+                        return
             while (item := queue.take(last)) is not None:
                 last, state = item
                 answer = run_point_job(jobs[id(state)], time_limit_s, log_dir)
+                warm.set()
                 if queue.stopped:  # interrupted: the point stays unfinished
                     return
                 with lock:
@@ -421,9 +434,11 @@ def _run_local(todo: list[PointState], jobs: dict, time_limit_s: float, log_dir:
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
             queue.stop()
+        finally:
+            warm.set()
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sweep") as pool:
-        futures = [pool.submit(loop) for _ in range(min(workers, len(todo)))]
+        futures = [pool.submit(loop, k == 0) for k in range(min(workers, len(todo)))]
         try:
             for fut in as_completed(futures):
                 fut.result()
