@@ -88,6 +88,9 @@ def sweep(config: str, overrides: tuple[str, ...], out_dir: str | None, workers:
     c = outcome.counts
     click.echo(f"{c['done']} done, {c['failed']} failed, {c['timeout']} timed out of {len(outcome.states)} "
                f"points", err=True)
+    line = outcome.overhead_line()
+    if line:
+        click.echo(line, err=True)
     click.echo(str(directory))
     return 0 if outcome.ok else 1
 

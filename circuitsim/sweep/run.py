@@ -176,6 +176,8 @@ class PointState:
     status: str = "pending"
     error: str = ""
     record: dict[str, Any] = field(default_factory=dict)
+    #: Whether this run (not an earlier one) ran the point.
+    ran_here: bool = False
 
 
 @dataclass
@@ -190,6 +192,17 @@ class SweepOutcome:
     @property
     def ok(self) -> bool:
         return self.counts.get("done", 0) == len(self.states)
+
+    def overhead_line(self) -> str:
+        """Mean simulation and overhead per point over the points this run finished ('' if none)."""
+        recs = [s.record for s in self.states if s.status == "done" and s.ran_here
+                and isinstance(s.record.get("sim_s"), (int, float))]
+        if not recs:
+            return ""
+        sim = sum(r["sim_s"] for r in recs) / len(recs)
+        over = sum(r["overhead_s"] for r in recs) / len(recs)
+        return (f"per point ({len(recs)} run now): simulation {sim:.2f} s, overhead {over:.2f} s "
+                f"({over / sim:.0%} of the simulation; building, compiling, analysing, writing)")
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -324,6 +337,7 @@ def run_sweep(sweep: Sweep, directory: str | os.PathLike, *, workers: int = 1, e
     def finish(state: PointState, answer: dict) -> None:
         from .metrics import write_record
 
+        state.ran_here = True
         state.status = answer.get("status", "failed")
         state.error = " ".join(str(answer.get("error", "")).split())
         state.record = answer.get("record", {}) or {}
