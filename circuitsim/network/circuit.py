@@ -39,6 +39,8 @@ synapse at every step) kept for the benchmark.
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 import math
 import shutil
 import time
@@ -53,6 +55,7 @@ from ..seeds import int_seed, rng
 from .connectivity import random_pairs, uniform_delays
 from .standalone import (
     locked_build_dir,
+    mark_variant,
     resolve_threads,
     seed_at_run_time,
     standalone_device,
@@ -243,7 +246,7 @@ def simulate_sample(
         built.run()
         _sort_clock_starts(device, built.net)
         key = structure_key(_structure(config, formulation, threads))
-        with locked_build_dir(key) as directory:
+        with locked_build_dir(key, variant=_variant(config)) as directory:
             try:
                 device.build(directory=str(directory), compile=True, run=False, with_output=False)
             except RuntimeError as exc:
@@ -253,6 +256,7 @@ def simulate_sample(
                 # files that look up to date: rebuild from scratch once.
                 device.build(directory=str(directory), compile=True, run=False, with_output=False,
                              clean=True)
+            mark_variant(directory, _variant(config))
             t_built = time.perf_counter()
             device.run(directory=str(directory), with_output=False)
             sample = built.collect(wall_build_s=t_built - t_start,
@@ -315,6 +319,18 @@ def _structure(config: Config, formulation: str, threads: int) -> dict:
     if config.plasticity is not None:
         out["spine_slots"] = config.plasticity.spines.slots_per_synapse
     return out
+
+
+def _variant(config: Config) -> str:
+    """What sizes the static arrays of a build, beyond its structure: the seed and circuit values.
+
+    A build directory last built for the same variant recompiles nothing
+    (:func:`circuitsim.network.standalone.locked_build_dir`). Broader than
+    needed (any circuit value counts), which only costs a recompile.
+    """
+    payload = {"seed": config.seed, "circuit": config.circuit.model_dump(mode="json"),
+               "slots": None if config.plasticity is None else config.plasticity.spines.slots_per_synapse}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def _external_kinds(ext) -> list[str]:

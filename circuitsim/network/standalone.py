@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -101,43 +102,110 @@ def structure_key(structure: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-#: The slot this process last used for each key: tried first, so that a process
-#: that runs many simulations (a sweep worker) keeps to its own build, whose
-#: compiled objects match its last circuit (its seed), instead of taking
-#: whichever slot another process just released.
+#: The slot this process last used for each key: preferred among equals, so
+#: that a process that runs many simulations (a sweep worker) keeps to its
+#: own build instead of taking whichever slot another process just released.
 _last_slot: dict[str, int] = {}
+#: Slots of one key kept for different variants (seeds) before reusing one.
+MAX_VARIANT_SLOTS = 16
+#: File in a slot naming the variant its compiled objects were last built for.
+VARIANT_FILE = ".circuitsim-variant"
+
+
+def _slot_name(key: str, slot: int) -> str:
+    return key if slot == 0 else f"{key}-{slot}"
+
+
+def _try_lock(base: Path, key: str, slot: int) -> int | None:
+    fd = os.open(base / f"{_slot_name(key, slot)}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _release(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
+def _variant_of(directory: Path) -> str | None:
+    try:
+        return (directory / VARIANT_FILE).read_text().strip() or None
+    except OSError:
+        return None
+
+
+def mark_variant(directory: Path, variant: str) -> None:
+    """Record that `directory` now holds a complete build of `variant` (after a successful build)."""
+    (directory / VARIANT_FILE).write_text(variant)
+
+
+def _choose(base: Path, key: str, variant: str | None) -> tuple[int, int]:
+    """(slot, lock fd) for `key` and `variant`; see :func:`locked_build_dir`."""
+    existing = sorted(k for k in range(MAX_SLOTS) if (base / _slot_name(key, k)).is_dir())
+    mine = _last_slot.get(key)
+    ordered = ([mine] if mine in existing else []) + [k for k in existing if k != mine]
+    if variant is not None:  # 1. a free slot built for this variant
+        for k in ordered:
+            if _variant_of(base / _slot_name(key, k)) == variant and (fd := _try_lock(base, key, k)) is not None:
+                return k, fd
+    for k in ordered:  # 2. a free slot built for another variant
+        if (fd := _try_lock(base, key, k)) is None:
+            continue
+        if variant is None or len(existing) >= MAX_VARIANT_SLOTS:
+            return k, fd  # reuse it: make recompiles what the variant changes
+        # Keep its build for its own variant: start a new slot from a copy of it.
+        for new in range(MAX_SLOTS):
+            if new in existing or (new_fd := _try_lock(base, key, new)) is None:
+                continue
+            target = base / _slot_name(key, new)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(base / _slot_name(key, k), target, symlinks=True,
+                            ignore=shutil.ignore_patterns("static_arrays", "results", VARIANT_FILE))
+            _release(fd)
+            return new, new_fd
+        return k, fd
+    for k in range(MAX_SLOTS):  # 3. every slot is busy: a new, empty one (a full compile)
+        if (fd := _try_lock(base, key, k)) is not None:
+            return k, fd
+    raise RuntimeError(f"all {MAX_SLOTS} standalone build slots of {key} in {base} are locked")
 
 
 @contextmanager
-def locked_build_dir(key: str, root: Path | None = None) -> Iterator[Path]:
+def locked_build_dir(key: str, root: Path | None = None, variant: str | None = None) -> Iterator[Path]:
     """A project directory for `key`, exclusively locked while the context is open.
 
-    Tries the slot this process used last for `key`, then
-    ``<root>/standalone/<key>``, ``<key>-1``, ``<key>-2``, ... (non-blocking),
-    and takes the first one no other process holds.
+    Slots are ``<root>/standalone/<key>``, ``<key>-1``, ``<key>-2``, ...; a
+    slot another process holds is skipped (non-blocking locks). Among the
+    free ones, in this order:
+
+    1. a slot whose last complete build was for `variant` (the seed and
+       circuit values that size static arrays): nothing to recompile;
+    2. otherwise, with a `variant`, a copy of a free slot into a new slot
+       (compiled objects and timestamps kept, so ``make`` recompiles only
+       what the variant changes, and the copied slot keeps its own
+       variant's build), up to :data:`MAX_VARIANT_SLOTS` slots; beyond
+       that, or without a `variant`, the free slot itself;
+    3. if every slot is busy, a new empty slot.
+
+    The slot this process used last comes first among equals. The variant
+    mark is removed on entry and written back by :func:`mark_variant` once a
+    build succeeds, so an interrupted build never claims a variant.
     """
     base = (root if root is not None else cache_root()) / "standalone"
     base.mkdir(parents=True, exist_ok=True)
-    mine = _last_slot.get(key)
-    order = ([mine] if mine is not None else []) + [k for k in range(MAX_SLOTS) if k != mine]
-    for slot in order:
-        name = key if slot == 0 else f"{key}-{slot}"
-        fd = os.open(base / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            continue
-        try:
-            directory = base / name
-            directory.mkdir(exist_ok=True)
-            _last_slot[key] = slot
-            yield directory
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-        return
-    raise RuntimeError(f"all {MAX_SLOTS} standalone build slots of {key} in {base} are locked")
+    slot, fd = _choose(base, key, variant)
+    try:
+        directory = base / _slot_name(key, slot)
+        directory.mkdir(exist_ok=True)
+        (directory / VARIANT_FILE).unlink(missing_ok=True)
+        _last_slot[key] = slot
+        yield directory
+    finally:
+        _release(fd)
 
 
 def seed_at_run_time(device, seed: int) -> None:
