@@ -132,3 +132,27 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
     assert arm["attrs"]["role"] == "vehicle"
     names = [s.name for s in res.days["signatures"]]
     assert names[0].startswith("hit and run: plasma") and "spine increase at 24 h (over vehicle)" in names
+
+
+def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_overrides):
+    """The state at the dose is computed once per stress history (engine.days._AT_DOSE)."""
+    import circuitsim.engine.days as days
+
+    data = {**SHORT, "plasticity": {**SHORT["plasticity"], "interventions": [
+        {"kind": "rapamycin", "start": "-30 min", "duration": "12 h"}]}}
+    cfg = _config(*tiny_overrides, "circuit.vta.enabled=false", data=data)
+    days._AT_DOSE.clear()
+    first = days.run_days(cfg, with_timeline=False)
+    assert len(days._AT_DOSE) == 1
+    again = days.run_days(cfg, with_timeline=False)  # from the saved state at the dose
+    days._AT_DOSE.clear()
+    for key in first.series:
+        np.testing.assert_array_equal(first.series[key], again.series[key])
+    np.testing.assert_array_equal(first.snapshot_density, again.snapshot_density)
+    for label in first.pool_states:
+        np.testing.assert_array_equal(first.pool_states[label][1], again.pool_states[label][1])
+    assert [c.label for c in again.checks] == [c.label for c in first.checks]
+    # a history that differs before the dose (no stress) does not share it
+    calm = _config(*tiny_overrides, "circuit.vta.enabled=false", "plasticity.stress=null", data=data)
+    assert days._pre_dose_key(calm, time_grid_h(calm), days.sp.step_numba) != \
+        days._pre_dose_key(cfg, time_grid_h(cfg), days.sp.step_numba)
