@@ -261,3 +261,29 @@ def test_occlusion_sweep_points_are_the_blockers():
     assert by_label["NBQX"].dosing.doses[0].drug == "nbqx"
     assert by_label["vehicle"].dosing.doses[0].amount_mg(1.0) == 0
     assert not by_label["ketamine"].plasticity.interventions
+
+
+def test_two_swept_keys_give_heat_maps_and_a_summary(tmp_path):
+    """Figures come from the index alone (here a synthetic one: a 2 x 3 grid x 2 seeds)."""
+    from circuitsim.plots.sweep import sweep_figures
+
+    d = tmp_path / "sw"
+    d.mkdir()
+    rows = ["name,status,seed,circuit.e_to_i.p,protocol.epochs.1.concentration,wall_s,sim_s,overhead_s,"
+            "glutamate_rel,rate_pyramidal_hz,path,error"]
+    for p in (0.1, 0.2):
+        for c in ("0.1 uM", "1 uM", "10 uM"):
+            for seed in (1, 2):
+                glu = 1 + p * float(c.split()[0]) + 0.01 * seed
+                rows.append(f"n{p}{c}{seed},done,{seed},{p},{c},1,1,0,{glu},{4 * glu},points/x.h5,")
+    rows.append("failed-one,failed,3,0.1,0.1 uM,1,,,,,,boom")
+    (d / "index.csv").write_text("\n".join(rows) + "\n")
+    paths = sweep_figures(d)
+    assert [p.name for p in paths] == ["summary.csv", "sweep_heatmaps.png"]
+    assert paths[1].stat().st_size > 1000
+    lines = (d / "summary.csv").read_text().splitlines()
+    assert len(lines) == 1 + 6  # one row per (p, concentration), seeds pooled, the failed point left out
+    row = dict(zip(lines[0].split(","), lines[1 + 4].split(","), strict=True))  # p = 0.2, 1 uM
+    assert (row["circuit.e_to_i.p"], row["protocol.epochs.1.concentration"], row["n"]) == ("0.2", "1 uM", "2")
+    assert float(row["glutamate_rel_mean"]) == pytest.approx(1.215)
+    assert float(row["glutamate_rel_sd"]) == pytest.approx(0.01 / 2**0.5)
