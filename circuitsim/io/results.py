@@ -444,6 +444,24 @@ class Results:
                 return e
         raise KeyError(name)
 
+    def plot(self, out_dir: str | os.PathLike | None = None) -> list[Path]:
+        """Write every figure this file supports (as ``circuitsim plot``); return their paths.
+
+        Parameters
+        ----------
+        out_dir : str or PathLike, optional
+            An existing directory; default the file's own.
+        """
+        from ..plots import write_figures
+
+        return write_figures(self, out_dir)
+
+    def summary(self) -> str:
+        """The text ``circuitsim info`` prints: config, provenance, per-epoch (and timeline) tables."""
+        from .summary import results_summary
+
+        return results_summary(self)
+
 
 def read_results(path: str | os.PathLike) -> Results:
     """Read a results file written by :func:`write_results`.
