@@ -1,4 +1,4 @@
-"""The command line: ``circuitsim run | sweep | plot | info``.
+"""The command line: ``circuitsim run | sweep | plot | info | export-nwb``.
 
 Thin by design: each command parses its arguments and calls one public
 function (:func:`circuitsim.config.load_config`,
@@ -121,6 +121,16 @@ def plot(results: str, out_dir: str | None) -> None:
 
     for path in write_figures(res, directory):
         click.echo(str(path))
+
+
+@cli.command("export-nwb")
+@click.argument("results")
+@click.option("--out", "out_path", metavar="PATH", help="NWB file to write (default: RESULTS with .nwb).")
+def export_nwb(results: str, out_path: str | None) -> None:
+    """Export the results file RESULTS to NWB (units table, pharmacology, config); print its path."""
+    from .io.nwb import export_nwb as export
+
+    click.echo(str(export(results, out_path)))
 
 
 @cli.command()
