@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +60,8 @@ def _start_time(results: Results) -> datetime:
     try:
         t = datetime.fromisoformat(text)
     except ValueError:
-        t = datetime.fromtimestamp(Path(results.path).stat().st_mtime, tz=timezone.utc)
-    return t if t.tzinfo is not None else t.replace(tzinfo=timezone.utc)
+        t = datetime.fromtimestamp(Path(results.path).stat().st_mtime, tz=UTC)
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 
 
 def _file_digest(path: Path) -> str:
