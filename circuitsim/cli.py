@@ -1,4 +1,4 @@
-"""The command line: ``circuitsim run | sweep | plot | info | export-nwb``.
+"""The command line: ``circuitsim run | sweep | plot | info | validate | export-nwb``.
 
 Thin by design: each command parses its arguments and calls one public
 function (:func:`circuitsim.config.load_config`,
@@ -121,6 +121,33 @@ def plot(results: str, out_dir: str | None) -> None:
 
     for path in write_figures(res, directory):
         click.echo(str(path))
+
+
+@cli.command()
+@click.option("--full", is_flag=True, help="Default scale over 5 seeds (instead of the reduced circuit, seed 1).")
+@click.option("--seeds", metavar="N[,N...]", help="Seeds to run (default 1, or 1-5 with --full).")
+@click.option("--out", "out_dir", metavar="DIR", default="results/validate", show_default=True,
+              help="Where the results files of the suite go.")
+def validate(full: bool, seeds: str | None, out_dir: str) -> int:
+    """Run SCIENCE.md's signature suite and print a table; exit 0 only if every signature passes.
+
+    Each signature is measured from the results files the suite writes
+    (circuitsim.analysis.validate).
+    """
+    from .analysis.validate import format_table, run_validation
+    from .engine.run import prepare_output_dir
+
+    chosen = None
+    if seeds:
+        try:
+            chosen = tuple(int(x) for x in seeds.split(","))
+        except ValueError:
+            raise UserInputError(f"--seeds: expected integers separated by commas, got {seeds!r}") from None
+    prepare_output_dir(out_dir)
+    rows = run_validation(out_dir, full=full, seeds=chosen,
+                          report=lambda line: click.echo(line, err=True))
+    click.echo(format_table(rows))
+    return 0 if rows and all(r.passed for r in rows) else 1
 
 
 @cli.command("export-nwb")
