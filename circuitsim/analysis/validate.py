@@ -39,10 +39,6 @@ from ..io.results import Results, read_results
 from .calibration import REDUCED_CIRCUIT, calibration_protocol, mean_response_time
 from .signatures import Signature, plasticity_signatures
 
-#: The reduced circuit: a quarter of the cells, four times the connection
-#: probability (the same number of inputs per neuron).
-REDUCED = REDUCED_CIRCUIT
-
 
 @dataclass(frozen=True)
 class Experiment:
@@ -273,7 +269,9 @@ def run_validation(out_dir: str | os.PathLike, *, full: bool = False, seeds: tup
     for seed in seeds:
         folder = Path(out_dir) / f"seed-{seed}"
         for exp in experiments:
-            sets = [*([] if full else REDUCED), *exp.overrides, f"seed={seed}"]
+            # Reduced: a quarter of the cells at four times the connection
+            # probability, so every neuron keeps its number of inputs.
+            sets = [*([] if full else REDUCED_CIRCUIT), *exp.overrides, f"seed={seed}"]
             if report is not None:
                 report(f"seed {seed}: {exp.name} ({exp.config}{'' if full else ', reduced circuit'})")
             cfg = load_config(exp.config, sets)

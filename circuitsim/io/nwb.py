@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..config import dump_config
 from ..errors import UserInputError
 from .results import Results, read_results
 
@@ -102,8 +103,6 @@ def export_nwb(results_path: str | os.PathLike, out_path: str | os.PathLike | No
     out = Path(out_path) if out_path is not None else src.with_suffix(".nwb")
     digest = _file_digest(src)
     cfg = results.config
-    from ..config import dump_config
-
     nwb = NWBFile(
         session_description=(f"circuitsim {__version__} simulation '{results.name}': a spiking E/I cortical "
                              "circuit under simulated NMDA-receptor block by ketamine"),

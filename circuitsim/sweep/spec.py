@@ -79,8 +79,6 @@ class Sweep:
     """A resolved sweep: the base config, its points and the sweep's settings."""
 
     base: Config
-    base_data: dict[str, Any]
-    block: dict[str, Any]
     points: list[Point]
     keys: list[str]
     seed: int
@@ -301,7 +299,7 @@ def build_sweep(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = (
         names.add(name)
         points.append(Point(params=params, name=name, seed=seed, config=cfg))
     text = yaml.safe_dump({**yaml.safe_load(dump_config(base)), "sweep": block}, sort_keys=False)
-    return Sweep(base=base, base_data=data, block=block, points=points, keys=keys, seed=int(sweep_seed),
+    return Sweep(base=base, points=points, keys=keys, seed=int(sweep_seed),
                  time_limit_s=limit_s, name=base.output.name, text=text)
 
 
