@@ -84,7 +84,7 @@ def main() -> None:
         ratio = ic50 / nbqx_brain_um("mouse", ke0, 1.0, grid).max()
         brain = nbqx_brain_um("rat", ke0, ratio, grid)
         block = brain / (brain + ic50)
-        p = protein_peak(t, ampa, nmda, rules, lambda x: float(np.interp(x + 10 / 60, grid, block)))
+        p = protein_peak(t, ampa, nmda, rules, lambda x, block=block: float(np.interp(x + 10 / 60, grid, block)))
         print(f"  ke0 {ke0:>6}: brain:plasma {ratio:.4f}, peak block {block.max():.2f}, "
               f"block at 1 h {np.interp(1 + 10 / 60, grid, block):.2f}, at 2 h "
               f"{np.interp(2 + 10 / 60, grid, block):.2f}; protein peak {p:.3f}, excess "
