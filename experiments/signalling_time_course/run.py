@@ -67,6 +67,7 @@ def main() -> None:
         print(f"{text:<42} {th:>26.2f} {f'{lo:g}-{hi:g}':>22}  {src}")
     ax.axhline(1.0, color="0.6", lw=0.8, ls=":")
     ax.set_xscale("symlog", linthresh=1.0)
+    ax.set_xlim(0.0, 24.0)
     ax.set_xlabel("time after the dose (h; linear to 1 h, then log)")
     ax.set_ylabel("relative to rest")
     ax.legend(fontsize=7, frameon=False, ncols=2)
