@@ -65,11 +65,12 @@ def main() -> None:
         print(f"day {day:>2}: spines {at(t, tl['spine_density_rel'], 24 * day):.3f} ketamine, "
               f"{at(tv, veh['spine_density_rel'], 24 * day):.3f} vehicle")
     rates = {}
-    for key in ("spines_formed_per_day", "spines_eliminated_per_day"):
-        k, v = mean_over(t, tl[key], 24, end_h), mean_over(tv, veh[key], 24, end_h)
-        rates[key] = (k, v)
-        print(f"{key} over days 1-14: ketamine {k:.4f}/d, vehicle {v:.4f}/d, ratio {k / v:.2f} "
-              "(Phoumthipphavong et al. 2016: formation up, elimination unchanged)")
+    for (h0, h1), window in (((0.0, 24.0), "day 0-1"), ((24.0, end_h), "days 1-14")):
+        for key in ("spines_formed_per_day", "spines_eliminated_per_day"):
+            k, v = mean_over(t, tl[key], h0, h1), mean_over(tv, veh[key], h0, h1)
+            rates[(window, key)] = k / v
+            print(f"{key}, {window}: ketamine {k:.4f}/d, vehicle {v:.4f}/d, ratio {k / v:.2f} "
+                  "(Phoumthipphavong et al. 2016: formation up, elimination unchanged)")
     fig = new_figure(10.0, 4.0)
     ax, ax_r = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.8, 1]})
     for series, label, color in ((tl, "stress + ketamine", "tab:green"), (veh, "stress, vehicle", "0.4")):
@@ -81,13 +82,13 @@ def main() -> None:
     ax.axvspan(1.0, 14.0, color="tab:orange", alpha=0.07, label="elevated to ~2 weeks (Phoumthipphavong 2016)")
     ax.set_xlabel("time from the dose (days)")
     ax.set_ylabel("spine density (rel. healthy)")
-    ax.legend(fontsize=7, frameon=False, loc="lower right")
-    names = ["formation", "elimination"]
-    ax_r.bar(names, [rates["spines_formed_per_day"][0] / rates["spines_formed_per_day"][1],
-                     rates["spines_eliminated_per_day"][0] / rates["spines_eliminated_per_day"][1]],
-             color=["tab:green", "tab:red"])
+    ax.legend(fontsize=7, frameon=False, loc="lower left")
+    labels = [f"{'formation' if 'formed' in key else 'elimination'}\n{window}" for window, key in rates]
+    ax_r.bar(labels, list(rates.values()),
+             color=["tab:green" if "formed" in key else "tab:red" for _, key in rates])
     ax_r.axhline(1.0, color="0.3", lw=0.8, ls=":")
-    ax_r.set_ylabel("ketamine / vehicle, days 1-14")
+    ax_r.tick_params(axis="x", labelsize=7)
+    ax_r.set_ylabel("ketamine / vehicle (rate per present spine)")
     ax_r.set_title("published: formation up, elimination unchanged", fontsize=8)
     fig.suptitle("Stress, rescue and persistence: simulated (rat, 10 mg/kg i.p.) vs published", fontsize=9)
     print(save(fig, Path(args.out) / "stress_rescue_persistence.png"))
