@@ -73,6 +73,9 @@ class WorkerProcess:
                 start_new_session=True, text=True, env=env, bufsize=1)
         finally:
             log.close()
+        with _workers_lock:  # so that close_thread_workers ends it
+            if self not in _all_workers:
+                _all_workers.append(self)
         return self.proc
 
     def kill(self) -> None:
@@ -146,12 +149,12 @@ _workers_lock = threading.Lock()
 
 
 def _thread_worker(log_dir: str) -> WorkerProcess:
+    """This thread's worker (a Dask thread keeps its own across sweeps; each start registers it)."""
     w = getattr(_local, "worker", None)
     if w is None:
         w = WorkerProcess(Path(log_dir))
         _local.worker = w
-        with _workers_lock:
-            _all_workers.append(w)
+    w.log_dir = Path(log_dir)  # the current sweep's logs
     return w
 
 
