@@ -179,17 +179,13 @@ def test_a_new_seed_recompiles_only_the_seed_dependent_files(standalone_runs):
 
 
 @pytest.mark.brian2
-def test_an_identical_rerun_recompiles_nothing(standalone_runs):
-    assert standalone_runs["rerun"]["recompiled"] == set()
-    a, b = standalone_runs["seed2"]["sample"], standalone_runs["rerun"]["sample"]
-    for pop in a.spikes:
-        np.testing.assert_array_equal(a.spikes[pop][1], b.spikes[pop][1])
-
-
-@pytest.mark.brian2
-def test_a_seed_built_before_finds_its_own_slot_and_recompiles_nothing(standalone_runs):
-    assert standalone_runs["seed1 again"]["recompiled"] == set()
-    a, b = standalone_runs["seed1"]["sample"], standalone_runs["seed1 again"]["sample"]
+@pytest.mark.parametrize("run, same_as", [
+    ("rerun", "seed2"),              # an identical rerun
+    ("seed1 again", "seed1"),        # a seed built before finds its own slot
+])
+def test_a_build_seen_before_recompiles_nothing_and_repeats_its_spikes(standalone_runs, run, same_as):
+    assert standalone_runs[run]["recompiled"] == set()
+    a, b = standalone_runs[same_as]["sample"], standalone_runs[run]["sample"]
     for pop in a.spikes:
         np.testing.assert_array_equal(a.spikes[pop][1], b.spikes[pop][1])
 
