@@ -123,7 +123,8 @@ def _curves(path: Path, axes_params: list[str], metrics: list[str], groups: list
         xs_text = sorted(vals, key=_order)
         xs = np.array([parse_value(v)[0] for v in xs_text])
         categorical = not np.all(np.isfinite(xs))
-        if categorical:  # e.g. a list of interventions: one position per value
+        if categorical:  # labels, lists of interventions: one position each, in the sweep's order
+            xs_text = list(vals)
             xs = np.arange(len(xs_text), dtype=float)
         unit = "" if categorical else parse_value(xs_text[0])[1]
         for row, m in enumerate(shown):
@@ -134,7 +135,7 @@ def _curves(path: Path, axes_params: list[str], metrics: list[str], groups: list
             for x, pts in zip(xs, pooled, strict=True):
                 a.plot(np.full(pts.size, x), pts, ".", color="0.6", ms=3)
             a.errorbar(xs, mean, yerr=np.where(np.isfinite(sd), sd, 0), color="tab:blue", marker="o", ms=4,
-                       lw=1.4, capsize=3, label="mean \u00b1 s.d. over seeds")
+                       lw=1.4, ls="none" if categorical else "-", capsize=3, label="mean \u00b1 s.d. over seeds")
             if m in RELATIVE:
                 a.axhline(1.0, color="0.5", lw=0.8, ls=":")
             if categorical:
