@@ -78,6 +78,8 @@ def test_grid_zip_random_expand_and_seeds_follow_parameters():
     ({"grid": {"protocol.epochs.1.concentration": ["1 kg"]}}, "sweep.grid.protocol.epochs.1.concentration: "),
     ({"gird": {"seed": [1]}}, "sweep.gird: unknown key"),
     ({"grid": {"seed": [1]}, "time_limit": "soon"}, "sweep.time_limit: "),
+    ({"grid": {"seed": ["one"]}}, "sweep.grid.seed: expected integers, got 'one'"),
+    ({"grid": {"seed": [1]}, "zip": {"seed": [2]}}, "sweep.zip.seed: the key is swept in sweep.grid already"),
 ])
 def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
     path = _write(tmp_path, _tiny_data(**block))

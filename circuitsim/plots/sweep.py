@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io.atomic import write_text_atomic
 from ._common import new_figure, save
 
 #: Metrics drawn when present, in this order (at most 4).
@@ -95,10 +96,7 @@ def _write_summary(path: Path, params: list[str], metrics: list[str], groups: li
     for g in groups:
         w.writerow([*[g["params"][p] for p in params], g["n"],
                     *[f"{v:.6g}" for m in metrics for v in g[m][:2]]])
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(buf.getvalue(), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return write_text_atomic(path, buf.getvalue())
 
 
 def _log_axis(x: np.ndarray) -> bool:

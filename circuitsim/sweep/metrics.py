@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..io import read_results
+from ..io.atomic import write_text_atomic
 from ..io.results import Results
 
 
@@ -76,10 +77,4 @@ def point_record(path: str | os.PathLike, wall_s: float) -> dict[str, Any]:
 
 def write_record(path: str | os.PathLike, record: dict[str, Any]) -> None:
     """Write `record` as JSON atomically (temporary file, fsync, rename)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(record, f, indent=1, allow_nan=True)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(record, indent=1, allow_nan=True))

@@ -46,6 +46,7 @@ from typing import Any
 
 from ..config import dump_config
 from ..errors import UserInputError
+from ..io.atomic import write_text_atomic
 from .spec import Point, Sweep, canonical
 
 STATUSES = ("done", "failed", "timeout", "pending")
@@ -208,15 +209,6 @@ class SweepOutcome:
                 f"({over / sim:.0%} of the simulation; building, compiling, analysing, writing)")
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
 def write_index(path: Path, sweep: Sweep, states: Iterable[PointState]) -> None:
     """The index table as CSV, rewritten atomically."""
     states = list(states)
@@ -240,7 +232,7 @@ def write_index(path: Path, sweep: Sweep, states: Iterable[PointState]) -> None:
         row += [_num(rec.get("metrics", {}).get(k)) for k in metric_names]
         row += [f"points/{rec['path']}" if s.status == "done" and rec.get("path") else "", s.error]
         w.writerow(row)
-    _write_atomic(path, buf.getvalue())
+    write_text_atomic(path, buf.getvalue())
 
 
 def _num(x: Any) -> str:
@@ -300,7 +292,7 @@ def prepare_directory(sweep: Sweep, directory: Path) -> None:
                 f"--out: {str(directory)!r} holds another sweep (its sweep.yaml differs from this config); "
                 "use another directory to start a new sweep")
     else:
-        _write_atomic(manifest, sweep.text)
+        write_text_atomic(manifest, sweep.text)
     for stale in (directory / "points").glob("*.tmp"):
         stale.unlink(missing_ok=True)
 

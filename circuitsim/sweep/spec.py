@@ -202,6 +202,7 @@ def expand(block: dict[str, Any], sweep_seed: int) -> list[dict[str, Any]]:
         raise UserInputError(f"sweep.{sorted(unknown)[0]}: unknown key (expected grid, zip, random, seed, "
                              f"time_limit)")
     parts: list[list[dict[str, Any]]] = []
+    part_names: list[str] = []
     grid = block.get("grid") or {}
     zipped = block.get("zip") or {}
     for part, mapping in (("grid", grid), ("zip", zipped)):
@@ -213,6 +214,7 @@ def expand(block: dict[str, Any], sweep_seed: int) -> list[dict[str, Any]]:
         names = list(grid)
         values = [_values(f"sweep.grid.{k}", grid[k]) for k in names]
         parts.append([dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)])
+        part_names.append("grid")
     if zipped:
         names = list(zipped)
         values = [_values(f"sweep.zip.{k}", zipped[k]) for k in names]
@@ -221,6 +223,7 @@ def expand(block: dict[str, Any], sweep_seed: int) -> list[dict[str, Any]]:
             shown = ", ".join(f"{k}: {n}" for k, n in lengths.items())
             raise UserInputError(f"sweep.zip: expected lists of equal length, got {shown}")
         parts.append([dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)])
+        part_names.append("zip")
     rnd = block.get("random")
     if rnd is not None:
         if not isinstance(rnd, dict) or set(rnd) - {"count", "keys"}:
@@ -232,14 +235,15 @@ def expand(block: dict[str, Any], sweep_seed: int) -> list[dict[str, Any]]:
             raise UserInputError(f"sweep.random.keys: expected a mapping of dotted keys to distributions, got {keys!r}")
         parts.append([{k: _draw(f"sweep.random.keys.{k}", spec, _uniform(sweep_seed, d, k))
                        for k, spec in keys.items()} for d in range(count)])
+        part_names.append("random")
     if not parts:
         raise UserInputError("sweep: expected grid, zip or random with at least one key, got none")
     seen: dict[str, str] = {}
-    for part in parts:
+    for name, part in zip(part_names, parts, strict=True):
         for key in part[0]:
             if key in seen:
-                raise UserInputError(f"sweep: key {key!r} is swept twice (in {seen[key]} and another part)")
-            seen[key] = "sweep"
+                raise UserInputError(f"sweep.{name}.{key}: the key is swept in sweep.{seen[key]} already")
+            seen[key] = name
     return [dict(itertools.chain.from_iterable(p.items() for p in combo)) for combo in itertools.product(*parts)]
 
 
@@ -283,10 +287,10 @@ def build_sweep(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = (
     points: list[Point] = []
     names: set[str] = set()
     for params in params_list:
-        seed = int(params["seed"]) if "seed" in params else point_seed(sweep_seed, params)
-        sets = [f"{k}={_yaml_value(v)}" for k, v in params.items() if k not in ("seed", LABEL)]
         if "seed" in params and (not isinstance(params["seed"], int) or isinstance(params["seed"], bool)):
             raise UserInputError(f"{_where('seed', block)}: expected integers, got {params['seed']!r}")
+        seed = params["seed"] if "seed" in params else point_seed(sweep_seed, params)
+        sets = [f"{k}={_yaml_value(v)}" for k, v in params.items() if k not in ("seed", LABEL)]
         name = point_name(params)
         try:
             cfg = config_from_dict(data, [*sets, f"seed={seed}", f"output.name={name}", "output.figures=false"])
