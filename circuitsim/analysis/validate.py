@@ -200,7 +200,7 @@ def days_signatures(res: Results) -> list[Signature]:
     tl = res.timeline
     arms = {name: (arm, arm["attrs"]) for name, arm in res.days.get("arms", {}).items()}
     out = [Signature("3/4 " + s.name, s.measured, s.unit, s.target, s.source, s.passed)
-           for s in plasticity_signatures(tl, arms)]
+           for s in plasticity_signatures(tl, arms, res.days.get("experiment"))]
     t = np.asarray(tl["time_h"], float)
     d = np.asarray(tl["spine_density_rel"], float)
     at_dose = float(np.interp(0.0, t, d))

@@ -15,7 +15,7 @@ from ..errors import UserInputError
 from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
-            "nbqx_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion",
+            "nbqx_ketamine", "adolescent_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion",
             "sweep_dose", "sweep_occlusion")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .fields import Quantity
@@ -135,6 +136,80 @@ class StressConfig(_Model):
     susceptible: float = Field(0.5, ge=0, le=1)
 
 
+class AgeConfig(_Model):
+    """The animal's age: ``adult`` (default) or ``adolescent``, a critical period that closes.
+
+    In an adolescent the spines turn over faster and their formation and
+    stabilisation depend on NMDA receptors, and the eEF2 -> BDNF
+    translation that gives ketamine its synaptic effect in adults is not yet
+    mature; all three fade to the adult rules as the critical period
+    closes. With c(t) = exp(-t / closure) the openness of the period (t in
+    days from the first dose; 1 before it):
+
+    * **Turnover.** Spine time runs 1 + (turnover - 1) c(t) times as fast
+      as adult time: formation, elimination, growth and maturation
+      together, so that the pool's occupancy at rest is the adult one. In
+      1-month-old mice 13-20 % of spines are eliminated over 2 weeks,
+      against 3-5 % in adults (Zuo et al. 2005, Neuron 46:181); the
+      default is calibrated to that (docs/plasticity.md, "Adolescence").
+    * **NMDA-dependent formation and stabilisation.** While the period is
+      open, spines form and young spines mature only as far as their NMDA
+      receptors are unblocked: both are scaled by
+      g = 1 - nmda_dependence c(t) (1 - N), with N the unblocked fraction
+      of the pyramidal cells' NMDA receptors. Glutamate-induced
+      spinogenesis needs NMDA receptors and declines with age (Kwon &
+      Sabatini 2011, Nature 474:100); nascent spines are stabilised by
+      NMDA-dependent potentiation (Hill & Zito 2013, J Neurosci 33:678). A
+      young spine that is not maturing keeps its young, high elimination
+      hazard.
+    * **Immature translation.** The cascade's induced BDNF translation
+      (``signalling.translation_gain``) is scaled by
+      1 - translation_immaturity c(t): ketamine gave neither an
+      antidepressant response nor the protein-synthesis-dependent synaptic
+      potentiation in juvenile mice (Nosyreva et al. 2014, Front Mol
+      Neurosci 7:94).
+
+    In an adult (c = 0) none of the three applies: the model is the adult
+    model of the rest of the package.
+    """
+
+    stage: Literal["adult", "adolescent"] = "adult"
+    # Turnover factor at the opening of the critical period (calibration
+    # against Zuo et al. 2005, see the class docstring).
+    turnover: float = Field(6.0, ge=1.0, le=100.0)
+    # Closure of the critical period: adolescence in the mouse runs from
+    # about P21 to P60 (Spear 2000, Neurosci Biobehav Rev 24:417); with the
+    # first dose at 4 weeks (P28), 15 days leave c = 0.1 at P63.
+    closure_s: Quantity(TIME, gt=0) = Field("15 d", alias="closure")
+    # How fully formation and maturation depend on NMDA activation while
+    # the period is open (1: entirely; model choice, see the docstring).
+    nmda_dependence: float = Field(1.0, ge=0, le=1)
+    # How much of the induced translation is missing at the opening (1: all;
+    # Nosyreva et al. 2014 saw no potentiation in juveniles; model choice).
+    translation_immaturity: float = Field(1.0, ge=0, le=1)
+
+    @property
+    def adolescent(self) -> bool:
+        return self.stage == "adolescent"
+
+    def openness(self, t_d):
+        """c(t) at times `t_d` (days from the first dose): 0 for an adult."""
+        t = np.asarray(t_d, dtype=float)
+        if not self.adolescent:
+            return np.zeros_like(t)
+        return np.exp(-np.maximum(t, 0.0) / (self.closure_s / _DAY_S))
+
+    def spine_time_d(self, t_d):
+        """Spine time at times `t_d` (days): the integral of the turnover factor from 0."""
+        t = np.asarray(t_d, dtype=float)
+        if not self.adolescent:
+            return t
+        tau = self.closure_s / _DAY_S
+        extra = self.turnover - 1.0
+        return np.where(t >= 0, t + extra * tau * -np.expm1(-np.maximum(t, 0.0) / tau),
+                        self.turnover * t)
+
+
 InterventionKind = Literal["rapamycin", "ana12", "anisomycin", "bdnf_knockout", "eef2k_inhibitor"]
 
 #: Which link of the cascade each intervention inhibits (signalling.Inhibition field).
@@ -178,6 +253,7 @@ class PlasticityConfig(_Model):
     spines: SpineConfig = SpineConfig()
     stress: StressConfig | None = None
     interventions: list[Intervention] = Field(default_factory=list)
+    age: AgeConfig = AgeConfig()
     # How long after the first dose to follow the spines.
     days_after_s: Quantity(TIME, gt=0) = Field("7 d", alias="days_after")
     # Steps: the cascade and the spines at `acute_step` while the drug or

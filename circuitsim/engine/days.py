@@ -67,6 +67,7 @@ SLOW_UNITS = {
     "spine_density_rel_stressed": "1", "spine_density_rel_unstressed": "1",
     "spines_formed_per_day": "1/d", "spines_eliminated_per_day": "1/d",
     "ampa_drive": "1", "nmda_rest": "1",
+    "critical_period": "1", "nmda_gate": "1",
 }
 
 
@@ -115,6 +116,15 @@ class DaysResult:
     #: For an arm: its role and blockers (:func:`circuitsim.analysis.signatures.arm_role`).
     role: str = ""
     blockers: tuple[str, ...] = ()
+    #: plasticity.age.stage of the run.
+    age: str = "adult"
+    #: Start of the last dose, h from the first.
+    last_dose_h: float = 0.0
+
+    @property
+    def end_rate_pyramidal_hz(self) -> float:
+        """The drug-free pyramidal rate with the spines at the end of the run."""
+        return float(self.checks[-1].measures.rate_pyramidal_hz)
 
 
 # --------------------------------------------------------------------- drives
@@ -251,7 +261,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     p = config.plasticity
     t_wall = time.perf_counter()
     grid = time_grid_h(config)
-    cp = healthy_pool(config, kernel, start_d=float(grid[0]) / _H_PER_D)
+    age = p.age
+    cp = healthy_pool(config, kernel, start_d=float(age.spine_time_d(float(grid[0]) / _H_PER_D)))
     n = cp.pool.n_neurons
     rules = spine_rules(p.spines)
     crules = cascade_rules(config)
@@ -290,6 +301,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     sample_every_h = p.sample_every_s / _S_PER_H
     formed_rate = eliminated_rate = 0.0
     a_mean, n_rest = 1.0, 1.0
+    gate_mean = 1.0
     last_present = float(cp.pool.stats()[0].sum())
 
     def record(k: int) -> None:
@@ -309,6 +321,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
         rec["spines_eliminated_per_day"][k] = eliminated_rate
         rec["ampa_drive"][k] = a_mean
         rec["nmda_rest"][k] = n_rest
+        rec["critical_period"][k] = float(age.openness(float(grid[k]) / _H_PER_D))
+        rec["nmda_gate"][k] = gate_mean
 
     next_snap = grid[0]
     k_start = 0
@@ -322,7 +336,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
             rec[name][:k_start] = values
         snap_t, snap_d, snap_v = list(saved["snap_t"]), list(saved["snap_d"]), list(saved["snap_v"])
         checks = [dataclasses.replace(c) for c in saved["checks"]]
-        (last_present, formed_rate, eliminated_rate, a_mean, n_rest, next_snap) = saved["scalars"]
+        (last_present, formed_rate, eliminated_rate, a_mean, n_rest, gate_mean,
+         next_snap) = saved["scalars"]
     for k in range(k_start, len(grid) - 1):
         t0, t1 = float(grid[k]), float(grid[k + 1])
         if t0 >= 0.0 and not dosed:
@@ -333,7 +348,8 @@ def run_days(config: Config, progress: ProgressFn | None = None,
                     "rec": {name: values[:k].copy() for name, values in rec.items()},
                     "snap_t": list(snap_t), "snap_d": list(snap_d), "snap_v": list(snap_v),
                     "checks": [dataclasses.replace(c) for c in checks],
-                    "scalars": (last_present, formed_rate, eliminated_rate, a_mean, n_rest, next_snap)}
+                    "scalars": (last_present, formed_rate, eliminated_rate, a_mean, n_rest,
+                                gate_mean, next_snap)}
             # The dose: the circuit with the spines of now, along the schedule.
             dosed = True
             pool_states["at dose"] = (cp.pool.state.copy(), cp.pool.volume.copy())
@@ -362,11 +378,21 @@ def run_days(config: Config, progress: ProgressFn | None = None,
         else:
             amp, n_rest = np.ones(n), 1.0
         a_mean = float(np.mean(amp))
-        new = sig.step_cascade(state, amp, n_rest, dt_h, crules, _inhibition(config, 0.5 * (t0 + t1)))
+        rules_now = crules
+        if age.adolescent:  # immature translation while the critical period is open
+            c_mid = float(age.openness(0.5 * (t0 + t1) / _H_PER_D))
+            rules_now = dataclasses.replace(
+                crules, translation_gain=crules.translation_gain * (1.0 - age.translation_immaturity * c_mid))
+        new = sig.step_cascade(state, amp, n_rest, dt_h, rules_now, _inhibition(config, 0.5 * (t0 + t1)))
         protein = 0.5 * (state.synaptic_protein + new.synaptic_protein)
         state = new
         stress = stress_level if t1 <= 0.0 else np.zeros(n)
-        formed, eliminated = kernel(cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress, rules, seed)
+        if age.adolescent:
+            formed, eliminated, gate_mean = _adolescent_step(
+                cp, age, t0 / _H_PER_D, t1 / _H_PER_D, k, protein, stress, amp, n_rest, rules, seed, kernel)
+        else:
+            formed, eliminated = kernel(cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress,
+                                        rules, seed)
         present = max(float(formed.sum() - eliminated.sum() + last_present), 1.0)
         last_present = present
         formed_rate = formed.sum() / present / (dt_h / _H_PER_D)
@@ -388,7 +414,28 @@ def run_days(config: Config, progress: ProgressFn | None = None,
                       snapshot_volume=np.array(snap_v), susceptible=susceptible,
                       pool_states=pool_states, wall_slow_s=time.perf_counter() - t_wall,
                       timeline=merged_timeline(config, grid, rec, acute, checks) if with_timeline else None,
-                      healthy_density=cp.healthy_density)
+                      healthy_density=cp.healthy_density, age=age.stage,
+                      last_dose_h=max(dz.start_h for dz in d.doses))
+
+
+def _adolescent_step(cp: CircuitPool, age, t0_d: float, t1_d: float, k: int, protein, stress,
+                     amp: np.ndarray, n_rest: float, rules: sp.SpineRules, seed: int, kernel):
+    """One spine step in an adolescent (:class:`circuitsim.config.plasticity.AgeConfig`).
+
+    The kernel runs on spine time (the turnover factor's integral); while
+    the critical period is open, formation and young-spine maturation are
+    scaled by the NMDA gate g = 1 - d c (1 - N) of the step.
+    Returns (formed, eliminated, mean gate).
+    """
+    s0, s1 = (float(x) for x in age.spine_time_d(np.array([t0_d, t1_d])))
+    c = float(age.openness(0.5 * (t0_d + t1_d)))
+    gate = np.full(len(amp), 1.0 - age.nmda_dependence * c * (1.0 - n_rest))
+    scale = None
+    if np.any(gate < 1.0):
+        sp.delay_maturation(cp.pool, (s1 - s0) * (1.0 - gate))
+        scale = gate
+    formed, eliminated = kernel(cp.pool, s0, s1 - s0, k, protein, stress, rules, seed, scale)
+    return formed, eliminated, float(gate.mean())
 
 
 #: The state at the dose of the last experiment run in this process, by

@@ -290,12 +290,19 @@ def _write_days(f: h5py.File, days: Any) -> None:
                 g.attrs[key] = value
             g.attrs["role"] = arm.role
             g.attrs["blockers"] = ",".join(arm.blockers)
+            g.attrs["age"] = arm.age
+            g.attrs["end_rate_pyramidal_hz"] = arm.end_rate_pyramidal_hz
             _write_checks(g.create_group("checks"), arm.checks)
+    f["plasticity"].attrs["age"] = days.age
+    f["plasticity"].attrs["last_dose_h"] = days.last_dose_h
     if days.timeline is not None:
         sigs = plasticity_signatures(
             days.timeline.series,
-            {name: (arm.series, {"role": arm.role, "blockers": ",".join(arm.blockers), **acute_peaks(arm)})
-             for name, arm in arms.items()})
+            {name: (arm.series, {"role": arm.role, "blockers": ",".join(arm.blockers), "age": arm.age,
+                                 "end_rate_pyramidal_hz": arm.end_rate_pyramidal_hz, **acute_peaks(arm)})
+             for name, arm in arms.items()},
+            {"age": days.age, "end_rate_pyramidal_hz": days.end_rate_pyramidal_hz,
+             "last_dose_h": days.last_dose_h})
         _write_signatures(f.require_group("plasticity").create_group("signatures"), sigs)
 
 
@@ -331,6 +338,10 @@ def _read_days(f: h5py.File) -> dict[str, Any]:
     out["pool"] = {label: {k: np.asarray(p[k][()]) for k in p} for label, p in g["pool"].items()}
     c = f["plasticity/checks"]
     out["checks"] = _read_checks(c)
+    rates = out["checks"].get("rate_pyramidal_hz", np.array([]))
+    out["experiment"] = {"age": _str(f["plasticity"].attrs.get("age", "adult")),
+                         "last_dose_h": float(f["plasticity"].attrs.get("last_dose_h", 0.0)),
+                         "end_rate_pyramidal_hz": float(rates[-1]) if len(rates) else float("nan")}
     sg = f.get("plasticity/signatures")
     out["signatures"] = ([] if sg is None else
                          [Signature(_str(sg["name"][k]), float(sg["measured"][k]), _str(sg["unit"][k]),

@@ -167,10 +167,13 @@ def _neuron_stats(offsets, state, volume, count, vol_sum):
 
 
 # --------------------------------------------------------------- per-neuron constants
-def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float):
+def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float,
+                      formation_scale=None):
     """(relaxation factor, volume target, hazard factor, formation probability) per neuron, float32/float64.
 
     Computed once per neuron and step, identically for both implementations.
+    `formation_scale` (per neuron, or None for 1) multiplies the formation
+    rate (an adolescent's NMDA-dependent formation, :class:`AgeConfig`).
     """
     relax = F32(-math.expm1(-dt_d / rules.tau_volume_d))
     target = ((1.0 + rules.protein_volume_gain * (protein - 1.0))
@@ -178,14 +181,18 @@ def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules
     target = np.maximum(target, F32(0.0))
     hfac = (rules.k_elim_per_d * (1.0 + rules.stress_elimination_gain * stress) * dt_d).astype(F32)
     drive = np.maximum(1.0 + rules.protein_formation_gain * (protein - 1.0), 0.0)
+    if formation_scale is not None:
+        drive = drive * np.clip(np.asarray(formation_scale, dtype=np.float64), 0.0, None)
     p_form = -np.expm1(-rules.k_form_per_d * drive * dt_d)
     return relax, target, hfac, p_form
 
 
 # ------------------------------------------------------------------ NumPy reference
 def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
-               rules: SpineRules, seed: int) -> tuple[np.ndarray, np.ndarray]:
+               rules: SpineRules, seed: int, formation_scale=None) -> tuple[np.ndarray, np.ndarray]:
     """Advance `pool` in place from `t_d` to `t_d + dt_d` (days): the reference implementation.
+
+    `formation_scale`: per-neuron factor on the formation rate (None: 1).
 
     Returns
     -------
@@ -194,7 +201,7 @@ def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
     """
     protein = np.asarray(protein, dtype=np.float64)
     stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale)
     n_neurons = pool.n_neurons
     counts = np.diff(pool.offsets)
     post = np.repeat(np.arange(n_neurons), counts)
@@ -284,6 +291,31 @@ def _lognormal_size(ua: float, ub: float, sigma: float) -> float:
 
 
 _lognormal_size_nb = numba.njit(inline="always")(_lognormal_size)
+
+
+# ------------------------------------------------------------ delayed maturation
+def delay_maturation(pool: SpinePool, delay_d) -> None:
+    """Push back the maturation of every young spine of neuron i by ``delay_d[i]`` days (in place).
+
+    Maturation is timed from ``birth_d`` (a young spine becomes stable once
+    ``t_stable`` past it), so moving ``birth_d`` later by the part of a step
+    in which a spine did not mature is the same as its maturation clock
+    standing still for that part (an adolescent's NMDA-dependent
+    stabilisation, :class:`circuitsim.config.plasticity.AgeConfig`).
+    Stable spines and empty slots are untouched.
+    """
+    _delay_young(pool.offsets, pool.state, pool.birth_d, np.asarray(delay_d, dtype=F32))
+
+
+@numba.njit(parallel=True, cache=True)
+def _delay_young(offsets, state, birth_d, delay):
+    for i in numba.prange(len(offsets) - 1):
+        d = delay[i]
+        if d == 0:
+            continue
+        for s in range(offsets[i], offsets[i + 1]):
+            if state[s] == 1:
+                birth_d[s] += d
 
 
 # -------------------------------------------------------------------- Numba kernel
@@ -393,11 +425,11 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
 
 
 def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
-               rules: SpineRules, seed: int) -> tuple[np.ndarray, np.ndarray]:
+               rules: SpineRules, seed: int, formation_scale=None) -> tuple[np.ndarray, np.ndarray]:
     """Advance `pool` in place (the parallel Numba kernel; same rules and numbers as :func:`step_numpy`)."""
     protein = np.asarray(protein, dtype=np.float64)
     stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale)
     formed = np.zeros(pool.n_neurons, dtype=np.int64)
     eliminated = np.zeros(pool.n_neurons, dtype=np.int64)
     _step_kernel(pool.offsets, pool.state, pool.volume, pool.size, pool.birth_d, pool.clock,
