@@ -139,12 +139,15 @@ class StressConfig(_Model):
 class AgeConfig(_Model):
     """The animal's age: ``adult`` (default) or ``adolescent``, a critical period that closes.
 
-    In an adolescent the spines turn over faster and their formation and
-    stabilisation depend on NMDA receptors, and the eEF2 -> BDNF
-    translation that gives ketamine its synaptic effect in adults is not yet
-    mature; all three fade to the adult rules as the critical period
-    closes. With c(t) = exp(-t / closure) the openness of the period (t in
-    days from the first dose; 1 before it):
+    In an adolescent the spines turn over faster, their elimination,
+    formation and stabilisation depend on NMDA-receptor activation, and the
+    eEF2 -> BDNF translation that gives ketamine its synaptic effect in
+    adults is not yet mature; all of it fades to the adult rules as the
+    critical period closes. With c(t) = exp(-t / closure) the openness of
+    the period (t in days from the first dose; 1 before it) and
+    X_i = N A_i the NMDA-receptor activation of pyramidal neuron i relative
+    to rest (N the unblocked fraction of its NMDA receptors, A_i its
+    synaptic activation, the cascade's inputs):
 
     * **Turnover.** Spine time runs 1 + (turnover - 1) c(t) times as fast
       as adult time: formation, elimination, growth and maturation
@@ -152,16 +155,20 @@ class AgeConfig(_Model):
       1-month-old mice 13-20 % of spines are eliminated over 2 weeks,
       against 3-5 % in adults (Zuo et al. 2005, Neuron 46:181); the
       default is calibrated to that (docs/plasticity.md, "Adolescence").
-    * **NMDA-dependent formation and stabilisation.** While the period is
-      open, spines form and young spines mature only as far as their NMDA
-      receptors are unblocked: both are scaled by
-      g = 1 - nmda_dependence c(t) (1 - N), with N the unblocked fraction
-      of the pyramidal cells' NMDA receptors. Glutamate-induced
+    * **Activity-dependent pruning.** The elimination hazard is scaled by
+      max(1 + pruning c(t) (X_i - 1), 0): in adolescent mice, sensory
+      deprivation and chronic NMDA-receptor blockade (MK-801) both slowed
+      spine elimination, restored activity or drug withdrawal sped it up,
+      and the effect waned with maturity (Zuo, Lin, Chang & Gan 2005,
+      Nature 436:261). ``pruning`` = 1 (elimination proportional to the
+      excess activation) is the simplest such law (model choice).
+    * **NMDA-dependent formation and stabilisation.** Formation, and the
+      maturation of young spines into stable ones, are scaled by
+      g_i = 1 - nmda_dependence c(t) (1 - min(X_i, 1)): glutamate-induced
       spinogenesis needs NMDA receptors and declines with age (Kwon &
       Sabatini 2011, Nature 474:100); nascent spines are stabilised by
       NMDA-dependent potentiation (Hill & Zito 2013, J Neurosci 33:678). A
-      young spine that is not maturing keeps its young, high elimination
-      hazard.
+      young spine that is not maturing keeps its young, high hazard.
     * **Immature translation.** The cascade's induced BDNF translation
       (``signalling.translation_gain``) is scaled by
       1 - translation_immaturity c(t): ketamine gave neither an
@@ -169,8 +176,9 @@ class AgeConfig(_Model):
       potentiation in juvenile mice (Nosyreva et al. 2014, Front Mol
       Neurosci 7:94).
 
-    In an adult (c = 0) none of the three applies: the model is the adult
-    model of the rest of the package.
+    At rest (X = 1, no drug) only the faster turnover acts. In an adult
+    (c = 0) none of it applies: the model is the adult model of the rest
+    of the package.
     """
 
     stage: Literal["adult", "adolescent"] = "adult"
@@ -184,6 +192,8 @@ class AgeConfig(_Model):
     # How fully formation and maturation depend on NMDA activation while
     # the period is open (1: entirely; model choice, see the docstring).
     nmda_dependence: float = Field(1.0, ge=0, le=1)
+    # Gain of the activity-dependent elimination (model choice, docstring).
+    pruning: float = Field(1.0, ge=0, le=10)
     # How much of the induced translation is missing at the opening (1: all;
     # Nosyreva et al. 2014 saw no potentiation in juveniles; model choice).
     translation_immaturity: float = Field(1.0, ge=0, le=1)

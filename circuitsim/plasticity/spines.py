@@ -168,18 +168,22 @@ def _neuron_stats(offsets, state, volume, count, vol_sum):
 
 # --------------------------------------------------------------- per-neuron constants
 def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float,
-                      formation_scale=None):
+                      formation_scale=None, elimination_scale=None):
     """(relaxation factor, volume target, hazard factor, formation probability) per neuron, float32/float64.
 
     Computed once per neuron and step, identically for both implementations.
-    `formation_scale` (per neuron, or None for 1) multiplies the formation
-    rate (an adolescent's NMDA-dependent formation, :class:`AgeConfig`).
+    `formation_scale` and `elimination_scale` (per neuron, or None for 1)
+    multiply the formation rate and the elimination hazard (an adolescent's
+    NMDA-dependent spine dynamics, :class:`circuitsim.config.plasticity.AgeConfig`).
     """
     relax = F32(-math.expm1(-dt_d / rules.tau_volume_d))
     target = ((1.0 + rules.protein_volume_gain * (protein - 1.0))
               / (1.0 + rules.stress_shrink_gain * stress)).astype(F32)
     target = np.maximum(target, F32(0.0))
-    hfac = (rules.k_elim_per_d * (1.0 + rules.stress_elimination_gain * stress) * dt_d).astype(F32)
+    hazard = rules.k_elim_per_d * (1.0 + rules.stress_elimination_gain * stress) * dt_d
+    if elimination_scale is not None:
+        hazard = hazard * np.clip(np.asarray(elimination_scale, dtype=np.float64), 0.0, None)
+    hfac = hazard.astype(F32)
     drive = np.maximum(1.0 + rules.protein_formation_gain * (protein - 1.0), 0.0)
     if formation_scale is not None:
         drive = drive * np.clip(np.asarray(formation_scale, dtype=np.float64), 0.0, None)
@@ -189,10 +193,12 @@ def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules
 
 # ------------------------------------------------------------------ NumPy reference
 def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
-               rules: SpineRules, seed: int, formation_scale=None) -> tuple[np.ndarray, np.ndarray]:
+               rules: SpineRules, seed: int, formation_scale=None,
+               elimination_scale=None) -> tuple[np.ndarray, np.ndarray]:
     """Advance `pool` in place from `t_d` to `t_d + dt_d` (days): the reference implementation.
 
-    `formation_scale`: per-neuron factor on the formation rate (None: 1).
+    `formation_scale`, `elimination_scale`: per-neuron factors on the
+    formation rate and the elimination hazard (None: 1).
 
     Returns
     -------
@@ -201,7 +207,8 @@ def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
     """
     protein = np.asarray(protein, dtype=np.float64)
     stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale,
+                                                    elimination_scale)
     n_neurons = pool.n_neurons
     counts = np.diff(pool.offsets)
     post = np.repeat(np.arange(n_neurons), counts)
@@ -425,11 +432,13 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
 
 
 def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
-               rules: SpineRules, seed: int, formation_scale=None) -> tuple[np.ndarray, np.ndarray]:
+               rules: SpineRules, seed: int, formation_scale=None,
+               elimination_scale=None) -> tuple[np.ndarray, np.ndarray]:
     """Advance `pool` in place (the parallel Numba kernel; same rules and numbers as :func:`step_numpy`)."""
     protein = np.asarray(protein, dtype=np.float64)
     stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale)
+    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale,
+                                                    elimination_scale)
     formed = np.zeros(pool.n_neurons, dtype=np.int64)
     eliminated = np.zeros(pool.n_neurons, dtype=np.int64)
     _step_kernel(pool.offsets, pool.state, pool.volume, pool.size, pool.birth_d, pool.clock,
