@@ -16,8 +16,13 @@ Approximation (after Brunel & Wang 2001, J Comput Neurosci 11:63):
 * Fast (AMPA, GABA) shot noise gives a voltage variance
   sigma^2 = sum_k nu_k (g_k tau_k (E_k - mu) / C)^2 tau_eff / 2.
 * The rate is Siegert's first-passage formula with tau_eff, with the
-  threshold and reset shifted by the synaptic-filtering correction
-  1.03 sigma sqrt(tau_syn / tau_eff) (Fourcaud & Brunel 2002).
+  threshold and reset shifted by a synaptic-filtering correction
+  0.5 x 1.03 sigma sqrt(tau_syn / tau_eff), after Fourcaud & Brunel 2002
+  (whose shift is 1.03 sigma' sqrt(tau_syn / tau_m) with their noise
+  amplitude sigma'; the factor 0.5 with the voltage s.d. sigma used here is
+  what the code computes and has not been checked against their
+  convention: the mean-field model is a guide to the spiking circuit, whose
+  calibration does not rest on it).
 
 It ignores correlations and NMDA (slow) fluctuations, so it is a guide, not a
 substitute for the spiking model.

@@ -13,7 +13,7 @@ Rules, for one step from t to t + dt with per-neuron inputs held constant
 * **Growth.** Volumes relax towards a target with time constant tau_v,
   exactly over the step for a constant target:
   v <- v + (v*_s - v)(1 - exp(-dt / tau_v)), with
-  v*_s = size_s v_0 (1 + g_P (P_i - 1)) / (1 + g_S S_i):
+  v*_s = size_s (1 + g_P (P_i - 1)) / (1 + g_S S_i):
   synaptic protein enlarges spines, stress shrinks them.
 * **Elimination.** Hazard h = k_e (1 + e_S S_i) v_h / (v + v_h), times
   r_stable for a stable spine: it falls with volume and rises with stress.
