@@ -64,3 +64,37 @@ def test_enantiomers_crossover_and_nbqx_experiments():
         link = REPO / "configs" / f"{name}.yaml"
         if link.exists():
             assert link.resolve() == packaged_config_path(name).resolve()
+
+
+def _all_configs():
+    from circuitsim.config.load import PACKAGED
+
+    return [*PACKAGED, *sorted(str(p) for p in (REPO / "experiments").glob("*/config.yaml"))]
+
+
+@pytest.mark.parametrize("name", _all_configs())
+def test_every_packaged_and_experiment_config_loads_with_its_arms(name):
+    """Each config, and each of its arms' overrides, is valid; packaged ones are linked from configs/."""
+    from circuitsim.engine.days import arm_configs
+    from circuitsim.sweep.spec import load_sweep
+
+    if name.startswith("sweep_"):
+        assert load_sweep(name).points
+        return
+    cfg = load_config(name)
+    if cfg.plasticity is not None:
+        assert set(arm_configs(cfg)) == {a.name for a in cfg.plasticity.arms}
+    link = REPO / "configs" / f"{name}.yaml"
+    if "/" not in name and (REPO / "configs").is_dir():
+        assert link.resolve() == packaged_config_path(name).resolve()
+
+
+def test_adolescent_experiment():
+    cfg = load_config("adolescent_ketamine")
+    assert cfg.plasticity.age.adolescent and cfg.dosing.species == "mouse"
+    assert [d.start_h for d in cfg.dosing.doses] == [24.0 * k for k in range(14)]
+    from circuitsim.engine.days import arm_configs
+
+    arms = arm_configs(cfg)
+    assert arms["adult, vehicle"].plasticity.age.stage == "adult"
+    assert arms["adolescent, vehicle"].plasticity.age.adolescent

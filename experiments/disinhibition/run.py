@@ -2,7 +2,7 @@
 
     python experiments/disinhibition/run.py [--reduced] [--seeds 1 2 3] [--out DIR]
 
-Runs the default circuit (rat prefrontal cortex, VTA on) with the
+Runs the default circuit (the cortex only, as configs/default.yaml) with the
 calibration wash-in (baseline, then racemic ketamine 0.8 uM, the clinical
 brain concentration, then 10 uM, anaesthetic; circuitsim.analysis.calibration)
 and reads from each results file's spikes:
