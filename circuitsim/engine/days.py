@@ -415,7 +415,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
                       pool_states=pool_states, wall_slow_s=time.perf_counter() - t_wall,
                       timeline=merged_timeline(config, grid, rec, acute, checks) if with_timeline else None,
                       healthy_density=cp.healthy_density, age=age.stage,
-                      last_dose_h=max(dz.start_h for dz in d.doses))
+                      last_dose_h=max((dz.start_h for dz in d.doses), default=0.0))
 
 
 def _adolescent_step(cp: CircuitPool, age, t0_d: float, t1_d: float, k: int, protein, stress,
