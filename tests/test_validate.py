@@ -31,7 +31,7 @@ def test_wash_in_measures_come_from_the_file(tmp_path, tiny_overrides):
 def test_table_and_verdict_over_seeds():
     rows = [V.Row("a", [1.0, 2.0], "x", "> 0", "src", True), V.Row("b", [0.5], "s", "> 1", "src", False)]
     text = V.format_table(rows)
-    assert "1.5 (1-2)" in text and "FAIL" in text and text.endswith("1 of 2 signatures pass")
+    assert "1.5 (1 to 2)" in text and "FAIL" in text and text.endswith("1 of 2 signatures pass")
 
 
 def test_bad_seeds_are_one_line_exit_2(capsys, tmp_path):

@@ -288,7 +288,7 @@ def format_table(rows: list[Row]) -> str:
     lines = [f"{'signature':<62} {'measured':>16} {'unit':<16} {'target':<22} {'result':<6} source"]
     for r in rows:
         v = np.asarray(r.values, float)
-        measured = f"{v.mean():.3g}" if v.size == 1 else f"{v.mean():.3g} ({v.min():.3g}-{v.max():.3g})"
+        measured = f"{v.mean():.3g}" if v.size == 1 else f"{v.mean():.3g} ({v.min():.3g} to {v.max():.3g})"
         lines.append(f"{r.name[:62]:<62} {measured:>16} {r.unit[:16]:<16} {r.target[:22]:<22} "
                      f"{'pass' if r.passed else 'FAIL':<6} {r.source}")
     n_pass = sum(r.passed for r in rows)
