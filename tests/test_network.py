@@ -31,7 +31,8 @@ def test_hill_block_in_circuit_matches_formula():
     assert np.all(s.traces["block_pyramidal"][t < 0.05] == 0)
 
 
-@pytest.mark.brian2
+@pytest.mark.slow  # 17 s, compile-bound; the trapping path stays in the default suite
+@pytest.mark.brian2  # via test_timeline.py::test_tiny_timeline_feeds_the_trapping_model
 def test_trapping_block_reaches_its_closed_form_steady_state():
     """b -> k_on C <o> / (k_on C <o> + k_off), with <o> the recorded mean open fraction.
 

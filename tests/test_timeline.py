@@ -170,6 +170,7 @@ def test_refinement_promotes_bad_held_out_states_to_nodes(tiny_cache, monkeypatc
     assert np.isfinite(fine.series["rate_pyramidal_hz"]).all()
 
 
+@pytest.mark.slow  # 28 s (a reduced circuit at every held-out state), like its two-drug twin below
 @pytest.mark.brian2
 def test_interpolated_rates_within_5_percent_at_held_out_states():
     """Issue 3, item 3: the sampling policy against direct simulation.
