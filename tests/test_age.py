@@ -9,7 +9,7 @@ from test_spines import RULES, _assert_same
 from circuitsim.analysis.signatures import plasticity_signatures
 from circuitsim.config import config_from_dict
 from circuitsim.config.plasticity import AgeConfig, SpineConfig
-from circuitsim.engine.days import _adolescent_step
+from circuitsim.engine.days import adolescent_step
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import CircuitPool, spine_rules
 
@@ -90,7 +90,7 @@ def _follow(cp, rules, age, n_rest, amp, hours):
     n = cp.pool.n_neurons
     start = cp.pool.present.copy()
     for k in range(hours):
-        _adolescent_step(cp, age, k / 24, (k + 1) / 24, k, np.ones(n), np.zeros(n),
+        adolescent_step(cp, age, k / 24, (k + 1) / 24, k, np.ones(n), np.zeros(n),
                          np.full(n, amp), n_rest, rules, 2, sp.step_numba)
     return 1.0 - (start & cp.pool.present).sum() / start.sum()
 

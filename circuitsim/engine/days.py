@@ -388,7 +388,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
         state = new
         stress = stress_level if t1 <= 0.0 else np.zeros(n)
         if age.adolescent:
-            formed, eliminated, gate_mean = _adolescent_step(
+            formed, eliminated, gate_mean = adolescent_step(
                 cp, age, t0 / _H_PER_D, t1 / _H_PER_D, k, protein, stress, amp, n_rest, rules, seed, kernel)
         else:
             formed, eliminated = kernel(cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress,
@@ -418,7 +418,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
                       last_dose_h=max((dz.start_h for dz in d.doses), default=0.0))
 
 
-def _adolescent_step(cp: CircuitPool, age, t0_d: float, t1_d: float, k: int, protein, stress,
+def adolescent_step(cp: CircuitPool, age, t0_d: float, t1_d: float, k: int, protein, stress,
                      amp: np.ndarray, n_rest: float, rules: sp.SpineRules, seed: int, kernel):
     """One spine step in an adolescent (:class:`circuitsim.config.plasticity.AgeConfig`).
 
