@@ -62,6 +62,17 @@ def tiny_overrides() -> tuple[str, ...]:
     return TINY_OVERRIDES
 
 
+@pytest.fixture(scope="session")
+def tiny_build_cache(tmp_path_factory):
+    """A CIRCUITSIM_CACHE_DIR shared by the tiny-circuit plasticity runs of the session.
+
+    They build the same circuit structure, so the first compiles it and the
+    others reuse the build (a cold build is ~18 s of a ~21-s tiny run); their
+    responses differ by content hash, so sharing changes no result.
+    """
+    return tmp_path_factory.mktemp("tiny_builds")
+
+
 @pytest.fixture
 def tiny_config() -> Config:
     """The tiny circuit as a Config."""

@@ -153,3 +153,36 @@ def test_adolescent_signatures_measure_the_deficit_against_the_age_matched_vehic
     assert not fail["adult, one dose: no lasting deficit at day 56 (vs adult vehicle)"]
     # an adult experiment has none of them
     assert not any(s.name.startswith("adolescence") for s in plasticity_signatures(_run(-0.03), _arms(), {}))
+
+
+@pytest.mark.brian2
+def test_tiny_adolescent_run_writes_its_age_series_and_signatures(tmp_path, monkeypatch, tiny_overrides,
+                                                                  tiny_build_cache):
+    """Two daily doses in an adolescent, with the adolescent vehicle as an arm, through run and read."""
+    from circuitsim.engine.run import run_experiment
+    from circuitsim.io import read_results
+
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_build_cache))
+    data = {"dosing": {"species": "mouse", "doses": [
+                {"amount": "20 mg/kg", "route": "intraperitoneal", "start": f"{d} d"} for d in (0, 1)]},
+            "timeline": {"horizon": "30 h", "dt": "10 min",
+                         "sampling": {"per_decade": 1, "window": "100 ms", "refine": 0}},
+            "plasticity": {"age": {"stage": "adolescent"}, "days_after": "3 d", "acute_step": "30 min",
+                           "slow_step": "6 h", "spines": {"burn_in": "40 d"},
+                           "arms": [{"name": "adolescent, vehicle",
+                                     "set": ["dosing.doses=[{amount: 0 mg/kg, route: intraperitoneal}]"]}]},
+            "output": {"name": "teen", "figures": False}}
+    cfg = config_from_dict(data, [*tiny_overrides, "circuit.vta.enabled=false"])
+    path = run_experiment(cfg, tmp_path, progress=False, figures=False)
+    res = read_results(path)
+    tl = res.timeline
+    t = np.asarray(tl["time_h"])
+    c = np.asarray(tl["critical_period"])
+    np.testing.assert_allclose(c[t >= 0], np.exp(-t[t >= 0] / 24 / 15), rtol=1e-9)
+    assert np.min(tl["nmda_gate"]) < 1.0 and tl["nmda_gate"][-1] == 1.0  # gated only while the drug blocks
+    veh = res.days["arms"]["adolescent, vehicle"]
+    assert veh["attrs"]["age"] == "adolescent" and np.all(veh["nmda_gate"] == 1.0)
+    assert res.days["experiment"]["age"] == "adolescent" and res.days["experiment"]["last_dose_h"] == 24.0
+    names = [s.name for s in res.days["signatures"]]
+    assert "hit and run: plasma below 5 % of peak (last dose)" in names
+    assert "adolescence: spine density at day 3 minus vehicle's" in names

@@ -89,11 +89,11 @@ def test_arm_overrides_are_checked_before_anything_runs(tmp_path, capsys):
 
 
 @pytest.mark.brian2
-def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny_overrides):
+def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny_overrides, tiny_build_cache):
     """One tiny experiment through the CLI: slow series, /spines, the figures, and a vehicle arm."""
     import yaml
 
-    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_build_cache))
     data = {**SHORT, "plasticity": {**SHORT["plasticity"],
                                     "arms": [{"name": "stress, vehicle",
                                               "set": ["dosing.doses.0.amount=0 mg/kg"]}]}}
