@@ -155,6 +155,7 @@ def test_adolescent_signatures_measure_the_deficit_against_the_age_matched_vehic
     assert not any(s.name.startswith("adolescence") for s in plasticity_signatures(_run(-0.03), _arms(), {}))
 
 
+@pytest.mark.slow  # 15-21 s (compile-bound); the age rules and signatures are tested above without Brian2
 @pytest.mark.brian2
 def test_tiny_adolescent_run_writes_its_age_series_and_signatures(tmp_path, monkeypatch, tiny_overrides,
                                                                   tiny_build_cache):

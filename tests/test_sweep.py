@@ -182,6 +182,7 @@ def test_time_limit_stops_a_point_and_its_worker(tmp_path):
     assert not list((tmp_path / "d" / "points").glob("*.h5"))
 
 
+@pytest.mark.slow  # 21-30 s; the rerun that skips finished points is in the default suite (1 vs 2 workers)
 def test_kill_9_of_a_worker_then_of_the_sweep_then_resume(tmp_path):
     """A killed worker is recorded as failed and replaced; a killed sweep leaves no partial file."""
     data = _tiny_data(grid={"protocol.epochs.1.concentration": ["0.1 uM", "0.3 uM", "1 uM", "3 uM", "10 uM"]})
@@ -229,6 +230,7 @@ def _state(pid: int) -> str:
         return "Z"
 
 
+@pytest.mark.slow  # 14-22 s: starts a LocalCluster; the local executor is in the default suite
 def test_dask_executor_on_a_local_cluster_matches_local(tmp_path):
     distributed = pytest.importorskip("distributed")
     sw = build_sweep(_tiny_data(grid={"seed": [3, 4]}))
