@@ -302,6 +302,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     formed_rate = eliminated_rate = 0.0
     a_mean, n_rest = 1.0, 1.0
     gate_mean = 1.0
+    openness = age.openness(grid / _H_PER_D)  # the critical period at every grid time (0 for an adult)
     last_present = float(cp.pool.stats()[0].sum())
 
     def record(k: int) -> None:
@@ -321,7 +322,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
         rec["spines_eliminated_per_day"][k] = eliminated_rate
         rec["ampa_drive"][k] = a_mean
         rec["nmda_rest"][k] = n_rest
-        rec["critical_period"][k] = float(age.openness(float(grid[k]) / _H_PER_D))
+        rec["critical_period"][k] = openness[k]
         rec["nmda_gate"][k] = gate_mean
 
     next_snap = grid[0]
