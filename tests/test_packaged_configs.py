@@ -56,8 +56,8 @@ def test_configs_dir_links_to_packaged(name):
 def test_enantiomers_crossover_and_nbqx_experiments():
     cfg = load_config("enantiomers")
     assert [(d.drug, d.amount, d.start_h) for d in cfg.dosing.doses] == [
-        ("racemic", "0.5 mg/kg", 0.0), ("esketamine", "0.5 mg/kg", 12.0), ("arketamine", "0.5 mg/kg", 24.0)]
-    assert cfg.timeline.horizon_s == 36 * 3600
+        ("racemic", "0.5 mg/kg", 0.0), ("esketamine", "0.5 mg/kg", 48.0), ("arketamine", "0.5 mg/kg", 96.0)]
+    assert cfg.timeline.horizon_s == 108 * 3600
     nbqx = load_config("nbqx_ketamine")
     assert [d.drug for d in nbqx.dosing.doses] == ["nbqx", "racemic"] and nbqx.dosing.species == "mouse"
     for name in ("enantiomers", "nbqx_ketamine"):

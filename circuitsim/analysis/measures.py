@@ -147,7 +147,16 @@ def analyse(
 
     windows = measure_windows_s(config.protocol, a.transient_s, a.settle_fraction)
     base = next(w for w in windows if w[0] == config.protocol.baseline_epoch)
-    base_sel = (fine >= base[4]) & (fine < base[2])
+    trace_dt = float(np.median(np.diff(trace_t_s))) if len(trace_t_s) > 1 else fine_dt
+
+    def within(t: np.ndarray, dt: float, start: float, stop: float) -> np.ndarray:
+        # Samples in [start, stop), with half a sample of slack at both ends: the
+        # window edges are sums of epoch durations and carry rounding error, which
+        # would otherwise take in the sample at `stop` (the next state's) or drop
+        # the one at `start`.
+        return (t >= start - 0.5 * dt) & (t < stop - 0.5 * dt)
+
+    base_sel = within(fine, fine_dt, base[4], base[2])
     glu_base = float(glu_fine[base_sel].mean()) if base_sel.any() else float("nan")
     traces["glutamate_rel"] = glu / glu_base if glu_base > 0 else np.full(n_bins, np.nan)
     # Dopamine, as glutamate, from the dopamine cells' spikes.
@@ -167,8 +176,8 @@ def analyse(
     nb = config.pharmacology.nbqx
     epochs = []
     for (name, t0, t1, conc, s0), spec in zip(windows, config.protocol.epochs, strict=True):
-        fsel = (fine >= s0) & (fine < t1)
-        tsel = (trace_t_s >= s0) & (trace_t_s < t1)
+        fsel = within(fine, fine_dt, s0, t1)
+        tsel = within(trace_t_s, trace_dt, s0, t1)
         g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
         d = float(da_fine[fsel].mean()) / da_base if da_base > 0 else float("nan")
         epochs.append(EpochMeasures(

@@ -3,7 +3,7 @@
     python experiments/enantiomers/run.py [--reduced] [--out DIR]
 
 Runs config.yaml (one subject: racemic, esketamine and arketamine at the
-same 0.5 mg/kg i.v. over 40 min, 12 h apart) and measures, from the results
+same 0.5 mg/kg i.v. over 40 min, 48 h apart) and measures, from the results
 file, the potency ratio of the two enantiomers on each population's NMDA
 receptors (circuitsim.analysis.validate.enantiomer_potency: at each
 session's peak, the half-block concentration c (1/b - 1)^(1/n)), beside the
