@@ -258,12 +258,13 @@ def _code_fingerprint() -> str:
     """Hash of the source that produces a sample (the circuit and the drug input).
 
     Part of the cache key, so that a changed circuit never reuses responses
-    simulated by the old one, even without a version bump.
+    simulated by the old one, even without a version bump. The mean-field
+    model (``network/meanfield.py``) produces no sample and is left out.
     """
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for path in sorted([*root.joinpath("network").glob("*.py"),
-                        root / "pharmacology" / "bath.py", root / "pharmacology" / "pd.py"]):
+    network = [p for p in root.joinpath("network").glob("*.py") if p.name != "meanfield.py"]
+    for path in sorted([*network, root / "pharmacology" / "bath.py", root / "pharmacology" / "pd.py"]):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
