@@ -110,6 +110,9 @@ class SpineConfig(_Model):
     # Steady state before anything happens: the pool is grown from empty
     # at rest for this long (stable spines turn over in ~250 days).
     burn_in_s: Quantity(TIME, gt=0) = Field("400 d", alias="burn_in")
+    # Numerical choice: after a burn-in in 1-d steps, 7 days at rest in the
+    # experiment's 2-h steps moved the density by at most 0.06 % (default
+    # circuit, seed 1; docs/model.md, "The slow stage").
     burn_in_step_s: Quantity(TIME, gt=0) = Field("1 d", alias="burn_in_step")
 
     @property
@@ -240,6 +243,9 @@ class Intervention(_Model):
     """
 
     kind: InterventionKind
+    # Default window: from the first dose for 1 d, which covers one dose's
+    # induced cascade (p-eEF2, BDNF, mTORC1 at rest by 12 h, synaptic protein
+    # within 2.1 % of rest at 24 h; docs/model.md, "The slow stage").
     start_s: Quantity(TIME) = Field("0 s", alias="start")
     duration_s: Quantity(TIME, gt=0) = Field("1 d", alias="duration")
     inhibition: float = Field(1.0, ge=0, le=1)
@@ -266,11 +272,18 @@ class PlasticityConfig(_Model):
     age: AgeConfig = AgeConfig()
     # How long after the first dose to follow the spines.
     days_after_s: Quantity(TIME, gt=0) = Field("7 d", alias="days_after")
-    # Steps: the cascade and the spines at `acute_step` while the drug or
-    # the cascade is away from rest, else at `slow_step`.
+    # Steps: the cascade and the spines at `acute_step` over the drug's window
+    # (0 to timeline.horizon; 5 min = the cascade's fastest time constant,
+    # tau_trkb), at `slow_step` during the stress history and after the window
+    # (2 h: a third of tau_protein, a sixth of the spines' tau_volume).
+    # Halving both changed the 24-h spine gain by 1.6 % of itself
+    # (docs/model.md, "The slow stage").
     acute_step_s: Quantity(TIME, gt=0) = Field("5 min", alias="acute_step")
     slow_step_s: Quantity(TIME, gt=0) = Field("2 h", alias="slow_step")
-    # A drug-free circuit sample (its rates over days) at least this often.
+    # A drug-free circuit sample (its rates over days) at least this often
+    # after the drug's window: a measurement that feeds nothing back; the
+    # rates between samples are interpolated, and after day 1 the spine
+    # density behind them changes slowly (experiments/persistence/README.md).
     sample_every_s: Quantity(TIME, gt=0) = Field("1 d", alias="sample_every")
     # Variants run beside the experiment (controls, blockers), each with the
     # experiment's seed, so that they differ only by their overrides; their

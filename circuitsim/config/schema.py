@@ -438,6 +438,11 @@ class ProtocolConfig(_Model):
     to the epoch's target with ``wash_tau`` (0 s = a step).
     """
 
+    # Default: 0.8 uM, the clinical antidepressant concentration (plasma Cmax
+    # ~185 ng/mL = 0.78 uM after 0.5 mg/kg over 40 min; Zarate et al. 2006) of
+    # the calibration targets. 5 s leave a 1.7-s steady-state window after the
+    # 0.3-s transient and 3 wash_tau (docs/calibration.md); the baseline, with
+    # no wash-in, is measured for 0.7 s.
     epochs: list[Epoch] = Field(
         default_factory=lambda: [
             Epoch(name="baseline", duration="1 s", concentration="0 uM"),
@@ -506,7 +511,8 @@ class DosingConfig(_Model):
     """
 
     species: Literal["human", "rat", "mouse"] = "human"
-    # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg).
+    # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
+    # with the presets in circuitsim/pharmacology/pk.py).
     body_weight_kg: Quantity(BODY_WEIGHT, gt=0) | None = Field(None, alias="body_weight")
     doses: list[Dose] = Field(min_length=1)
 
@@ -536,13 +542,20 @@ class SamplingConfig(_Model):
     # The NBQX axis of a schedule with NBQX (a second axis of states): 0.003 uM
     # blocks 2 % of AMPA conductance (IC50 0.15 uM).
     lowest_nbqx_um: Quantity(CONCENTRATION, gt=0) = Field("0.003 uM", alias="lowest_nbqx")
+    # The top node is at least this times the peak on the timeline's dt grid:
+    # beyond the top node the interpolation is held at it, and the slow stage
+    # evaluates the PK off that grid. The continuous peak exceeded the dt-grid
+    # peak by at most 0.5 % for dt up to 10 min (up to 24 % at 20 min;
+    # docs/model.md, "Timeline").
     headroom: float = Field(1.05, ge=1.0, le=10.0)
     # 1 s of 4000 pyramidal cells at 4 Hz: ~16 000 spikes, ~1 % counting error.
     window_s: Quantity(TIME, gt=0) = Field("1 s", alias="window")
     held_out: bool = True
     # Refinement rounds where a held-out rate is off the interpolation by more
     # than `tolerance` (the 5 % of issue 3: "interpolated rates within 5 % of
-    # a direct simulation at held-out states"). Needs held_out.
+    # a direct simulation at held-out states"). Needs held_out. 4: one more
+    # than the most a packaged schedule needed (3 for rodent_ip and
+    # nbqx_ketamine, docs/timeline.md).
     refine: int = Field(4, ge=0, le=8)
     tolerance: float = Field(0.05, gt=0, lt=1)
     # Reuse the circuit's responses from $CIRCUITSIM_CACHE_DIR/responses when

@@ -264,6 +264,14 @@ HUMAN = SpeciesPK(
 # human preset: no rodent ketamine PK study could be checked here closely
 # enough to fit the model to (docs/pharmacokinetics.md says which numbers
 # are sourced and which are chosen).
+#   Reference weights: mouse 0.02 kg is the reference body weight of the FDA
+#     dose-conversion guidance (CDER 2005, Estimating the Maximum Safe
+#     Starting Dose in Initial Clinical Trials..., table 1: mouse 0.020 kg,
+#     rat 0.150 kg); rat 0.25 kg is a calibration choice (an adult rat),
+#     heavier than that reference. A mg/kg dose gives the same concentrations
+#     at any weight; the weight matters for fixed-mg doses and for the NBQX
+#     rodent presets, scaled from the human one at this weight
+#     (docs/model.md, "Pharmacokinetics").
 #   Clearance. Ketamine is a high-extraction drug: its human clearance
 #     (79 L/h = 18.8 mL/min/kg) is ~0.9 of hepatic blood flow (20.7
 #     mL/min/kg; Davies & Morris 1993, Pharm Res 10:1093). Rodent clearance
@@ -356,6 +364,9 @@ SPECIES: Mapping[str, SpeciesPK] = MappingProxyType({"human": HUMAN, "rat": RAT,
 #   Intraperitoneal: F = 1 (mostly renal clearance, so little first-pass loss
 #     from portal absorption) and ka = 7 /h as for ketamine: calibration
 #     choices. Plasma Tmax 4.7 min (rat), 3.8 min (mouse).
+#: Molar mass of NBQX free acid, C12H8N4O6S (g/mol; PubChem CID 3272524). The
+#: disodium salt (C12H6N4Na2O6S, 380.24 g/mol) is 0.884 free acid by mass:
+#: enter a dose quoted as salt x 0.884.
 NBQX_MW_G_PER_MOL = 336.28
 _NBQX_CL, _NBQX_V1, _NBQX_Q, _NBQX_V2 = 15.54, 4.0, 13.02, 6.71
 
