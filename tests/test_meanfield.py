@@ -5,29 +5,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from circuitsim.network.meanfield import siegert_rate
+from circuitsim.network.meanfield import mixed_tau_syn, siegert_rate
 
 TAU, THETA, RESET, T_REF = 20e-3, -50e-3, -60e-3, 2e-3
 
 
-def _simulated_rate(mu, sigma_v, tau_syn, n=1000, t_run=2.0, dt=5e-5, seed=7):
+def _simulated_rate(mu, sigma_v, tau_syn, n=1000, t_run=2.0, dt=5e-5, seed=7, shares=(1.0,)):
     """Rate (Hz) of `n` LIF neurons whose input noise gives a free-membrane voltage s.d.
-    `sigma_v` in the white limit: white (tau_syn = 0) or an Ornstein-Uhlenbeck current
-    with time constant `tau_syn` (same white-limit variance), by Euler-Maruyama."""
+    `sigma_v` in the white limit: white (tau_syn = 0) or Ornstein-Uhlenbeck currents with
+    time constants `tau_syn` (a number or one per source) carrying `shares` of that
+    variance, by Euler-Maruyama."""
     rng = np.random.default_rng(seed)
+    taus = np.atleast_1d(tau_syn).astype(float)
     v = np.full(n, mu)
-    cur = np.zeros(n)
+    cur = np.zeros((len(taus), n))
     refr = np.zeros(n)
     spikes = 0
     warm = 0.2
-    amp = sigma_v * np.sqrt(2.0 / TAU)  # tau dV = (mu - V) dt + tau amp dW has var sigma_v^2
+    # tau dV = (mu - V) dt + tau amp dW has variance sigma_v^2.
+    amp = sigma_v * np.sqrt(2.0 / TAU) * np.sqrt(np.asarray(shares, float))[:, None]
     for k in range(int((warm + t_run) / dt)):
-        xi = rng.standard_normal(n) * np.sqrt(dt)
-        if tau_syn > 0:
-            cur += -cur * dt / tau_syn + amp * TAU / tau_syn * xi
-            dv = (mu - v) * dt / TAU + cur * dt / TAU
+        xi = rng.standard_normal((len(taus), n)) * np.sqrt(dt)
+        if taus[0] > 0:
+            cur += -cur * dt / taus[:, None] + amp * TAU / taus[:, None] * xi
+            dv = (mu - v) * dt / TAU + cur.sum(axis=0) * dt / TAU
         else:
-            dv = (mu - v) * dt / TAU + amp * xi
+            dv = (mu - v) * dt / TAU + amp[0] * xi[0]
         active = refr <= 0
         v = np.where(active, v + dv, v)
         refr -= dt
@@ -47,3 +50,14 @@ def test_siegert_rate_matches_a_simulated_population(mu, sigma_v, tau_syn):
     assert simulated > 0.3
     # The Fourcaud-Brunel expansion is first order in sqrt(tau_syn / tau); 10 % covers it here.
     assert predicted == pytest.approx(simulated, rel=0.10)
+
+
+def test_mixed_ampa_and_gaba_noise_uses_the_variance_weighted_time_constant():
+    """AMPA (2 ms) and GABA_A (5 ms) noise, 20/80 of the variance (as at the interneurons)."""
+    mu, sigma_v, taus, shares = -54e-3, 3e-3, (2e-3, 5e-3), (0.2, 0.8)
+    tau_mix = mixed_tau_syn([(s * sigma_v**2, t) for s, t in zip(shares, taus, strict=True)], 2e-3)
+    assert 2e-3 < tau_mix < 5e-3
+    simulated = _simulated_rate(mu, sigma_v, taus, shares=shares)
+    assert siegert_rate(mu, sigma_v, TAU, THETA, RESET, T_REF, tau_mix) == pytest.approx(simulated, rel=0.08)
+    # tau_AMPA alone (the earlier form) is off by more than that.
+    assert siegert_rate(mu, sigma_v, TAU, THETA, RESET, T_REF, 2e-3) > 1.15 * simulated
