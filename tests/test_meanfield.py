@@ -61,3 +61,25 @@ def test_mixed_ampa_and_gaba_noise_uses_the_variance_weighted_time_constant():
     assert siegert_rate(mu, sigma_v, TAU, THETA, RESET, T_REF, tau_mix) == pytest.approx(simulated, rel=0.08)
     # tau_AMPA alone (the earlier form) is off by more than that.
     assert siegert_rate(mu, sigma_v, TAU, THETA, RESET, T_REF, 2e-3) > 1.15 * simulated
+
+
+def test_solve_finds_the_fixed_point_of_the_default_circuit_with_and_without_ketamine():
+    """The damped iteration alone oscillated at these points (their eigenvalues are large);
+    the fixed point is found from any start, and 0.8 uM gives the disinhibition's direction."""
+    from circuitsim.config import load_config
+    from circuitsim.network.meanfield import solve
+    from circuitsim.pharmacology.pd import hill_block
+
+    cfg = load_config("default")
+    h = cfg.pharmacology.hill
+    out = {}
+    for c in (0.0, 0.8):
+        blocks = (float(hill_block(c, h.ic50_pyramidal_um, h.hill_n)),
+                  float(hill_block(c, h.ic50_interneuron_um, h.hill_n)))
+        a, b = solve(cfg, *blocks), solve(cfg, *blocks, r0=(20.0, 40.0))
+        assert a.converged and b.converged
+        assert (a.rate_pyramidal_hz, a.rate_interneuron_hz) == pytest.approx((b.rate_pyramidal_hz, b.rate_interneuron_hz),
+                                                                             rel=1e-5)
+        out[c] = a
+    assert out[0.8].rate_pyramidal_hz > out[0.0].rate_pyramidal_hz
+    assert out[0.8].rate_interneuron_hz < out[0.0].rate_interneuron_hz

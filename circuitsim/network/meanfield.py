@@ -129,25 +129,45 @@ def mixed_tau_syn(parts, default_s: float) -> float:
 
 def solve(config: Config, block_pyramidal: float = 0.0, block_interneuron: float = 0.0,
           r0: tuple[float, float] = (3.0, 15.0), iters: int = 400, damping: float = 0.2) -> MeanFieldState:
-    """Self-consistent stationary rates at the given NMDA block per population."""
+    """Self-consistent stationary rates at the given NMDA block per population.
+
+    The fixed point of r = phi(r) (phi: each population's Siegert rate given
+    both rates) by Powell's hybrid method (:func:`scipy.optimize.root`,
+    ``hybr``) from `r0`. If that fails, by the damped iteration
+    r <- r + damping (phi(r) - r) for at most `iters` steps (Euler steps of
+    tau dr/dt = phi(r) - r: it oscillates where the fixed point's
+    eigenvalues are large, as at the default circuit's, hence Newton first).
+    ``converged``: |phi(r) - r| summed over the populations below 1e-4 Hz.
+    """
+    from scipy.optimize import root
+
     cc = config.circuit
-    r_e, r_i = r0
-    out = None
-    converged = False
-    for _ in range(iters):
-        new = []
-        stats = []
-        for pop, b in (("pyramidal", block_pyramidal), ("interneuron", block_interneuron)):
+    blocks = (("pyramidal", block_pyramidal), ("interneuron", block_interneuron))
+
+    def phi(r) -> tuple[np.ndarray, list[tuple[float, float]]]:
+        r_e, r_i = (max(float(x), 0.0) for x in r)
+        rates, stats = [], []
+        for pop, b in blocks:
             cell = getattr(cc, pop)
             mu, sig, tau, tau_syn = _population_input(config, pop, r_e, r_i, b, cell.v_reset_v)
-            new.append(siegert_rate(mu, sig, tau, cell.v_threshold_v, cell.v_reset_v,
-                                    cell.t_refractory_s, tau_syn))
+            rates.append(siegert_rate(mu, sig, tau, cell.v_threshold_v, cell.v_reset_v,
+                                      cell.t_refractory_s, tau_syn))
             stats.append((mu, sig))
-        d = abs(new[0] - r_e) + abs(new[1] - r_i)
-        r_e += damping * (new[0] - r_e)
-        r_i += damping * (new[1] - r_i)
-        out = stats
-        if d < 1e-4:
-            converged = True
-            break
-    return MeanFieldState(r_e, r_i, out[0][0], out[1][0], out[0][1], out[1][1], converged)
+        return np.array(rates), stats
+
+    def residual(r) -> float:
+        return float(np.abs(phi(r)[0] - np.maximum(r, 0.0)).sum())
+
+    sol = root(lambda r: phi(r)[0] - r, np.asarray(r0, dtype=float), method="hybr")
+    r = np.maximum(sol.x, 0.0)
+    if not (sol.success and residual(r) < 1e-4):
+        r = np.asarray(r0, dtype=float)
+        for _ in range(iters):
+            new = phi(r)[0]
+            done = float(np.abs(new - r).sum()) < 1e-4
+            r = r + damping * (new - r)
+            if done:
+                break
+    stats = phi(r)[1]
+    return MeanFieldState(float(r[0]), float(r[1]), stats[0][0], stats[1][0], stats[0][1], stats[1][1],
+                          residual(r) < 1e-4)
