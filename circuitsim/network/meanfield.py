@@ -155,12 +155,10 @@ def solve(config: Config, block_pyramidal: float = 0.0, block_interneuron: float
             stats.append((mu, sig))
         return np.array(rates), stats
 
-    def residual(r) -> float:
-        return float(np.abs(phi(r)[0] - np.maximum(r, 0.0)).sum())
-
     sol = root(lambda r: phi(r)[0] - r, np.asarray(r0, dtype=float), method="hybr")
     r = np.maximum(sol.x, 0.0)
-    if not (sol.success and residual(r) < 1e-4):
+    rates, stats = phi(r)
+    if not (sol.success and np.abs(rates - r).sum() < 1e-4):
         r = np.asarray(r0, dtype=float)
         for _ in range(iters):
             new = phi(r)[0]
@@ -168,6 +166,6 @@ def solve(config: Config, block_pyramidal: float = 0.0, block_interneuron: float
             r = r + damping * (new - r)
             if done:
                 break
-    stats = phi(r)[1]
+        rates, stats = phi(r)
     return MeanFieldState(float(r[0]), float(r[1]), stats[0][0], stats[1][0], stats[0][1], stats[1][1],
-                          residual(r) < 1e-4)
+                          bool(np.abs(rates - r).sum() < 1e-4))
