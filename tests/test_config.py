@@ -83,3 +83,13 @@ def test_partial_section_keeps_its_own_defaults():
     assert cfg.circuit.e_to_e.p == 0.4
     assert cfg.circuit.e_to_e.g_ampa_s == full.circuit.e_to_e.g_ampa_s > 0
     assert cfg.circuit.external_pyramidal.g_nmda_s == full.circuit.external_pyramidal.g_nmda_s
+
+
+def test_override_fills_a_null_section():
+    # The default config has no dosing section (dosing is null): a dotted
+    # override must create it, and a missing required key is named.
+    with pytest.raises(UserInputError, match=r"^dosing\.doses: required key is missing$"):
+        config_from_dict({}, ["dosing.species=rat"])
+    cfg = config_from_dict({}, ["dosing.species=rat", "dosing.doses=[{amount: 10 mg/kg, route: intraperitoneal}]"])
+    assert cfg.dosing.species == "rat"
+    assert len(cfg.dosing.doses) == 1

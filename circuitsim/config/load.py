@@ -108,7 +108,9 @@ def apply_override(data: dict[str, Any], assignment: str) -> None:
             if last:
                 node[part] = value
             else:
-                node = node.setdefault(part, {})
+                if node.get(part) is None:
+                    node[part] = {}  # an absent or null section (e.g. `dosing` in a fixed-concentration config)
+                node = node[part]
         else:
             raise UserInputError(
                 f"{'.'.join(parts[:i])}: is a value, not a section; cannot set {key!r}"
