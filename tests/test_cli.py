@@ -149,3 +149,26 @@ def test_help():
     assert proc.returncode == 0
     for command in ("run", "plot", "info"):
         assert command in proc.stdout
+
+
+def test_cli_reference_names_every_command_and_option():
+    # docs/cli.md is the CLI reference: its table row for each command must
+    # name the command, its arguments and every option the command takes.
+    import re
+
+    import click
+
+    from circuitsim.cli import cli
+
+    rows = {}
+    for line in (Path(__file__).parents[1] / "docs" / "cli.md").read_text().splitlines():
+        m = re.match(r"\| `circuitsim ([a-z-]+)[ `]", line)
+        if m:
+            rows[m.group(1)] = line
+    assert set(rows) >= set(cli.commands), sorted(set(cli.commands) - set(rows))
+    for name, command in cli.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Argument):
+                assert param.name.upper() in rows[name], (name, param.name)
+            elif "--help" not in param.opts:
+                assert any(opt in rows[name] for opt in param.opts), (name, param.opts)
