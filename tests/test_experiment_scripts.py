@@ -1,0 +1,38 @@
+"""Every script under experiments/ imports and parses its command line (``--help``).
+
+The experiments themselves take minutes each (their READMEs give the
+commands and the measured figures); this catches a script broken by a change
+to the package it calls, at the cost of an import.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPTS = sorted((Path(__file__).parents[1] / "experiments").glob("*/*.py"))
+
+
+def test_every_experiment_folder_has_a_script_and_a_readme():
+    folders = {p.parent for p in SCRIPTS}
+    assert len(folders) >= 10
+    for folder in folders:
+        if folder.name != "calibration":  # calibration's scripts are described in docs/calibration.md
+            assert (folder / "README.md").is_file(), folder
+            assert (folder / "run.py").is_file(), folder
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_script_imports_and_prints_help(script, monkeypatch, capsys):
+    spec = importlib.util.spec_from_file_location(f"_experiment_{script.parent.name}_{script.stem}", script)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.syspath_prepend(str(script.parent))  # scripts may import their neighbours
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(sys, "argv", [str(script), "--help"])
+    with pytest.raises(SystemExit) as info:
+        module.main()
+    assert info.value.code == 0
+    assert "usage:" in capsys.readouterr().out
