@@ -1,10 +1,12 @@
 """NBQX against ketamine's spine increase (Maeng et al. 2008): the rat occlusion experiment, with the published value.
 
-    python experiments/nbqx_occlusion/run.py [--reduced] [--seed N] [--out DIR]
+    python experiments/nbqx_occlusion/run.py [--reduced] [--seed N] [--species rat|mouse] [--out DIR]
 
 Runs configs/occlusion.yaml (rat, 21 days of stress, racemic ketamine 10
 mg/kg i.p., every blocker in its own arm; the VTA off) and reads the
-results file's signatures: for each blocker arm, the fraction of
+results file's signatures (``--species mouse``: the same design with the
+mouse pharmacokinetics, the species of Maeng et al. 2008): for each
+blocker arm, the fraction of
 ketamine's 24-h spine rise over vehicle that remains, and for NBQX and
 rapamycin the fraction of the glutamate excess kept. Maeng et al. 2008
 (Biol Psychiatry 63:349): NBQX pretreatment (10 mg/kg i.p.) abolished
@@ -29,9 +31,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reduced", action="store_true", help="the circuit of `circuitsim validate`")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--species", choices=["rat", "mouse"], default="rat",
+                    help="pharmacokinetics of ketamine and NBQX (default: rat, as Li et al. 2010)")
     ap.add_argument("--out", default="results/experiments/nbqx_occlusion")
     args = ap.parse_args()
-    sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false", f"seed={args.seed}"]
+    sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false", f"seed={args.seed}",
+            f"dosing.species={args.species}"]
+    suffix = "" if args.species == "rat" else f"_{args.species}"
+    sets.append(f"output.name=occlusion{suffix}")
     res = circuitsim.run(circuitsim.load_config("occlusion", sets), args.out, figures=False)
     sigs = res.days["signatures"]
     remains = [(s.name.split(":")[0], s.measured) for s in sigs if s.name.endswith("abolishes the 24-h increase")]
@@ -56,8 +63,9 @@ def main() -> None:
     ax_r.set_ylabel("glutamate excess kept, fraction of ketamine's")
     ax_r.set_ylim(0, 1.2)
     ax_r.legend(fontsize=7, frameon=False, loc="lower right")
-    fig.suptitle(f"Blockers of ketamine's spine increase, rat (seed {args.seed}): simulated vs published", fontsize=9)
-    print(save(fig, Path(args.out) / "nbqx_occlusion.png"))
+    fig.suptitle(f"Blockers of ketamine's spine increase, {args.species} (seed {args.seed}): simulated vs published",
+                 fontsize=9)
+    print(save(fig, Path(args.out) / f"nbqx_occlusion{suffix}.png"))
 
 
 if __name__ == "__main__":
