@@ -64,7 +64,7 @@ def main() -> None:
     for seed in args.seeds:
         sets = [*(REDUCED_CIRCUIT if args.reduced else ()), *calibration_protocol(), f"seed={seed}",
                 f"output.name=disinhibition_seed{seed}"]
-        runs[seed] = circuitsim.run(circuitsim.load_config("default", sets), args.out, figures=False)
+        runs[seed] = circuitsim.run(circuitsim.load_config("default", sets), args.out, figures=False, progress=True)
     rows = {seed: measure(res) for seed, res in runs.items()}
     for seed, m in rows.items():
         print(f"seed {seed}: interneurons {m['interneuron_base_hz']:.2f} -> {m['interneuron_drug_hz']:.2f} Hz, "

@@ -47,7 +47,7 @@ def main() -> None:
     ap.add_argument("--out", default="results/experiments/eef2_bdnf")
     args = ap.parse_args()
     sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false", f"seed={args.seed}"]
-    res = circuitsim.run(circuitsim.load_config(HERE / "config.yaml", sets), args.out, figures=False)
+    res = circuitsim.run(circuitsim.load_config(HERE / "config.yaml", sets), args.out, figures=False, progress=True)
     tl, arms = res.timeline, res.days["arms"]
     t = np.asarray(tl["time_h"], float)
     p = np.asarray(tl["p_eef2"], float)

@@ -35,7 +35,7 @@ def main() -> None:
     ap.add_argument("--out", default="results/experiments/enantiomers")
     args = ap.parse_args()
     config = circuitsim.load_config(HERE / "config.yaml", list(REDUCED_CIRCUIT) if args.reduced else [])
-    res = circuitsim.run(config, args.out, figures=False)
+    res = circuitsim.run(config, args.out, figures=False, progress=True)
     sigs = enantiomer_potency(res)
     published = KI_R_UM / KI_S_UM
     for s in sigs:

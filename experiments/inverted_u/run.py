@@ -22,6 +22,7 @@ from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.io import read_results
 from circuitsim.plots._common import new_figure, save
 from circuitsim.sweep import load_sweep, read_index, run_sweep
+from circuitsim.sweep.progress import sweep_progress
 
 HERE = Path(__file__).resolve().parent
 #: Moghaddam et al. 1997 (rat mPFC microdialysis, ketamine i.p.): glutamate
@@ -50,7 +51,8 @@ def main() -> None:
     args = ap.parse_args()
     sweep = load_sweep(HERE / "sweep.yaml", list(REDUCED_CIRCUIT) if args.reduced else [])
     out = Path(args.out)
-    outcome = run_sweep(sweep, out, workers=args.workers)
+    with sweep_progress(sweep, out) as report:
+        outcome = run_sweep(sweep, out, workers=args.workers, report=report)
     if not outcome.ok:
         raise SystemExit(f"{outcome.counts} - see {out / 'index.csv'}")
     rows = []

@@ -39,7 +39,7 @@ def main() -> None:
             f"dosing.species={args.species}"]
     suffix = "" if args.species == "rat" else f"_{args.species}"
     sets.append(f"output.name=occlusion{suffix}")
-    res = circuitsim.run(circuitsim.load_config("occlusion", sets), args.out, figures=False)
+    res = circuitsim.run(circuitsim.load_config("occlusion", sets), args.out, figures=False, progress=True)
     sigs = res.days["signatures"]
     remains = [(s.name.split(":")[0], s.measured) for s in sigs if s.name.endswith("abolishes the 24-h increase")]
     kept = [(s.name.split(":")[0], s.measured) for s in sigs if s.name.endswith("glutamate surge intact")]

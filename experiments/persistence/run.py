@@ -46,7 +46,7 @@ def main() -> None:
     ap.add_argument("--out", default="results/experiments/persistence")
     args = ap.parse_args()
     sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false", f"seed={args.seed}"]
-    res = circuitsim.run(circuitsim.load_config(HERE / "config.yaml", sets), args.out, figures=False)
+    res = circuitsim.run(circuitsim.load_config(HERE / "config.yaml", sets), args.out, figures=False, progress=True)
     tl, veh = res.timeline, res.days["arms"]["vehicle"]
     t, tv = tl["time_h"], veh["time_h"]
     end_h = float(np.asarray(t)[-1])

@@ -51,7 +51,7 @@ def main() -> None:
     ap.add_argument("--out", default="results/experiments/signalling_time_course")
     args = ap.parse_args()
     sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false", "output.name=signalling"]
-    res = circuitsim.run(circuitsim.load_config("occlusion", sets), args.out, figures=False)
+    res = circuitsim.run(circuitsim.load_config("occlusion", sets), args.out, figures=False, progress=True)
     tl = res.timeline
     t = np.asarray(tl["time_h"], float)
     fig = new_figure(10.0, 4.2)

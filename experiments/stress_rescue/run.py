@@ -43,7 +43,7 @@ def main() -> None:
     args = ap.parse_args()
     sets = [*(REDUCED_CIRCUIT if args.reduced else ()), "circuit.vta.enabled=false",
             "output.name=stress_rescue"]
-    res = circuitsim.run(circuitsim.load_config("stress_ketamine_7d_rat", sets), args.out, figures=False)
+    res = circuitsim.run(circuitsim.load_config("stress_ketamine_7d_rat", sets), args.out, figures=False, progress=True)
     tl = res.timeline
     veh = res.days["arms"]["stress, vehicle"]
     t, tv = tl["time_h"], veh["time_h"]
