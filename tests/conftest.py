@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 import sys
+from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 
@@ -166,3 +170,34 @@ def make_synthetic():
 def provenance() -> dict:
     """A fixed provenance mapping (copy; tests may change it)."""
     return dict(SYNTHETIC_PROVENANCE)
+
+
+def undocumented_names(path) -> list[str]:
+    """Groups, datasets and attributes of a results file that docs/results.md does not name.
+
+    A name counts as documented when it appears in the page as a word or
+    in backticks, or matches one of its wildcards (``plasma_*``). Spike
+    populations and arms are named by the SONATA layout and the config.
+    """
+    doc = (Path(__file__).parents[1] / "docs" / "results.md").read_text()
+    words = {w.strip(",.:") for w in re.split(r"[,\s/│├└─`()]+", doc)}
+    words |= {w for line in doc.splitlines() for w in re.findall(r"`([^`/]+)`", line)}  # `at dose`
+    patterns = [w for w in words if re.fullmatch(r"[a-z][a-z0-9_]*\*[a-z0-9_*]*", w)]  # plasma_*, rate_*_hz
+
+    def known(name: str) -> bool:
+        return name in words or any(fnmatch.fnmatch(name, p) for p in patterns)
+
+    missing: set[str] = set()
+
+    def visit(name, obj):
+        where = re.sub(r"arms/[^/]+", "arms/<arm>", name)
+        parent, _, leaf = name.rpartition("/")
+        # spike populations are named by the SONATA layout, arms by their config
+        if not name.startswith("spikes/") and not parent.endswith("arms") and not known(leaf):
+            missing.add(where)
+        missing.update(f"{where}@{a}" for a in obj.attrs if not known(a))
+
+    with h5py.File(path, "r") as h5:
+        missing.update(f"@{a}" for a in h5.attrs if not known(a))
+        h5.visititems(visit)
+    return sorted(missing)

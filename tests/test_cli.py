@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import undocumented_names
 
 from circuitsim.cli import main
 from circuitsim.io import read_results
@@ -39,6 +40,7 @@ def test_run_info_plot(tmp_path, tiny_overrides):
     res = read_results(path)
     assert res.config.circuit.pyramidal.n == 160
     assert "unknown" not in res.units.values()
+    assert undocumented_names(path) == []  # docs/results.md names every group, dataset and attribute
 
     info = circuitsim("info", path)
     assert info.returncode == 0, info.stderr

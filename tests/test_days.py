@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import undocumented_names
 
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict
@@ -132,6 +133,8 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
     assert arm["attrs"]["role"] == "vehicle"
     names = [s.name for s in res.days["signatures"]]
     assert names[0].startswith("hit and run: plasma") and "spine increase at 24 h (over vehicle)" in names
+    assert undocumented_names(tmp_path / "tiny.h5") == []
+
 
 
 def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_overrides):
