@@ -21,10 +21,39 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.analysis.signatures import ABOLISHED_FRACTION, SURGE_KEPT_FRACTION
+from circuitsim.engine.days import arm_configs
 from circuitsim.plots._common import new_figure, save
+
+VEHICLE = "stress, vehicle"
+AFTER_H = (0.5, 1.0, 2.0)
+
+
+def early_cascade(res, arms=("+ NBQX", "+ NBQX held", "+ rapamycin"), after_h=AFTER_H) -> dict[str, list[float]]:
+    """mTORC1's excess over the vehicle at `after_h` after the ketamine dose, as a fraction of ketamine's alone.
+
+    Li et al. 2010 measured mTOR phosphorylation within 30-60 min of the
+    dose; the spine signature is read at 24 h. Each arm's ketamine dose
+    time comes from its config (NBQX goes first).
+    """
+    configs = arm_configs(res.config)
+
+    def ketamine_h(cfg) -> float:
+        return next(d.start_s for d in cfg.dosing.doses if d.drug != "nbqx") / 3600.0
+
+    def excess(series, start_h: float) -> np.ndarray:
+        veh = res.days["arms"][VEHICLE]
+        t = start_h + np.asarray(after_h)
+        return (np.interp(t, series["time_h"], series["mtorc1"])
+                - np.interp(t, veh["time_h"], veh["mtorc1"]))
+
+    alone = excess(res.timeline, ketamine_h(res.config))
+    return {name: list(excess(res.days["arms"][name], ketamine_h(configs[name])) / alone)
+            for name in arms if name in res.days["arms"]}
 
 
 def main() -> None:
@@ -45,6 +74,10 @@ def main() -> None:
     kept = [(s.name.split(":")[0], s.measured) for s in sigs if s.name.endswith("glutamate surge intact")]
     for s in sigs:
         print(f"{'pass' if s.passed else 'FAIL'}  {s.name}: {s.measured:.4g} {s.unit} (target {s.target}; {s.source})")
+    print("mTORC1 excess over the stress vehicle, fraction of ketamine alone's, at "
+          + ", ".join(f"{h:g} h" for h in AFTER_H) + " after the ketamine dose (Li et al. 2010: NBQX blocked it):")
+    for name, fractions in early_cascade(res).items():
+        print(f"    {name}: " + ", ".join(f"{f:.2f}" for f in fractions))
     fig = new_figure(10.0, 4.0)
     ax, ax_r = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
     names = [n for n, _ in remains]
