@@ -12,6 +12,7 @@ standard error and exit status 2, never a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -176,25 +177,50 @@ def _fail(message: str, status: int = EXIT_USER_ERROR) -> int:
     return status
 
 
+#: What a command reports in one line instead of a traceback (besides click's own errors).
+_USER_FACING = (UserInputError, click.exceptions.Abort, KeyboardInterrupt, OSError)
+
+
+def _fail_for(exc: BaseException) -> int:
+    """One line for a user mistake, an unusable path or an interrupt; the exit status."""
+    if isinstance(exc, (click.exceptions.Abort, KeyboardInterrupt)):
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}")
+    return _fail(str(exc))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``circuitsim`` command; returns (and exits with) the exit status."""
     try:
         result = cli.main(args=argv, prog_name="circuitsim", standalone_mode=False)
         status = result if isinstance(result, int) else 0
-    except UserInputError as exc:
-        status = _fail(str(exc))
     except click.exceptions.UsageError as exc:
         status = _fail(exc.format_message(), exc.exit_code)
     except click.ClickException as exc:
         status = _fail(exc.format_message(), EXIT_USER_ERROR)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        status = _fail("interrupted", EXIT_INTERRUPTED)
-    except OSError as exc:
-        where = f"{exc.filename}: " if exc.filename else ""
-        status = _fail(f"{where}{exc.strerror or exc}")
+    except _USER_FACING as exc:
+        status = _fail_for(exc)
     if argv is None:
         sys.exit(status)
     return status
+
+
+def run_script(entry: Callable[[], object]) -> None:
+    """Run a script's `entry` (e.g. an experiment's ``main``) with the CLI's error contract.
+
+    A :class:`UserInputError` or an unwritable path becomes one line
+    ``error: ...`` on standard error and exit status 2 (no traceback); an
+    interrupt exits with 130. Anything else is a bug and keeps its traceback.
+    An integer that `entry` returns is the exit status.
+    """
+    try:
+        status = entry()
+    except _USER_FACING as exc:
+        sys.exit(_fail_for(exc))
+    if isinstance(status, int):
+        sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -36,3 +36,14 @@ def test_script_imports_and_prints_help(script, monkeypatch, capsys):
         module.main()
     assert info.value.code == 0
     assert "usage:" in capsys.readouterr().out
+
+
+def test_bad_input_to_an_experiment_is_one_line_exit_2(tmp_path):
+    import subprocess
+
+    script = Path(__file__).parents[1] / "experiments" / "adolescent_vulnerability" / "run.py"
+    proc = subprocess.run([sys.executable, str(script), "--set", "nonsense.key=1", "--out", str(tmp_path / "out")],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: nonsense: unknown key (not part of the config schema)"
+    assert not (tmp_path / "out").exists()

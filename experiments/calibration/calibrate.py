@@ -16,13 +16,13 @@ settled (3 wash_tau): windows of 2.7, 1.7 and 1.7 s.
 from __future__ import annotations
 
 import argparse
-import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from circuitsim.analysis.calibration import TARGETS, calibration_protocol, passes, signatures
 from circuitsim.analysis.measures import analyse
+from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.network.circuit import simulate_sample
 
@@ -74,4 +74,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

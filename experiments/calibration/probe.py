@@ -22,6 +22,7 @@ import numpy as np
 
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT, calibration_protocol, signatures
 from circuitsim.analysis.measures import analyse
+from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.network.circuit import simulate_sample
 
@@ -57,4 +58,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -15,7 +15,6 @@ that drive the VTA beside them. Last line: RESULT key=value ...
 from __future__ import annotations
 
 import argparse
-import sys
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -29,6 +28,7 @@ from circuitsim.analysis.calibration import (
     vta_signatures,
 )
 from circuitsim.analysis.measures import analyse
+from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.network.circuit import simulate_sample
 
@@ -103,4 +103,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run_script(main)

@@ -29,6 +29,7 @@ import numpy as np
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT, calibration_protocol
 from circuitsim.analysis.validate import interneurons_first
+from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
 
 MAJORITY = 0.5  # "the majority of pyramidal neurons" / "predominantly decreases" interneurons
@@ -101,4 +102,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

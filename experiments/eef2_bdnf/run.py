@@ -26,6 +26,7 @@ import numpy as np
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.analysis.signatures import MIN_RISE
+from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
 
 HERE = Path(__file__).resolve().parent
@@ -92,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -22,6 +22,7 @@ import numpy as np
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.analysis.validate import enantiomer_potency
+from circuitsim.cli import run_script
 from circuitsim.plots._common import INTERNEURON_COLOR, PYRAMIDAL_COLOR, new_figure, save
 
 HERE = Path(__file__).resolve().parent
@@ -64,4 +65,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

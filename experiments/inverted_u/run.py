@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import run_script
 from circuitsim.io import read_results
 from circuitsim.plots._common import new_figure, save
 from circuitsim.sweep import load_sweep, read_index, run_sweep
@@ -93,4 +94,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -26,6 +26,7 @@ import numpy as np
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.analysis.signatures import ABOLISHED_FRACTION, SURGE_KEPT_FRACTION
+from circuitsim.cli import run_script
 from circuitsim.engine.days import arm_configs
 from circuitsim.plots._common import new_figure, save
 
@@ -102,4 +103,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -29,6 +29,7 @@ import argparse
 
 import numpy as np
 
+from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.days import cascade_rules
 from circuitsim.io import read_results
@@ -92,4 +93,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

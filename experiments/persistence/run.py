@@ -24,6 +24,7 @@ import numpy as np
 
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
 
 HERE = Path(__file__).resolve().parent
@@ -79,4 +80,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -25,6 +25,7 @@ import numpy as np
 
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
 from circuitsim.plots.plasticity import CASCADE_STYLE
 
@@ -89,4 +90,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)

@@ -27,6 +27,7 @@ import numpy as np
 
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
 
 RADLEY_LOSS = 0.16  # Radley et al. 2004, apical spine density after 21 d restraint stress
@@ -79,4 +80,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run_script(main)
