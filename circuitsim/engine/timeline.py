@@ -425,9 +425,8 @@ def _block_interpolate(at: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarr
         z = np.where(below, ly[0] + slope * (la - lx[0]), z)
     else:
         pos = pos & ~below
-    inside = pos & (la <= lx[-1])
-    out = np.where(inside, 1.0 / (1.0 + np.exp(-z)), out)
-    return np.where(at <= 0, np.interp(0.0, x, y), out)
+    inside = pos & (la <= lx[-1])  # at <= 0 keeps numpy's value, the block at the 0 node
+    return np.where(inside, 1.0 / (1.0 + np.exp(-z)), out)
 
 
 def _held_out_errors(nodes: list, held: list, present: list[str]) -> dict[str, np.ndarray]:
