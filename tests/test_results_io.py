@@ -6,6 +6,7 @@ import h5py
 import numpy as np
 import pytest
 
+import circuitsim.atomic as atomic
 from circuitsim.config import dump_config
 from circuitsim.errors import UserInputError
 from circuitsim.io import RESULTS_SCHEMA_VERSION, read_results, write_results
@@ -126,14 +127,15 @@ def test_layout_dtypes_and_units(written):
             assert key in f["provenance"].attrs
 
 
-@pytest.mark.parametrize("fail_in", ["_write_epochs", "_write_provenance", "_fsync"])
+@pytest.mark.parametrize("fail_in", [(results_module, "_write_epochs"), (results_module, "_write_provenance"),
+                                     (atomic, "_fsync_file")])
 def test_failed_write_leaves_nothing(tmp_path, synthetic, provenance, monkeypatch, fail_in):
     config, sample, analysis = synthetic
 
     def boom(*args, **kwargs):
         raise RuntimeError("simulated crash")
 
-    monkeypatch.setattr(results_module, fail_in, boom)
+    monkeypatch.setattr(*fail_in, boom)
     with pytest.raises(RuntimeError, match="simulated crash"):
         write_results(tmp_path / "run.h5", config, sample, analysis, provenance)
     assert list(tmp_path.iterdir()) == []

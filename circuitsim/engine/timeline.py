@@ -47,14 +47,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ..analysis.measures import SampleAnalysis, analyse
+from ..atomic import atomic_path
 from ..config import config_from_dict
 from ..config.schema import Config
 from ..network.circuit import FastSample, ProgressFn, simulate_sample
@@ -287,16 +286,8 @@ def save_sample(path: Path, sample: FastSample) -> None:
             "wall_build_s": sample.wall_build_s, "wall_run_s": sample.wall_run_s,
             "seeds": sample.seeds, "run_info": sample.run_info}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
 
 
 def load_sample(path: Path) -> FastSample | None:

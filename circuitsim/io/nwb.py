@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_path
 from ..config import dump_config
 from ..errors import UserInputError
 from .results import Results, read_results
@@ -150,12 +151,6 @@ def export_nwb(results_path: str | os.PathLike, out_path: str | os.PathLike | No
         traces.add(TimeSeries(name=name, data=H5DataIO(np.asarray(values, dtype=float), compression="gzip"),
                               unit="dimensionless" if unit in ("1", "") else unit,
                               description=f"{name} ({unit})", **timing))
-    tmp = out.with_name(out.stem + ".partial.nwb")
-    try:
-        with NWBHDF5IO(str(tmp), "w") as io:
-            io.write(nwb)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as tmp, NWBHDF5IO(str(tmp), "w") as io:
+        io.write(nwb)
     return out

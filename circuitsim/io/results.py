@@ -6,12 +6,9 @@ This is the only module that knows the layout (documented in docs/results.md).
 attribute ``circuitsim_schema_version``; a reader refuses files from a newer
 layout instead of misreading them.
 
-Atomic writing: the file is written under a temporary name
-(``<name>.h5.tmp``) in the destination directory, flushed, closed and synced,
-then renamed over the destination with :func:`os.replace` (atomic on POSIX
-and Windows within one file system). On any error the temporary file is
-deleted and the error re-raised, so a file with the final name is always
-complete.
+Atomic writing: through :func:`circuitsim.atomic.atomic_path` (a unique
+temporary file in the destination directory, synced, then renamed), so a
+file with the final name is always complete.
 """
 
 from __future__ import annotations
@@ -29,6 +26,7 @@ import yaml
 
 from ..analysis.measures import EpochMeasures, SampleAnalysis
 from ..analysis.signatures import Signature, plasticity_signatures
+from ..atomic import atomic_path
 from ..config import Config, config_from_dict, dump_config
 from ..errors import UserInputError
 from ..network.circuit import POPULATIONS, TRACE_UNITS, VTA_POPULATIONS, FastSample
@@ -131,8 +129,7 @@ def write_results(
         If the directory cannot be written; no file is left behind.
     """
     path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    try:
+    with atomic_path(path) as tmp:
         with h5py.File(tmp, "w") as f:
             _write_root(f)
             _write_spikes(f, sample)
@@ -148,21 +145,7 @@ def write_results(
             f["config"].attrs["format"] = "yaml"
             _write_provenance(f, provenance)
             f.flush()
-        _fsync(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _fsync(path: Path) -> None:
-    """Push the closed file's data to disk before the rename makes it visible."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _write_root(f: h5py.File) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..atomic import atomic_path
 from ..io.results import Results
 
 PYRAMIDAL_COLOR = "tab:blue"
@@ -24,9 +25,10 @@ def new_figure(width_in: float, height_in: float) -> Figure:
 
 
 def save(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
-    """Write `fig` as an image (format from the suffix) and return its path."""
+    """Write `fig` as an image (format from the suffix), atomically, and return its path."""
     path = Path(path)
-    fig.savefig(path, dpi=dpi)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip(".").lower() or None)
     return path
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.atomic import write_text_atomic
+from ..atomic import write_text_atomic
 from ._common import new_figure, save
 
 #: Metrics drawn when present, in this order (at most 4).

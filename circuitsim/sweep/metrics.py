@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ..atomic import write_text_atomic
 from ..io import read_results
-from ..io.atomic import write_text_atomic
 from ..io.results import Results
 
 

@@ -44,9 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text_atomic
 from ..config import dump_config
 from ..errors import UserInputError
-from ..io.atomic import write_text_atomic
 from .spec import Point, Sweep, canonical
 
 STATUSES = ("done", "failed", "timeout", "pending")
