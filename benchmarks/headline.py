@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from circuitsim.config import load_config
-from circuitsim.engine.run import run_experiment
+from circuitsim.runner import run_experiment
 
 REPO = Path(__file__).resolve().parent.parent
 

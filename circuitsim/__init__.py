@@ -4,8 +4,7 @@ The Python API (:mod:`circuitsim.api`): :func:`load_config`, :func:`run`,
 :func:`open_results`; results objects have ``.plot()`` and ``.summary()``.
 """
 
-__version__ = "0.1.0"
-
-from .api import load_config, open_results, run  # noqa: E402
+from .api import load_config, open_results, run
+from .version import __version__
 
 __all__ = ["__version__", "load_config", "open_results", "run"]

@@ -15,13 +15,44 @@ KEY=VALUE --out DIR`` is ``circuitsim.run(circuitsim.load_config(CONFIG,
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .config import load_config as _load_config
-from .io.results import Results, read_results
+from .config import load_config as load_packaged_or_file
+from .io import Results, read_results, results_summary
 
-__all__ = ["load_config", "open_results", "run"]
+__all__ = ["RunResults", "load_config", "open_results", "run"]
+
+
+@dataclass(frozen=True, eq=False)
+class RunResults(Results):
+    """A results file read back (:class:`circuitsim.io.Results`), with its figures and summary.
+
+    ``.plot()`` and ``.summary()`` live here, at the top of the package
+    order (docs/architecture.md), so that the reader knows nothing of
+    figures.
+    """
+
+    def plot(self, out_dir: str | os.PathLike | None = None) -> list[Path]:
+        """Write every figure this file supports (as ``circuitsim plot``); return their paths.
+
+        Parameters
+        ----------
+        out_dir : str or PathLike, optional
+            An existing directory; default the file's own.
+        """
+        from .plots import write_figures
+
+        return write_figures(self, out_dir)
+
+    def summary(self) -> str:
+        """The text ``circuitsim info`` prints: config, provenance, per-epoch (and timeline) tables."""
+        return results_summary(self)
+
+
+def _with_helpers(results: Results) -> RunResults:
+    return RunResults(**{f: getattr(results, f) for f in Results.__dataclass_fields__})
 
 
 def load_config(path: str | os.PathLike | None = None,
@@ -48,12 +79,12 @@ def load_config(path: str | os.PathLike | None = None,
     circuitsim.errors.UserInputError
         One line naming the bad key and the value expected.
     """
-    return _load_config(None if path is None else str(path), overrides)
+    return load_packaged_or_file(None if path is None else str(path), overrides)
 
 
 def run(config: Config | str | os.PathLike | None = None, out_dir: str | os.PathLike | None = None, *,
         overrides: list[str] | tuple[str, ...] = (), progress: bool = False,
-        figures: bool | None = None) -> Results:
+        figures: bool | None = None) -> RunResults:
     """Run an experiment and return its results, read back from the file it wrote.
 
     Parameters
@@ -75,20 +106,20 @@ def run(config: Config | str | os.PathLike | None = None, out_dir: str | os.Path
 
     Returns
     -------
-    Results
+    RunResults
         The results file, read back (:func:`open_results`).
     """
-    from .engine import run_experiment
+    from .runner import run_experiment
 
     if not isinstance(config, Config):
         config = load_config(config, overrides)
     elif overrides:
         raise ValueError("overrides apply to a config path or name; pass them to load_config for a Config")
     path = run_experiment(config, out_dir, progress=progress, figures=figures)
-    return read_results(path)
+    return open_results(path)
 
 
-def open_results(path: str | os.PathLike) -> Results:
+def open_results(path: str | os.PathLike) -> RunResults:
     """Read a results file (``.h5``) written by ``circuitsim run`` or :func:`run`.
 
     Parameters
@@ -97,10 +128,10 @@ def open_results(path: str | os.PathLike) -> Results:
 
     Returns
     -------
-    Results
+    RunResults
         Spikes (SONATA layout), binned traces, per-epoch measures, the
         timeline and the slow stage when present, the config and provenance;
         ``results.plot()`` draws its figures and ``results.summary()`` prints
         what ``circuitsim info`` prints (docs/results.md).
     """
-    return read_results(Path(path))
+    return _with_helpers(read_results(Path(path)))

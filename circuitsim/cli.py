@@ -2,7 +2,7 @@
 
 Thin by design: each command parses its arguments and calls one public
 function (:func:`circuitsim.config.load_config`,
-:func:`circuitsim.engine.run_experiment`, :func:`circuitsim.plots.write_figures`,
+:func:`circuitsim.runner.run_experiment`, :func:`circuitsim.plots.write_figures`,
 :func:`circuitsim.io.results_summary`). A user mistake - a
 :class:`~circuitsim.errors.UserInputError`, a file that cannot be read or
 written, a bad command line - becomes exactly one line ``error: <message>`` on
@@ -45,7 +45,7 @@ def run(config: str | None, overrides: tuple[str, ...], out_dir: str | None,
     The path of the results file is the last line of standard output.
     """
     from .config import load_config
-    from .engine import run_experiment
+    from .runner import run_experiment
 
     cfg = load_config(config, overrides)
     path = run_experiment(cfg, out_dir, progress=not no_progress,
@@ -102,7 +102,7 @@ def sweep(config: str, overrides: tuple[str, ...], out_dir: str | None, workers:
               help="Directory for the figures (default: next to RESULTS).")
 def plot(results: str, out_dir: str | None) -> None:
     """Draw the figures of RESULTS (a results file, or a sweep directory); print their paths."""
-    from .engine.run import prepare_output_dir
+    from .runner import prepare_output_dir
 
     if Path(results).is_dir():
         from .sweep.run import read_index
@@ -133,10 +133,10 @@ def validate(full: bool, seeds: str | None, out_dir: str) -> int:
     """Run SCIENCE.md's signature suite and print a table; exit 0 only if every signature passes.
 
     Each signature is measured from the results files the suite writes
-    (circuitsim.analysis.validate).
+    (circuitsim.validation).
     """
-    from .analysis.validate import format_table, run_validation
-    from .engine.run import prepare_output_dir
+    from .runner import prepare_output_dir
+    from .validation import format_table, run_validation
 
     chosen = None
     if seeds:

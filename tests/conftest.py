@@ -11,8 +11,8 @@ import h5py
 import numpy as np
 import pytest
 
-from circuitsim.analysis.measures import analyse
 from circuitsim.config import Config, config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import FastSample
 
 #: A circuit small and short enough for a Brian2 run of ~2 s: 160 + 40 cells,

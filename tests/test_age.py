@@ -9,8 +9,8 @@ from test_spines import RULES, _assert_same
 from circuitsim.analysis.signatures import plasticity_signatures
 from circuitsim.config import config_from_dict
 from circuitsim.config.plasticity import AgeConfig, SpineConfig
-from circuitsim.engine.days import adolescent_step
 from circuitsim.plasticity import spines as sp
+from circuitsim.plasticity.age import adolescent_step
 from circuitsim.plasticity.pool import CircuitPool, spine_rules
 
 
@@ -160,8 +160,8 @@ def test_adolescent_signatures_measure_the_deficit_against_the_age_matched_vehic
 def test_tiny_adolescent_run_writes_its_age_series_and_signatures(tmp_path, monkeypatch, tiny_overrides,
                                                                   tiny_build_cache):
     """Two daily doses in an adolescent, with the adolescent vehicle as an arm, through run and read."""
-    from circuitsim.engine.run import run_experiment
     from circuitsim.io import read_results
+    from circuitsim.runner import run_experiment
 
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_build_cache))
     data = {"dosing": {"species": "mouse", "doses": [

@@ -16,8 +16,8 @@ from circuitsim.analysis.calibration import (
     passes,
     signatures,
 )
-from circuitsim.analysis.measures import analyse
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import simulate_sample
 
 

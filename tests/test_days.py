@@ -8,9 +8,11 @@ from conftest import undocumented_names
 
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict
-from circuitsim.engine.days import DriveTable, time_grid_h
+from circuitsim.engine.drives import DriveTable
+from circuitsim.engine.slow import ExperimentCache, pre_dose_key, run_days, time_grid_h
 from circuitsim.io import read_results
 from circuitsim.network.circuit import e_to_e_pairs
+from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import healthy_pool
 
 #: A short experiment: 2 days of stress, one clinical infusion, 2 days after;
@@ -138,17 +140,14 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
 
 
 def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_overrides):
-    """The state at the dose is computed once per stress history (engine.days._AT_DOSE)."""
-    import circuitsim.engine.days as days
-
+    """The state at the dose is computed once per stress history (ExperimentCache.at_dose)."""
     data = {**SHORT, "plasticity": {**SHORT["plasticity"], "interventions": [
         {"kind": "rapamycin", "start": "-30 min", "duration": "12 h"}]}}
     cfg = _config(*tiny_overrides, "circuit.vta.enabled=false", data=data)
-    days._AT_DOSE.clear()
-    first = days.run_days(cfg, with_timeline=False)
-    assert len(days._AT_DOSE) == 1
-    again = days.run_days(cfg, with_timeline=False)  # from the saved state at the dose
-    days._AT_DOSE.clear()
+    cache = ExperimentCache()
+    first = run_days(cfg, with_timeline=False, cache=cache)
+    assert len(cache.at_dose) == 1
+    again = run_days(cfg, with_timeline=False, cache=cache)  # from the saved state at the dose
     for key in first.series:
         np.testing.assert_array_equal(first.series[key], again.series[key])
     np.testing.assert_array_equal(first.snapshot_density, again.snapshot_density)
@@ -157,5 +156,5 @@ def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_
     assert [c.label for c in again.checks] == [c.label for c in first.checks]
     # a history that differs before the dose (no stress) does not share it
     calm = _config(*tiny_overrides, "circuit.vta.enabled=false", "plasticity.stress=null", data=data)
-    assert days._pre_dose_key(calm, time_grid_h(calm), days.sp.step_numba) != \
-        days._pre_dose_key(cfg, time_grid_h(cfg), days.sp.step_numba)
+    assert pre_dose_key(calm, time_grid_h(calm), sp.step_numba) != \
+        pre_dose_key(cfg, time_grid_h(cfg), sp.step_numba)

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from circuitsim.config import config_from_dict
-from circuitsim.engine import results_path, run_experiment
 from circuitsim.engine.provenance import iso_utc, run_provenance
-from circuitsim.engine.run import prepare_output_dir
 from circuitsim.errors import UserInputError
 from circuitsim.io import read_results
+from circuitsim.runner import prepare_output_dir, results_path, run_experiment
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from circuitsim.analysis.measures import POPULATIONS, analyse
 from circuitsim.config import config_from_dict
-from circuitsim.engine.timeline import _block_interpolate
+from circuitsim.engine.interpolation import block_interpolate
+from circuitsim.engine.measures import POPULATIONS, analyse
 from circuitsim.pharmacology import pd
 
 
@@ -43,7 +43,7 @@ def test_block_interpolation_is_exact_for_the_hill_law(n):
     nodes = np.array([0.0, 0.05, 0.2, 0.8857, 1.5222, 5.0])
     at = np.array([0.0, 1e-3, 0.03, 0.1, 0.5, 1.244, 3.0])
     exact = pd.hill_block(at, ic50, n)
-    got = _block_interpolate(at, nodes, pd.hill_block(nodes, ic50, n))
+    got = block_interpolate(at, nodes, pd.hill_block(nodes, ic50, n))
     np.testing.assert_allclose(got, exact, rtol=1e-9, atol=1e-15)
     # Linear interpolation of the concave curve reads low (what the log-odds form corrects).
     linear = np.interp(at, nodes, pd.hill_block(nodes, ic50, n))
@@ -52,6 +52,6 @@ def test_block_interpolation_is_exact_for_the_hill_law(n):
 
 def test_block_interpolation_holds_beyond_the_last_node_and_falls_back_without_two_inner_nodes():
     nodes, values = np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.3, 0.5])
-    assert _block_interpolate(np.array([5.0]), nodes, values)[0] == pytest.approx(0.5)
+    assert block_interpolate(np.array([5.0]), nodes, values)[0] == pytest.approx(0.5)
     # One node strictly between 0 and 1: linear, as numpy.interp.
-    np.testing.assert_allclose(_block_interpolate(np.array([0.5]), np.array([0.0, 1.0]), np.array([0.0, 0.3])), [0.15])
+    np.testing.assert_allclose(block_interpolate(np.array([0.5]), np.array([0.0, 1.0]), np.array([0.0, 0.3])), [0.15])

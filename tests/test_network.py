@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from circuitsim.analysis.measures import analyse
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import poisson_mean_increment, simulate_sample
 from circuitsim.pharmacology.pd import hill_block
 

@@ -75,7 +75,7 @@ def _all_configs():
 @pytest.mark.parametrize("name", _all_configs())
 def test_every_packaged_and_experiment_config_loads_with_its_arms(name):
     """Each config, and each of its arms' overrides, is valid; packaged ones are linked from configs/."""
-    from circuitsim.engine.days import arm_configs
+    from circuitsim.engine.arms import arm_configs
     from circuitsim.sweep.spec import load_sweep
 
     if name.startswith("sweep_"):
@@ -93,7 +93,7 @@ def test_adolescent_experiment():
     cfg = load_config("adolescent_ketamine")
     assert cfg.plasticity.age.adolescent and cfg.dosing.species == "mouse"
     assert [d.start_h for d in cfg.dosing.doses] == [24.0 * k for k in range(14)]
-    from circuitsim.engine.days import arm_configs
+    from circuitsim.engine.arms import arm_configs
 
     arms = arm_configs(cfg)
     assert arms["adult, vehicle"].plasticity.age.stage == "adult"

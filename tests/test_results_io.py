@@ -10,7 +10,7 @@ import circuitsim.atomic as atomic
 from circuitsim.config import dump_config
 from circuitsim.errors import UserInputError
 from circuitsim.io import RESULTS_SCHEMA_VERSION, read_results, write_results
-from circuitsim.io import results as results_module
+from circuitsim.io import write as results_module
 
 # Times go through s -> ms (x 1e3) on the way in and back through the file;
 # one rounding of a float64 product: relative error < 1e-15.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from circuitsim.analysis.signatures import arm_role, plasticity_signatures
+from circuitsim.analysis.signatures import plasticity_signatures
 from circuitsim.config import config_from_dict
+from circuitsim.engine.arms import arm_role
 
 T = np.linspace(-24.0, 168.0, 961)
 

@@ -10,14 +10,9 @@ import pytest
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict, load_config
-from circuitsim.engine.timeline import (
-    load_sample,
-    plan_states,
-    response_key,
-    run_timeline,
-    save_sample,
-    staircase_config,
-)
+from circuitsim.engine.acute import run_timeline
+from circuitsim.engine.response import load_sample, response_key, save_sample
+from circuitsim.engine.sampling import plan_states, staircase_config
 from circuitsim.io import read_results
 from circuitsim.network.circuit import FastSample
 from circuitsim.pharmacology import pd, pk
@@ -107,7 +102,7 @@ def test_sample_cache_round_trip(tmp_path):
 
 
 def test_interpolation_error_is_relative_with_a_floor():
-    from circuitsim.engine.timeline import interpolation_error
+    from circuitsim.engine.interpolation import interpolation_error
 
     err = interpolation_error([10.5, 1.0, 0.5], [10.0, 0.0, 1.0], baseline=20.0)
     # 1 Hz off a silent population: 1 / (0.1 x 20); 0.5 Hz off 1 Hz, also below the floor: -0.5 / 2
@@ -238,7 +233,7 @@ def test_cli_clinical_infusion_writes_the_timeline(tmp_path, tiny_cache, monkeyp
 
 # ------------------------------------------------------------- two drugs (NBQX)
 def test_grid_plan_starts_at_baseline_and_snakes_through_the_rows():
-    from circuitsim.engine.timeline import grid_plan
+    from circuitsim.engine.sampling import grid_plan
 
     states = [(0.0, 0.0, False), (1.0, 0.0, False), (2.0, 0.0, False), (1.0, 0.1, False),
               (2.0, 0.1, False), (1.5, 0.05, True), (0.0, 0.1, False)]
@@ -251,7 +246,8 @@ def test_grid_plan_starts_at_baseline_and_snakes_through_the_rows():
 
 
 def test_bilinear_is_exact_on_bilinear_functions_and_cells_follow_the_schedule():
-    from circuitsim.engine.timeline import bilinear, visited_cells
+    from circuitsim.engine.interpolation import bilinear
+    from circuitsim.engine.sampling import visited_cells
 
     kx, nx = np.array([0.0, 1.0, 3.0]), np.array([0.0, 0.5, 2.0])
     grid = 1.0 + 2.0 * kx[:, None] - 0.5 * nx[None, :] + 0.25 * kx[:, None] * nx[None, :]
@@ -267,14 +263,14 @@ def test_bilinear_is_exact_on_bilinear_functions_and_cells_follow_the_schedule()
 
 
 def test_split_refines_the_axis_the_rates_change_along():
-    from circuitsim.engine.timeline import _split
+    from circuitsim.engine.interpolation import split_cells
 
     kx, nx = np.array([0.0, 1.0, 2.0]), np.array([0.0, 0.1])
     steep_k = np.array([[10.0, 10.0], [5.0, 5.0], [1.0, 1.0]])   # changes with ketamine only
-    new_k, new_n = _split([(1, 0)], {"rate_pyramidal_hz": steep_k, "rate_interneuron_hz": steep_k}, kx, nx)
+    new_k, new_n = split_cells([(1, 0)], {"rate_pyramidal_hz": steep_k, "rate_interneuron_hz": steep_k}, kx, nx)
     assert list(new_k) == pytest.approx([0.0, 1.0, math.sqrt(2.0), 2.0]) and list(new_n) == [0.0, 0.1]
     steep_n = np.array([[10.0, 2.0], [10.0, 2.0], [10.0, 2.0]])  # changes with NBQX only
-    new_k, new_n = _split([(0, 0)], {"rate_pyramidal_hz": steep_n, "rate_interneuron_hz": steep_n}, kx, nx)
+    new_k, new_n = split_cells([(0, 0)], {"rate_pyramidal_hz": steep_n, "rate_interneuron_hz": steep_n}, kx, nx)
     assert list(new_k) == [0.0, 1.0, 2.0] and list(new_n) == pytest.approx([0.0, 0.05, 0.1])
 
 

@@ -10,8 +10,8 @@ from circuitsim.analysis import validate as V
 from circuitsim.analysis.calibration import calibration_protocol
 from circuitsim.cli import main
 from circuitsim.config import load_config
-from circuitsim.engine.run import run_experiment
 from circuitsim.io import read_results
+from circuitsim.runner import run_experiment
 
 
 def test_wash_in_measures_come_from_the_file(tmp_path, tiny_overrides):

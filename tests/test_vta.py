@@ -8,11 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from circuitsim.analysis.measures import analyse
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.errors import UserInputError
-from circuitsim.io import read_results
-from circuitsim.io.results import write_results
+from circuitsim.io import read_results, write_results
 from circuitsim.network.circuit import (
     POPULATIONS,
     VTA_POPULATIONS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .measures import SampleAnalysis
+from ..engine.measures import SampleAnalysis
 
 # name -> (description, low, high); None = unbounded. Targets from the issue text
 # and SCIENCE.md (Homayoun & Moghaddam 2007; Moghaddam et al. 1997).

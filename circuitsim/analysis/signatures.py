@@ -6,7 +6,7 @@ from the first dose) and ``/arms/<name>`` (each arm's series, its role and
 its acute peaks). Nothing is taken from the engine's internals, so the same
 function checks a file written today or read back later.
 
-The arms' roles come from their configs (:func:`arm_role`): ``control``
+The arms' roles come from their configs (:func:`circuitsim.engine.arms.arm_role`): ``control``
 (no stress, no drug), ``vehicle`` (stress, no drug), ``blocker`` (the drug
 plus an intervention or NBQX), ``mimic`` (an eEF2 kinase inhibitor without
 the drug).
@@ -75,32 +75,6 @@ class Signature:
     target: str
     source: str
     passed: bool
-
-
-def arm_role(config) -> tuple[str, tuple[str, ...]]:
-    """The role of an arm from its config, and the blockers it carries.
-
-    Returns
-    -------
-    (role, blockers)
-        role: ``control``, ``vehicle``, ``blocker``, ``mimic`` or ``other``;
-        blockers: intervention kinds, plus ``nbqx`` for an NBQX dose.
-    """
-    doses = config.dosing.doses if config.dosing is not None else []
-    # Any positive body weight: only whether an amount is zero matters here.
-    ketamine = any(d.drug != "nbqx" and d.amount_mg(1.0) > 0 for d in doses)
-    nbqx = any(d.drug == "nbqx" and d.amount_mg(1.0) > 0 for d in doses)
-    plast = config.plasticity
-    kinds = tuple(sorted({i.kind for i in plast.interventions if i.inhibition > 0}))
-    blockers = kinds + (("nbqx",) if nbqx else ())
-    stress = plast.stress is not None
-    if not ketamine and not blockers:
-        return ("vehicle" if stress else "control"), ()
-    if not ketamine and kinds == ("eef2k_inhibitor",) and not nbqx:
-        return "mimic", blockers
-    if ketamine and blockers:
-        return "blocker", blockers
-    return "other", blockers
 
 
 def _at(t: np.ndarray, y: np.ndarray, h: float) -> float:

@@ -1,5 +1,5 @@
-"""Running experiments end to end."""
+"""The engine: one experiment from its config to a typed record (no files, no figures)."""
 
-from .run import results_path, run_experiment
+from .run import SimulatedRun, check_runnable, simulate
 
-__all__ = ["results_path", "run_experiment"]
+__all__ = ["SimulatedRun", "check_runnable", "simulate"]

@@ -1,155 +1,122 @@
-"""Run one experiment end to end: simulate, analyse, write the results file and figures."""
+"""The engine's entry: simulate one experiment, from its config to a typed record of what happened.
+
+Three kinds of experiment, by the config's sections:
+
+* a bath protocol (no ``dosing``): one fast sample of the circuit over the
+  protocol's epochs (:func:`circuitsim.network.circuit.simulate_sample`);
+* a dosing experiment: the acute timeline (:func:`circuitsim.engine.acute.run_timeline`);
+* a plasticity experiment (``dosing`` and ``plasticity``): the slow stage
+  (:func:`circuitsim.engine.slow.run_days`) and its arms
+  (:func:`circuitsim.engine.arms.run_arms`), sharing one
+  :class:`~circuitsim.engine.slow.ExperimentCache`.
+
+The engine writes no file and draws nothing: :func:`simulate` returns a
+:class:`SimulatedRun`; analysis, the results file and the figures are made
+from it above (:mod:`circuitsim.runner`).
+"""
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from ..analysis.measures import analyse
 from ..config.schema import Config
 from ..errors import UserInputError
-from ..io.results import read_results, write_results
-from ..network.circuit import ProgressFn, simulate_sample
-from .provenance import run_provenance, utc_now
+from ..network.circuit import FastSample, ProgressFn, simulate_sample
+from .acute import Timeline, run_timeline
+from .arms import arm_configs, run_arms
+from .measures import SampleAnalysis, analyse
+from .sampling import plan_states
+from .slow import DaysResult, ExperimentCache, run_days
 
 
-def results_path(config: Config, out_dir: str | os.PathLike | None = None) -> Path:
-    """Where the results of `config` go: ``<out_dir or output.directory>/<output.name>.h5``."""
-    directory = Path(out_dir) if out_dir is not None else Path(config.output.directory)
-    return directory / f"{config.output.name}.h5"
+@dataclass(frozen=True)
+class SimulatedRun:
+    """What the engine made of one config.
 
-
-def prepare_output_dir(directory: str | os.PathLike) -> Path:
-    """Create `directory` if needed and check that files can be written in it.
-
-    Raises
-    ------
-    UserInputError
-        Naming ``--out`` / ``output.directory`` if it cannot be created or written.
-    """
-    directory = Path(directory)
-    where = f"--out/output.directory: cannot write results to {str(directory)!r}"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        # The only reliable write test is writing (os.access ignores ACLs, read-only mounts).
-        with tempfile.TemporaryFile(dir=directory):
-            pass
-    except FileExistsError:
-        raise UserInputError(f"{where}: it exists and is not a directory") from None
-    except NotADirectoryError:
-        raise UserInputError(f"{where}: a parent is not a directory") from None
-    except OSError as exc:
-        raise UserInputError(f"{where}: {exc.strerror or exc}") from None
-    return directory
-
-
-@contextmanager
-def _progress_bar(total_s: float, enabled: bool) -> Iterator[ProgressFn | None]:
-    """A tqdm bar on stderr counting simulated seconds (None when disabled or not a TTY)."""
-    if not enabled or not sys.stderr.isatty():
-        yield None
-        return
-    from tqdm import tqdm
-
-    bar = tqdm(total=total_s, unit="s", desc="simulating", file=sys.stderr, leave=False,
-               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.1f}/{total:.1f} s "
-                          "simulated [{elapsed}<{remaining}]")
-
-    def report(sim_s: float, total: float) -> None:
-        bar.update(min(sim_s, total) - bar.n)
-
-    try:
-        yield report
-    finally:
-        bar.close()
-
-
-def run_experiment(
-    config: Config,
-    out_dir: str | os.PathLike | None = None,
-    *,
-    progress: bool = True,
-    figures: bool | None = None,
-) -> Path:
-    """Simulate `config`, analyse it and write ``<out_dir>/<output.name>.h5`` (plus figures).
-
-    Parameters
+    Attributes
     ----------
     config : Config
         The experiment.
-    out_dir : str or PathLike, optional
-        Output directory (created if needed); default ``config.output.directory``.
-    progress : bool
-        Show a progress bar (simulated seconds) on standard error if it is a terminal.
-    figures : bool, optional
-        Write ``<name>_disinhibition.png`` (and ``<name>_dose_response.png`` when
-        the protocol spans at least 3 concentrations) next to the results file;
-        default ``config.output.figures``.
+    sample, analysis : FastSample, SampleAnalysis
+        The fast sample stored in the file's ``/spikes``, ``/timeseries`` and
+        ``/epochs`` (for a dosing experiment: the timeline's first staircase).
+    timeline : Timeline or None
+        A dosing experiment's timeline (a plasticity experiment's, merged on
+        its grid).
+    days : DaysResult or None
+        A plasticity experiment's slow stage, its arms in ``days.arms``.
+    seeds : dict
+        Every random stream used: name -> the seed it was given.
+    start, end : datetime
+        Wall-clock start and end (UTC).
+    """
 
-    Returns
-    -------
-    Path
-        The results file.
+    config: Config
+    sample: FastSample
+    analysis: SampleAnalysis
+    timeline: Timeline | None
+    days: DaysResult | None
+    seeds: dict[str, int]
+    start: datetime
+    end: datetime
+
+
+def check_runnable(config: Config) -> None:
+    """Refuse, before anything runs, what cannot run: a plasticity experiment without dosing, bad arms.
 
     Raises
     ------
     UserInputError
-        If the output directory cannot be created or written (checked before
-        simulating, so no time is lost).
+        One line naming the section (``plasticity``, ``plasticity.arms.<k>.set``).
     """
     if config.plasticity is not None and config.dosing is None:
         raise UserInputError("plasticity: a plasticity experiment needs a dosing section "
                              "(a dose of 0 mg/kg for a drug-free control)")
     if config.plasticity is not None and config.plasticity.arms:
-        from .days import arm_configs
-
         arm_configs(config)  # every arm's overrides are checked before anything runs
-    path = results_path(config, out_dir)
-    prepare_output_dir(path.parent)
-    start = utc_now()
-    timeline = None
-    days = None
-    if config.plasticity is not None and config.dosing is not None:
-        from .days import run_days
 
-        with _progress_bar(0.0, False) as report:
-            days = run_days(config, progress=report)
-            if config.plasticity.arms:
-                from .days import run_arms
 
-                days.arms = run_arms(config, progress=report)
+def simulated_seconds(config: Config) -> float:
+    """The circuit time a run of `config` simulates when nothing is cached (0: not known in advance)."""
+    if config.plasticity is not None:
+        return 0.0
+    if config.dosing is not None:
+        n_states = len(plan_states(1.0, config).names)
+        return n_states * (config.analysis.transient_s + config.timeline.sampling.window_s)
+    return config.protocol.duration_s
+
+
+def simulate(config: Config, progress: ProgressFn | None = None) -> SimulatedRun:
+    """Run `config` through the stages its sections ask for.
+
+    Parameters
+    ----------
+    config : Config
+        The experiment (:func:`check_runnable` is applied first).
+    progress : callable, optional
+        ``progress(simulated_s, total_s)`` while the circuit runs.
+    """
+    check_runnable(config)
+    start = datetime.now(UTC)
+    timeline = days = None
+    if config.plasticity is not None:
+        cache = ExperimentCache()
+        days = run_days(config, progress=progress, cache=cache)
+        if config.plasticity.arms:
+            days.arms = run_arms(config, progress=progress, cache=cache)
         timeline = days.timeline
         sample, analysis = timeline.sample, timeline.analysis
     elif config.dosing is not None:
-        from .timeline import plan_states, run_timeline
-
-        # The progress bar counts the staircase's simulated seconds (shown
-        # only when the circuit's responses are not in the cache).
-        n_states = len(plan_states(1.0, config).names)
-        hold = config.analysis.transient_s + config.timeline.sampling.window_s
-        with _progress_bar(n_states * hold, progress) as report:
-            timeline = run_timeline(config, progress=report)
+        timeline = run_timeline(config, progress=progress)
         sample, analysis = timeline.sample, timeline.analysis
     else:
-        with _progress_bar(config.protocol.duration_s, progress) as report:
-            sample = simulate_sample(config, progress=report)
+        sample = simulate_sample(config, progress=progress)
         analysis = analyse(config, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
-    provenance = run_provenance(config, sample.seeds, start, utc_now(),
-                                sample.wall_build_s, sample.wall_run_s, sample.run_info)
-    if timeline is not None:
-        provenance["response_cache_hit"] = timeline.cache_hit
-    try:
-        write_results(path, config, sample, analysis, provenance, timeline=timeline, days=days)
-    except OSError as exc:
-        raise UserInputError(
-            f"--out/output.directory: cannot write {str(path)!r}: {exc.strerror or exc}"
-        ) from None
-    if figures if figures is not None else config.output.figures:
-        from ..plots import write_figures
-
-        write_figures(read_results(path), path.parent, config.output.name)
-    return path
+    seeds = dict(sample.seeds)
+    if days is not None:
+        seeds.update(days.seeds)
+        for arm in days.arms.values():
+            seeds.update(arm.seeds)
+    return SimulatedRun(config=config, sample=sample, analysis=analysis, timeline=timeline, days=days,
+                        seeds=seeds, start=start, end=datetime.now(UTC))

@@ -1,6 +1,8 @@
-"""Results files: the HDF5 store (SONATA spikes) and its text summary."""
+"""Results files: the HDF5 store (SONATA spikes), its text summary, NWB export."""
 
-from .results import RESULTS_SCHEMA_VERSION, Results, read_results, write_results
+from .layout import RESULTS_SCHEMA_VERSION
+from .read import Results, read_results
 from .summary import results_summary
+from .write import write_results
 
 __all__ = ["RESULTS_SCHEMA_VERSION", "Results", "read_results", "results_summary", "write_results"]

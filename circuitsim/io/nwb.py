@@ -33,7 +33,7 @@ import numpy as np
 from ..atomic import atomic_path
 from ..config import dump_config
 from ..errors import UserInputError
-from .results import Results, read_results
+from .read import Results, read_results
 
 #: NWB wants Latin binomials for species.
 SPECIES = {"human": "Homo sapiens", "rat": "Rattus norvegicus", "mouse": "Mus musculus"}
@@ -97,7 +97,7 @@ def export_nwb(results_path: str | os.PathLike, out_path: str | os.PathLike | No
         from pynwb.misc import Units
     except ImportError:
         raise UserInputError("export-nwb: needs pynwb (pip install -e \".[nwb]\")") from None
-    from .. import __version__
+    from ..version import __version__
 
     src = Path(results_path)
     results = read_results(src)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from ..errors import UserInputError
-from .results import Results
+from .read import Results
 
 # Provenance keys shown first, in this order; the rest follow alphabetically.
 _PROVENANCE_FIRST = ("start_time", "end_time", "wall_time_s", "wall_build_s", "wall_run_s",

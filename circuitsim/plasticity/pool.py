@@ -55,35 +55,34 @@ class CircuitPool:
         return self.pool.volume.astype(np.float64) * self.scale
 
 
-def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0) -> CircuitPool:
+def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
+                 memo: dict | None = None) -> CircuitPool:
     """The circuit's slots with spines grown to their healthy steady state (no drug, no stress).
 
     The pool starts empty and is stepped at rest (synaptic protein 1, stress
     0) for ``spines.burn_in`` in steps of ``spines.burn_in_step``; random
     numbers from the seed's ``"spines.burn_in"`` stream. Formation times are
-    given on the experiment's clock, whose start is `start_d` (days). The
-    pool grown last is kept in memory, so that the arms of one experiment
-    grow it once; each call returns its own copy.
+    given on the experiment's clock, whose start is `start_d` (days).
+    `memo`, a dict owned by the caller (one experiment and its arms), keeps
+    the pools grown with it, so that arms that share the circuit grow it
+    once; each call returns its own copy.
     """
     if config.plasticity is None:
         raise ValueError("healthy_pool needs a config with a plasticity section")
     cfg = config.plasticity.spines
     key = (config.seed, config.circuit.pyramidal.n, config.circuit.e_to_e.p, cfg.model_dump_json(),
            getattr(kernel, "__name__", str(kernel)))
-    if key not in _HEALTHY:
-        _HEALTHY.clear()  # one circuit at a time: arms share it, a new one replaces it
-        _HEALTHY[key] = _grow_healthy(config, kernel)
-    cp = _HEALTHY[key]
+    if memo is None:
+        memo = {}
+    if key not in memo:
+        memo[key] = _grow_healthy(config, kernel)
+    cp = memo[key]
     out = CircuitPool(pool=cp.pool.copy(), order=cp.order, post=cp.post, scale=cp.scale,
                       healthy_density=cp.healthy_density, healthy_volume_mean=cp.healthy_volume_mean)
     # Times from here on are experiment times: re-base formation times so that
     # the pool's "now" is `start_d` (ages are kept).
     out.pool.birth_d += np.float32(start_d)
     return out
-
-
-#: The last healthy pool grown in this process (arms of one experiment share it).
-_HEALTHY: dict[tuple, CircuitPool] = {}
 
 
 def _grow_healthy(config: Config, kernel) -> CircuitPool:

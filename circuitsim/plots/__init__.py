@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io.results import Results
+from ..io.read import Results
 from ._common import distinct_concentrations
 from .disinhibition import disinhibition_figure
 from .dose_response import dose_response_figure

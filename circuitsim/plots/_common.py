@@ -9,7 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..atomic import atomic_path
-from ..io.results import Results
+from ..io.read import Results
 
 PYRAMIDAL_COLOR = "tab:blue"
 INTERNEURON_COLOR = "tab:red"

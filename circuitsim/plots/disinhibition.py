@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.transforms import blended_transform_factory
 
-from ..io.results import Results
+from ..io.read import Results
 from ._common import DRUG_COLOR, POP_COLORS, bin_centres_s, new_figure, save, wash_ins
 
 #: Cells drawn in each raster (evenly spaced ids), to keep the figure legible.

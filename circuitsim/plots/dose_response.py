@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UserInputError
-from ..io.results import Results
+from ..io.read import Results
 from ._common import POP_COLORS, new_figure, save
 
 

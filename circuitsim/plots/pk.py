@@ -19,7 +19,7 @@ from matplotlib.ticker import MultipleLocator
 from matplotlib.transforms import blended_transform_factory
 
 from ..errors import UserInputError
-from ..io.results import Results
+from ..io.read import Results
 from ..pharmacology.pk import ng_ml_to_um, um_to_ng_ml
 from ._common import DRUG_COLOR, new_figure, save
 

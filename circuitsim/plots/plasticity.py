@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.results import Results
+from ..io.read import Results
 from ._common import DRUG_COLOR, INTERNEURON_COLOR, PYRAMIDAL_COLOR, new_figure, save
 from .pk import doses_of, mark_doses
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from ..io import read_results
-from ..io.results import Results
+from ..io.read import Results
 
 
 def _finite(x: Any) -> float:

@@ -280,7 +280,7 @@ def _resume_state(point: Point, points_dir: Path) -> PointState:
 
 def prepare_directory(sweep: Sweep, directory: Path) -> None:
     """Create the sweep directory, or check that it holds this same sweep (resume)."""
-    from ..engine.run import prepare_output_dir
+    from ..runner import prepare_output_dir
 
     prepare_output_dir(directory)
     (directory / "points").mkdir(exist_ok=True)

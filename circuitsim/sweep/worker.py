@@ -41,8 +41,8 @@ def _run_job(job: dict) -> dict:
     import yaml
 
     from ..config import config_from_dict
-    from ..engine import run_experiment
     from ..errors import UserInputError
+    from ..runner import run_experiment
     from .metrics import point_record, write_record
 
     start = time.time()

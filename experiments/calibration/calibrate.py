@@ -21,9 +21,9 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from circuitsim.analysis.calibration import TARGETS, calibration_protocol, passes, signatures
-from circuitsim.analysis.measures import analyse
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import simulate_sample
 
 

@@ -21,9 +21,9 @@ import argparse
 import numpy as np
 
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT, calibration_protocol, signatures
-from circuitsim.analysis.measures import analyse
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import simulate_sample
 
 REDUCED = list(REDUCED_CIRCUIT)

@@ -27,9 +27,9 @@ from circuitsim.analysis.calibration import (
     vta_passes,
     vta_signatures,
 )
-from circuitsim.analysis.measures import analyse
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
+from circuitsim.engine.measures import analyse
 from circuitsim.network.circuit import simulate_sample
 
 # Reported beside the targets (no band).

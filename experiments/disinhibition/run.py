@@ -28,9 +28,9 @@ import numpy as np
 
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT, calibration_protocol
-from circuitsim.analysis.validate import interneurons_first
 from circuitsim.cli import run_script
 from circuitsim.plots._common import new_figure, save
+from circuitsim.validation import interneurons_first
 
 MAJORITY = 0.5  # "the majority of pyramidal neurons" / "predominantly decreases" interneurons
 

@@ -5,7 +5,7 @@
 Runs config.yaml (one subject: racemic, esketamine and arketamine at the
 same 0.5 mg/kg i.v. over 40 min, 48 h apart) and measures, from the results
 file, the potency ratio of the two enantiomers on each population's NMDA
-receptors (circuitsim.analysis.validate.enantiomer_potency: at each
+receptors (circuitsim.validation.enantiomer_potency: at each
 session's peak, the half-block concentration c (1/b - 1)^(1/n)), beside the
 published ratio of their affinities at the rat brain NMDA receptor:
 Ki 0.3 uM (S) and 1.4 uM (R), 4.7x (Ebert et al. 1997). Writes
@@ -21,9 +21,9 @@ import numpy as np
 
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
-from circuitsim.analysis.validate import enantiomer_potency
 from circuitsim.cli import run_script
 from circuitsim.plots._common import INTERNEURON_COLOR, PYRAMIDAL_COLOR, new_figure, save
+from circuitsim.validation import enantiomer_potency
 
 HERE = Path(__file__).resolve().parent
 #: Ebert et al. 1997 (Eur J Pharmacol 333:99), [3H]MK-801 binding in rat brain.

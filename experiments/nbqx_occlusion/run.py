@@ -27,7 +27,7 @@ import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.analysis.signatures import ABOLISHED_FRACTION, SURGE_KEPT_FRACTION
 from circuitsim.cli import run_script
-from circuitsim.engine.days import arm_configs
+from circuitsim.engine.arms import arm_configs
 from circuitsim.plots._common import new_figure, save
 
 VEHICLE = "stress, vehicle"

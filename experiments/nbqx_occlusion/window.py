@@ -31,7 +31,7 @@ import numpy as np
 
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
-from circuitsim.engine.days import cascade_rules
+from circuitsim.engine.slow import cascade_rules
 from circuitsim.io import read_results
 from circuitsim.pharmacology import pk
 from circuitsim.plasticity.signalling import CascadeState, step_cascade

@@ -85,7 +85,7 @@ def file_digests(path: str | os.PathLike) -> dict[str, str]:
 def run_digests(name: str, overrides: tuple[str, ...], workdir: Path) -> dict[str, str]:
     """Run packaged config `name` with `overrides` in an empty response cache; its digests."""
     from circuitsim.api import load_config
-    from circuitsim.engine import run_experiment
+    from circuitsim.runner import run_experiment
 
     config = load_config(name, list(overrides) + [f"output.name={name}", "output.figures=false"])
     path = run_experiment(config, workdir, progress=False, figures=False)

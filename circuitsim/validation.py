@@ -35,9 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..io.results import Results, read_results
-from .calibration import REDUCED_CIRCUIT, calibration_protocol, mean_response_time
-from .signatures import Signature, plasticity_signatures
+from .analysis.calibration import REDUCED_CIRCUIT, calibration_protocol, mean_response_time
+from .analysis.signatures import Signature, plasticity_signatures
+from .io.read import Results, read_results
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def enantiomer_potency(res: Results) -> list[Signature]:
 
 def nasal_bioavailability(res: Results) -> list[Signature]:
     """Signature 6: intranasal exposure is scaled by bioavailability: F = AUC x CL / dose."""
-    from ..pharmacology import pk
+    from .pharmacology import pk
 
     cfg = res.config
     dose = cfg.dosing.doses[0]
@@ -261,8 +261,8 @@ def run_validation(out_dir: str | os.PathLike, *, full: bool = False, seeds: tup
     report : callable, optional
         Called with a line of text before each run.
     """
-    from ..config import load_config
-    from ..engine.run import run_experiment
+    from .config import load_config
+    from .runner import run_experiment
 
     seeds = seeds or ((1, 2, 3, 4, 5) if full else (1,))
     rows: dict[str, Row] = {}

@@ -1,0 +1,272 @@
+"""The acute timeline: drug exposure over hours, the circuit sampled where it is needed.
+
+The adiabatic coupling of DESIGN.md. The circuit settles within a second
+(its slowest time constants: adaptation 144 ms, NMDA 100 ms) while the brain
+concentration changes over minutes, so at every moment of the timeline the
+circuit is in the steady state of the current concentration. Both block
+models take one concentration (the racemic-equivalent, NMDA-weighted brain
+concentration of S and R, :func:`~circuitsim.pharmacology.pd.racemic_equivalent_um`),
+so that steady state is a function of that one number. The policy:
+
+1. **States.** 0 and concentrations log-spaced (``per_decade`` per decade)
+   from ``lowest`` up to ``headroom`` x the schedule's peak, rounded up to
+   a rung of a ladder of ratio 2^(1/4) (:func:`quantised_top`), so the
+   whole range the timeline visits is covered, densest at low
+   concentrations where the block changes fastest in relative terms; with
+   ``held_out`` also the geometric midpoints between neighbours (for the
+   first interval, half the lowest node).
+2. **Simulation.** One ascending staircase run of the circuit: each state
+   held for ``analysis.transient`` (settling after the step) plus
+   ``sampling.window`` (measured), concentration steps (``wash_tau`` 0).
+   One compiled program, one run; the steps are small, so each settles
+   within the transient.
+3. **Cache.** The sample is stored in the on-disk response cache
+   (:mod:`circuitsim.engine.response`): a rerun with the same circuit
+   simulates nothing, nor does another schedule whose peak falls on the
+   same rung of the ladder.
+4. **Refinement.** Where a held-out state shows an interpolation error of
+   a rate above ``tolerance``, it becomes a node and the states on either
+   side of it are measured as new held-out states, up to ``refine`` rounds
+   (:func:`run_timeline`).
+5. **Interpolation.** Every timeline quantity is the piecewise-linear
+   interpolation, in concentration, of its steady-state value at the nodes
+   (monotone between nodes, no overshoot). The held-out midpoints are never
+   used for it: the relative error of the interpolation at them is reported
+   (:func:`interpolation_error`: relative to the simulated value, or to a
+   tenth of the drug-free value where the simulated one is smaller) and
+   tested.
+
+Acute side effects computed from concentration directly: the dissociation
+index (:mod:`circuitsim.pharmacology.acute`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config.schema import Config
+from ..network.circuit import FastSample, ProgressFn
+from ..pharmacology import pd, pk
+from ..pharmacology.acute import dissociation_index
+from . import interpolation as ip
+from .measures import SampleAnalysis
+from .response import measure
+from .sampling import (
+    StaircasePlan,
+    cell_centre,
+    grid_axes,
+    grid_plan,
+    plan_states,
+    refinement_plan,
+    staircase_config,
+    state_key,
+    visited_cells,
+)
+
+#: Units of the timeline's series (PK series bring their own).
+TIMELINE_UNITS = {
+    "time_h": "h",
+    "effective_um": "uM",
+    "block_pyramidal": "1",
+    "block_interneuron": "1",
+    "rate_pyramidal_hz": "Hz",
+    "rate_interneuron_hz": "Hz",
+    "glutamate_rel": "1",
+    "rate_vta_dopamine_hz": "Hz",
+    "rate_vta_gaba_hz": "Hz",
+    "dopamine_rel": "1",
+    "dissociation": "1",
+    "block_ampa": "1",
+}
+
+
+# ------------------------------------------------------------------- timeline
+@dataclass(frozen=True)
+class Timeline:
+    """The acute timeline of a dosing experiment and how it was obtained.
+
+    `series` on the timeline's time axis (``time_h``, h from the first
+    dose), units in `units`; `plan` the states sampled (in simulation
+    order, with their refinement `rounds`, 0 for the first staircase);
+    `stair_config`, `sample` and `analysis` the first staircase's run;
+    `doses` one row per dose (``start_h``, ``duration_h``, ``amount``,
+    ``route``, ``drug``); `monitoring_h` the config's ``timeline.monitoring``.
+    """
+
+    series: dict[str, np.ndarray]
+    units: dict[str, str]
+    plan: StaircasePlan
+    stair_config: Config
+    sample: FastSample
+    analysis: SampleAnalysis
+    interpolation_error: dict[str, np.ndarray]
+    cache_hit: bool
+    doses: list[dict]
+    monitoring_h: float
+    rounds: tuple[int, ...]
+
+
+def exposure(config: Config) -> pk.PKResult:
+    """The PK of `config.dosing` on the timeline grid."""
+    tl = config.timeline
+    n = int(math.floor(tl.horizon_s / tl.dt_s + 1e-9)) + 1
+    t_h = np.arange(n) * tl.dt_s / 3600.0
+    d = config.dosing
+    return pk.simulate_pk(pk.Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
+
+
+def run_timeline(config: Config, progress: ProgressFn | None = None,
+                 weights: np.ndarray | None = None) -> Timeline:
+    """Exposure, circuit steady states (cached) and their interpolation along the timeline.
+
+    Refinement (``timeline.sampling.refine`` rounds): a held-out state whose
+    rate is off the interpolation by more than ``tolerance`` becomes a node
+    (it was measured directly), and the midpoints on either side of it are
+    measured in a further staircase (with its own drug-free state, the
+    reference of ``glutamate_rel`` and ``dopamine_rel``) as the new held-out
+    states. The reported errors are those of the final nodes at the final
+    held-out states.
+    """
+    if config.dosing is None:
+        raise ValueError("run_timeline needs a config with a dosing section")
+    sp = config.timeline.sampling
+    res = exposure(config)
+    eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
+    if res.has_nbqx:
+        return run_grid(config, res, eff_um, progress, weights)
+    plan = plan_states(float(eff_um.max()), config)
+    stair = staircase_config(config, plan)
+    sample, analysis, hit = measure(stair, sp.cache, progress, weights)
+    nodes = [analysis.epochs[k] for k in plan.node_indices]
+    held = [analysis.epochs[k] for k in plan.held_out_indices]
+    present = present_quantities(nodes)
+    states = [(e, h, 0) for e, h in zip(analysis.epochs, plan.held_out, strict=True)]
+    for round_ in range(1, sp.refine + 1):
+        errors = ip.held_out_errors(nodes, held, present) if held else {}
+        worst = np.nanmax(np.abs(np.vstack([errors[q] for q in ip.REFINED_BY
+                                            if q in errors])), axis=0) if held else np.zeros(0)
+        bad = [e for e, w in zip(held, worst, strict=True) if w > sp.tolerance]
+        if not bad:
+            break
+        nodes = sorted([*nodes, *bad], key=lambda e: e.concentration_um)
+        held = [e for e in held if e not in bad]
+        rplan = refinement_plan(nodes, [e.concentration_um for e in bad], round_)
+        _s, ranalysis, rhit = measure(staircase_config(config, rplan), sp.cache, progress, weights)
+        hit = hit and rhit
+        new = [ranalysis.epochs[k] for k in rplan.held_out_indices]
+        held = sorted([*held, *new], key=lambda e: e.concentration_um)
+        states += [(e, True, round_) for e in new]
+        states = [(e, False if any(e is b for b in bad) else h, r) for e, h, r in states]
+
+    series, units = exposure_series(res, eff_um)
+    for name in present:
+        series[name] = ip.interpolate(eff_um, nodes, ip.CIRCUIT_QUANTITIES[name])
+    errors = ip.held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
+
+    final = StaircasePlan(tuple(e.name for e, _h, _r in states),
+                          tuple(e.concentration_um for e, _h, _r in states),
+                          tuple(h for _e, h, _r in states))
+    return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
+                    analysis=analysis, interpolation_error=errors, cache_hit=hit,
+                    doses=dose_table(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
+                    rounds=tuple(r for _e, _h, r in states))
+
+
+def dose_table(config: Config) -> list[dict]:
+    return [{"start_h": dz.start_h, "duration_h": dz.duration_h, "amount": dz.amount,
+             "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
+
+
+def exposure_series(res: pk.PKResult, eff_um: np.ndarray) -> tuple[dict, dict]:
+    """The timeline's exposure series (PK, effective concentration, dissociation) and units."""
+    series: dict[str, np.ndarray] = {"time_h": np.asarray(res.time_h)}
+    units = dict(TIMELINE_UNITS)
+    for name, (values, unit) in res.timeline().items():
+        series[name] = np.asarray(values)
+        units[name] = unit
+    series["effective_um"] = eff_um
+    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um))
+    return series, units
+
+
+def present_quantities(epochs: list) -> list[str]:
+    """The circuit quantities the sample has (the VTA ones only with the VTA)."""
+    return [name for name, attr in ip.CIRCUIT_QUANTITIES.items()
+            if not np.all(np.isnan([getattr(e, attr) for e in epochs]))]
+
+
+def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
+              progress: ProgressFn | None, weights: np.ndarray | None = None) -> Timeline:
+    """The timeline of a schedule with NBQX: a (ketamine, NBQX) grid where the schedule goes.
+
+    The steady state then depends on two concentrations. Each axis has its
+    nodes as in the one-drug case (:func:`grid_axes`); of the grid only the
+    cells the schedule passes through are sampled (their four corners and,
+    with ``held_out``, their centres, :func:`cell_centre`), and values are
+    interpolated bilinearly within a cell. Refinement: where a centre's rate
+    is off by more than ``tolerance``, the cell is split along the axis over
+    which its corners change more (the centre's coordinate becomes a node of
+    that axis), and the states the finer grid lacks are measured in a further
+    staircase, up to ``refine`` rounds.
+    """
+    sp = config.timeline.sampling
+    nbqx_um = res.brain_nbqx_um
+    kx, nx = grid_axes(eff_um, nbqx_um, config)
+    nodes: dict[tuple[float, float], object] = {}
+    held: dict[tuple[float, float], object] = {}
+    log: list[tuple[object, bool, int]] = []
+    first = None
+    hit = True
+    present: list[str] = []
+    for round_ in range(sp.refine + 1):
+        cells = visited_cells(eff_um, nbqx_um, kx, nx)
+        want = [(float(kx[a + i]), float(nx[b + j]), False)
+                for a, b in cells for i in (0, 1) for j in (0, 1)
+                if state_key(kx[a + i], nx[b + j]) not in nodes]
+        if sp.held_out:
+            want += [(*cell_centre(a, b, kx, nx), True) for a, b in cells
+                     if state_key(*cell_centre(a, b, kx, nx)) not in held]
+        if want or first is None:
+            plan = grid_plan(want, prefix=f"r{round_}_" if round_ else "")
+            stair = staircase_config(config, plan)
+            sample, analysis, rhit = measure(stair, sp.cache, progress, weights)
+            hit = hit and rhit
+            if first is None:
+                first = (stair, sample, analysis)
+                present = present_quantities(analysis.epochs)
+            for e, h in zip(analysis.epochs, plan.held_out, strict=True):
+                if round_ and e.name == "baseline":
+                    continue  # the reference of this round's relative measures only
+                (held if h else nodes)[state_key(e.concentration_um, e.nbqx_um)] = e
+                log.append((e, h, round_))
+        grids = {name: ip.grid_values(nodes, kx, nx, ip.CIRCUIT_QUANTITIES[name]) for name in present}
+        centres = [cell_centre(a, b, kx, nx) for a, b in cells] if sp.held_out else []
+        errors = ip.grid_errors(grids, [held[state_key(*c)] for c in centres], kx, nx)
+        if round_ == sp.refine or not centres:
+            break
+        worst = np.nanmax(np.abs(np.vstack([errors[q] for q in ip.REFINED_BY])),
+                          axis=0)
+        bad = [cell for cell, w in zip(cells, worst, strict=True) if w > sp.tolerance]
+        if not bad:
+            break
+        kx, nx = ip.split_cells(bad, grids, kx, nx)
+
+    stair, sample, analysis = first
+    series, units = exposure_series(res, eff_um)
+    nb = config.pharmacology.nbqx
+    series["block_ampa"] = pd.ampa_block(nbqx_um, nb.ic50_um, nb.hill_n)
+    for name in present:
+        series[name] = ip.bilinear(eff_um, nbqx_um, kx, nx, grids[name])
+    final = StaircasePlan(names=tuple(e.name for e, _h, _r in log),
+                          concentrations_um=tuple(e.concentration_um for e, _h, _r in log),
+                          held_out=tuple(h for _e, h, _r in log),
+                          nbqx_um=tuple(e.nbqx_um for e, _h, _r in log))
+    return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
+                    analysis=analysis, interpolation_error=errors, cache_hit=hit,
+                    doses=dose_table(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
+                    rounds=tuple(r for _e, _h, r in log))
+
+

@@ -1,0 +1,102 @@
+"""The cascade's inputs from the circuit: each pyramidal neuron's drive at every sampled drug state.
+
+From the acute timeline's first staircase, run with the spines present at
+the dose: AMPA activation A_i = (1 - b_AMPA) sum_j w_ij nu_j / (the same
+without drug) and resting NMDA signalling N = 1 - b_NMDA (the pyramidal
+block). Along the schedule the drives are interpolated in concentration as
+the population measures are (linearly in the effective concentration;
+bilinearly with NBQX, :func:`circuitsim.engine.interpolation.bilinear_weights`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..network.circuit import FastSample
+from ..pharmacology import pd
+from ..plasticity.pool import CircuitPool
+from .acute import Timeline
+from .interpolation import bilinear_weights
+from .measures import SampleAnalysis
+
+
+def neuron_inputs(sample: FastSample, analysis: SampleAnalysis, cp: CircuitPool) -> np.ndarray:
+    """Recurrent input sum_j w_ij nu_j of every pyramidal neuron in every epoch window, (n_epochs, n)."""
+    t, ids = sample.spikes["pyramidal"]
+    n = cp.pool.n_neurons
+    w = cp.slot_weights()
+    out = np.empty((len(analysis.epochs), n))
+    for k, e in enumerate(analysis.epochs):
+        sel = (t >= e.window_start_s) & (t < e.stop_s)
+        rates = np.bincount(ids[sel].astype(np.int64), minlength=n) / max(e.stop_s - e.window_start_s, 1e-12)
+        out[k] = np.bincount(cp.post, weights=w * rates[cp.pool.pre], minlength=n)
+    return out
+
+
+@dataclass(frozen=True)
+class DriveTable:
+    """Per-neuron drives at the sampled drug states, and how to interpolate them."""
+
+    ketamine_um: np.ndarray      # (n_states,)
+    nbqx_um: np.ndarray          # (n_states,)
+    ampa: np.ndarray             # (n_states, n_neurons)
+    nmda_rest: np.ndarray        # (n_states,)
+
+    def at(self, eff_um: float, nbqx_um: float) -> tuple[np.ndarray, float]:
+        """(A per neuron, N) at one drug state, interpolated as the population measures are."""
+        if len(np.unique(self.nbqx_um)) == 1:
+            return self._along_ketamine(eff_um)
+        return self._on_grid(eff_um, nbqx_um)
+
+    def _along_ketamine(self, eff_um: float) -> tuple[np.ndarray, float]:
+        """Linear in the effective concentration between the two states around it."""
+        order = np.argsort(self.ketamine_um)
+        x = self.ketamine_um[order]
+        if len(x) == 1:
+            return self.ampa[order[0]], float(self.nmda_rest[order[0]])
+        j = int(np.clip(np.searchsorted(x, eff_um, side="right") - 1, 0, len(x) - 2))
+        u = float(np.clip((eff_um - x[j]) / (x[j + 1] - x[j]), 0.0, 1.0))
+        a0, a1 = self.ampa[order[j]], self.ampa[order[j + 1]]
+        n0, n1 = self.nmda_rest[order[j]], self.nmda_rest[order[j + 1]]
+        return (1 - u) * a0 + u * a1, float((1 - u) * n0 + u * n1)
+
+    def _on_grid(self, eff_um: float, nbqx_um: float) -> tuple[np.ndarray, float]:
+        """Bilinear over the (ketamine, NBQX) cell that holds the state."""
+        kx = np.unique(self.ketamine_um)
+        nx = np.unique(self.nbqx_um)
+        a, b, u, v = (x.item() for x in bilinear_weights(eff_um, nbqx_um, kx, nx))
+        corners = {}
+        for da in (0, 1):
+            for db in (0, 1):
+                hit = np.flatnonzero(np.isclose(self.ketamine_um, kx[a + da], rtol=1e-9, atol=0)
+                                     & np.isclose(self.nbqx_um, nx[b + db], rtol=1e-9, atol=0))
+                if hit.size == 0:
+                    raise RuntimeError("drive table lacks a corner of a visited cell")
+                corners[da, db] = int(hit[0])
+        wts = {(0, 0): (1 - u) * (1 - v), (1, 0): u * (1 - v), (0, 1): (1 - u) * v, (1, 1): u * v}
+        amp = sum(wts[c] * self.ampa[k] for c, k in corners.items())
+        nm = sum(wts[c] * self.nmda_rest[k] for c, k in corners.items())
+        return amp, float(nm)
+
+
+def drive_table(acute: Timeline, cp: CircuitPool, nbqx_ic50_um: float, nbqx_hill_n: float) -> DriveTable:
+    """The drives at the nodes of the acute timeline's first staircase (held-out states left out).
+
+    `nbqx_ic50_um`, `nbqx_hill_n`: the AMPA block of NBQX
+    (``pharmacology.nbqx``).
+    """
+    analysis, sample = acute.analysis, acute.sample
+    first = [h for h, r in zip(acute.plan.held_out, acute.rounds, strict=True) if r == 0]
+    inputs = neuron_inputs(sample, analysis, cp)
+    base = inputs[0]
+    rel = np.divide(inputs, base, out=np.ones_like(inputs), where=base > 0)
+    keep = [k for k, h in enumerate(first) if not h]
+    eps = [analysis.epochs[k] for k in keep]
+    block_ampa = np.array([pd.ampa_block(e.nbqx_um, nbqx_ic50_um, nbqx_hill_n) for e in eps])
+    return DriveTable(
+        ketamine_um=np.array([e.concentration_um for e in eps]),
+        nbqx_um=np.array([e.nbqx_um for e in eps]),
+        ampa=rel[keep] * (1.0 - block_ampa)[:, None],
+        nmda_rest=np.array([1.0 - e.block_pyramidal for e in eps]))

@@ -1,0 +1,133 @@
+"""The on-disk response cache: a staircase's circuit sample, stored under a hash of what determines it.
+
+``$CIRCUITSIM_CACHE_DIR/responses/<key>.npz``, ``key`` a hash of everything
+that determines the sample (the staircase config: circuit, pharmacology,
+analysis, seed, code target and threads; circuitsim and Brian2 versions; a
+hash of the circuit's source files; the E->E weights when the spines set
+them). A rerun with the same circuit simulates nothing, nor does another
+schedule whose peak falls on the same rung of the ladder
+(:data:`circuitsim.engine.sampling.LADDER`). Entries are written
+atomically; a damaged entry is recomputed, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import atomic_path
+from ..config.schema import Config
+from ..network.circuit import FastSample, ProgressFn, simulate_sample
+from ..network.standalone import cache_root, resolve_threads
+from ..version import __version__
+from .measures import SampleAnalysis, analyse
+
+
+def plain(config: Config) -> dict:
+    """The config as plain data (YAML keys, JSON types): what ``yaml.safe_load(dump_config(config))``
+    gives, without the YAML round trip (~300x faster; the same mapping, so the response keys built
+    from it are unchanged)."""
+    return config.model_dump(mode="json", by_alias=True)
+
+
+def response_key(stair: Config) -> str:
+    """Hash of everything that determines the staircase sample."""
+    import brian2
+
+    data = plain(stair)
+    data.pop("output", None)
+    data.pop("timeline", None)
+    # Of the slow stage only the slot pool shapes the circuit (its weights
+    # enter the key separately, _measure).
+    plasticity = data.pop("plasticity", None)
+    if plasticity is not None:
+        data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse
+    blob = json.dumps({"config": data, "threads": resolve_threads(stair.threads),
+                       "circuitsim": __version__, "brian2": brian2.__version__,
+                       "code": code_fingerprint()},
+                      sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def code_fingerprint() -> str:
+    """Hash of the source that produces a sample (the circuit and the drug input).
+
+    Part of the cache key, so that a changed circuit never reuses responses
+    simulated by the old one, even without a version bump. The mean-field
+    model (``network/meanfield.py``) produces no sample and is left out.
+    """
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    network = [p for p in root.joinpath("network").glob("*.py") if p.name != "meanfield.py"]
+    for path in sorted([*network, root / "pharmacology" / "bath.py", root / "pharmacology" / "pd.py"]):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_path(key: str) -> Path:
+    """Where the entry `key` is stored."""
+    return cache_root() / "responses" / f"{key}.npz"
+
+
+def save_sample(path: Path, sample: FastSample) -> None:
+    """Write `sample` to `path` atomically (temporary file in the same directory, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {"trace_t_s": sample.trace_t_s}
+    for pop, (t, ids) in sample.spikes.items():
+        arrays[f"spikes_t__{pop}"] = t
+        arrays[f"spikes_i__{pop}"] = ids
+    for name, v in sample.traces.items():
+        arrays[f"trace__{name}"] = v
+    meta = {"n_cells": sample.n_cells, "duration_s": sample.duration_s,
+            "wall_build_s": sample.wall_build_s, "wall_run_s": sample.wall_run_s,
+            "seeds": sample.seeds, "run_info": sample.run_info}
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def load_sample(path: Path) -> FastSample | None:
+    """The sample stored at `path`, or None if it is missing or unreadable."""
+    try:
+        with np.load(path) as z:
+            meta = json.loads(bytes(z["meta"]).decode())
+            spikes = {}
+            for pop in meta["n_cells"]:
+                spikes[pop] = (z[f"spikes_t__{pop}"].copy(), z[f"spikes_i__{pop}"].copy())
+            traces = {k.split("__", 1)[1]: z[k].copy() for k in z.files if k.startswith("trace__")}
+            return FastSample(spikes=spikes, n_cells=meta["n_cells"], trace_t_s=z["trace_t_s"].copy(),
+                              traces=traces, duration_s=meta["duration_s"],
+                              wall_build_s=meta["wall_build_s"], wall_run_s=meta["wall_run_s"],
+                              seeds=meta["seeds"], run_info=meta["run_info"])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
+             weights: np.ndarray | None = None) -> tuple[FastSample, SampleAnalysis, bool]:
+    """The staircase `stair` simulated (or read from the response cache) and analysed.
+
+    `weights`: the E->E weights (spine state) to simulate with; part of the cache key.
+    """
+    key = response_key(stair)
+    if weights is not None:
+        key = hashlib.sha256((key + weights_digest(weights)).encode()).hexdigest()[:20]
+    path = cache_path(key)
+    sample = load_sample(path) if use_cache else None
+    hit = sample is not None
+    if sample is None:
+        sample = simulate_sample(stair, progress=progress, e_to_e_weights=weights)
+        if use_cache:
+            save_sample(path, sample)
+    return sample, analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces), hit
+
+
+def weights_digest(weights: np.ndarray) -> str:
+    """Hash of a weight array (its float64 bytes)."""
+    return hashlib.sha256(np.ascontiguousarray(weights, dtype=np.float64).tobytes()).hexdigest()[:20]
+
+

@@ -1,0 +1,414 @@
+"""Days of plasticity in closed loop with the circuit: stress, a dose, the cascade, the spines.
+
+The slow stage of DESIGN.md. Time 0 is the start of the dosing schedule; a
+stress history (``plasticity.stress``) runs before it, from
+-``stress.duration`` to 0; the experiment ends ``plasticity.days_after``
+after 0. Steps: ``plasticity.slow_step`` during the stress history and
+after the drug's window, ``plasticity.acute_step`` over the drug's window
+(0 to ``timeline.horizon``).
+
+The loop, with the spine pool's volumes as the circuit's E->E weights
+(:mod:`circuitsim.plasticity.pool`):
+
+1. The healthy pool (burn-in at rest).
+2. Stress: spines stepped with the neurons' stress levels, the cascade at
+   rest (no drug, no change in drive).
+3. The dose: the acute timeline (:func:`circuitsim.engine.acute.run_timeline`)
+   of the circuit *with the spines present at the dose*, and from it each
+   pyramidal neuron's drive at every sampled drug state
+   (:mod:`circuitsim.engine.drives`).
+4. The cascade (:mod:`circuitsim.plasticity.signalling`) per neuron with
+   these drives and the interventions active at each step; the spines
+   (:mod:`circuitsim.plasticity.spines`) with the synaptic protein (mean
+   over the step) and no stress.
+5. The circuit without drug, sampled with the current spines at the dose
+   and then every ``plasticity.sample_every``: its firing over days
+   (:mod:`circuitsim.engine.checks`).
+
+Drives are relative to the drug-free circuit *with the same spines*, so the
+cascade answers to the drug (and the interventions), not to the slow change
+of baseline activity that the spines themselves cause (which would need
+homeostatic mechanisms the model does not have).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..config.plasticity import INTERVENTION_TARGET
+from ..config.schema import Config
+from ..network.circuit import ProgressFn
+from ..pharmacology import pd, pk
+from ..plasticity import signalling as sig
+from ..plasticity import spines as sp
+from ..plasticity.age import adolescent_step
+from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
+from ..seeds import int_seed, rng
+from .acute import Timeline, run_timeline
+from .checks import CircuitCheck, drug_free_check
+from .drives import DriveTable, drive_table
+from .merge import merged_timeline
+
+_H_PER_D = 24.0
+_S_PER_H = 3600.0
+
+#: Random streams of the slow stage (name under the master seed, seeds.py).
+SPINE_STREAMS = ("spines.burn_in", "spines.experiment", "stress.susceptibility")
+
+_H_PER_D = 24.0
+_S_PER_H = 3600.0
+
+#: The slow-stage series and their units.
+SLOW_UNITS = {
+    "p_eef2": "1", "bdnf": "1", "trkb": "1", "mtorc1": "1", "synaptic_protein": "1",
+    "spine_density_rel": "1", "spine_volume_mean": "1",
+    "spine_density_rel_stressed": "1", "spine_density_rel_unstressed": "1",
+    "spines_formed_per_day": "1/d", "spines_eliminated_per_day": "1/d",
+    "ampa_drive": "1", "nmda_rest": "1",
+    "critical_period": "1", "nmda_gate": "1",
+}
+
+
+def cascade_rules(config: Config) -> sig.CascadeRules:
+    """The cascade's rules from ``plasticity.signalling`` (time constants in h)."""
+    s = config.plasticity.signalling
+    return sig.CascadeRules(
+        tau_p_eef2_h=s.tau_p_eef2_s / _S_PER_H, tau_bdnf_h=s.tau_bdnf_s / _S_PER_H,
+        tau_trkb_h=s.tau_trkb_s / _S_PER_H, tau_mtorc1_h=s.tau_mtorc1_s / _S_PER_H,
+        tau_protein_h=s.tau_protein_s / _S_PER_H, ampa_kinase_gain=s.ampa_kinase_gain,
+        translation_gain=s.translation_gain, release_exponent=s.release_exponent,
+        trkb_half_activation=s.trkb_half_activation, protein_gain=s.protein_gain)
+
+
+@dataclass
+class DaysResult:
+    """The slow stage of one experiment."""
+
+    series: dict[str, np.ndarray]
+    units: dict[str, str]
+    acute: Timeline | None
+    checks: list[CircuitCheck]
+    snapshots_time_h: np.ndarray
+    snapshot_density: np.ndarray        # (n_snapshots, n_neurons), present spines
+    snapshot_volume: np.ndarray         # (n_snapshots, n_neurons), mean volume of present spines
+    susceptible: np.ndarray             # bool per neuron
+    pool_states: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    wall_slow_s: float = 0.0
+    #: The acute timeline with every series on the experiment's grid (the file's /timeline).
+    timeline: Timeline | None = None
+    healthy_density: np.ndarray | None = None
+    #: The arms run beside it (plasticity.arms), by name.
+    arms: dict[str, DaysResult] = field(default_factory=dict)
+    #: For an arm: its role and blockers (:func:`circuitsim.engine.arms.arm_role`).
+    role: str = ""
+    blockers: tuple[str, ...] = ()
+    #: plasticity.age.stage of the run.
+    age: str = "adult"
+    #: Start of the last dose, h from the first.
+    last_dose_h: float = 0.0
+    #: Random streams used (name -> 31-bit seed, :func:`circuitsim.seeds.int_seed`).
+    seeds: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def end_rate_pyramidal_hz(self) -> float:
+        """The drug-free pyramidal rate with the spines at the end of the run."""
+        return float(self.checks[-1].measures.rate_pyramidal_hz)
+
+
+@dataclass
+class ExperimentCache:
+    """What the runs of one experiment (its own and its arms') share, held by the caller.
+
+    ``healthy``: the healthy spine pools grown (:func:`circuitsim.plasticity.pool.healthy_pool`);
+    ``at_dose``: the state at the dose of a stress history, by
+    :func:`pre_dose_key`: arms that share the seed, circuit, spines,
+    cascade, stress and the interventions active before the dose also
+    share everything up to the dose, which is then computed once. Random
+    numbers are counter-based (step, neuron, slot), so a restored run is
+    bit-identical to one computed in full.
+    """
+
+    healthy: dict = field(default_factory=dict)
+    at_dose: dict = field(default_factory=dict)
+
+
+def time_grid_h(config: Config) -> np.ndarray:
+    """Step boundaries (h): stress history, the drug's window, the days after."""
+    p = config.plasticity
+    slow = p.slow_step_s / _S_PER_H
+    fast = p.acute_step_s / _S_PER_H
+    horizon = config.timeline.horizon_s / _S_PER_H
+    end = p.days_after * _H_PER_D
+    stress = p.stress.duration_s / _S_PER_H if p.stress is not None else 0.0
+    parts = []
+    if stress > 0:
+        parts.append(np.linspace(-stress, 0.0, int(math.ceil(stress / slow - 1e-9)) + 1)[:-1])
+    window = min(horizon, end)
+    parts.append(np.linspace(0.0, window, int(math.ceil(window / fast - 1e-9)) + 1))
+    if end > window:
+        parts.append(np.linspace(window, end, int(math.ceil((end - window) / slow - 1e-9)) + 1)[1:])
+    return np.concatenate(parts)
+
+
+def inhibition(config: Config, t_h: float) -> sig.Inhibition:
+    """The interventions' inhibition of each link of the cascade at time `t_h` (h)."""
+    values = dict.fromkeys(sig.INHIBITIONS, 0.0)
+    for iv in config.plasticity.interventions:
+        t0 = iv.start_s / _S_PER_H
+        if t0 <= t_h < t0 + iv.duration_s / _S_PER_H:
+            key = INTERVENTION_TARGET[iv.kind]
+            values[key] = max(values[key], iv.inhibition)
+    return sig.Inhibition(**values)
+
+
+def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:
+    """What determines a run up to its first dose (the drug and what follows it do not)."""
+    data = config.model_dump(mode="json", by_alias=True, exclude={"dosing", "timeline", "output"})
+    plast = data["plasticity"]
+    for key in ("arms", "days_after", "sample_every", "interventions"):
+        plast.pop(key, None)
+    pre = [float(t) for t in grid if t <= 0.0]
+    # Interventions enter as the inhibitions applied at each step before the dose.
+    applied = [dataclasses.astuple(inhibition(config, 0.5 * (a + b))) for a, b in zip(pre[:-1], pre[1:], strict=True)]
+    blob = json.dumps({"config": data, "grid": pre, "inhibitions": applied,
+                       "kernel": getattr(kernel, "__name__", str(kernel))}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def mean_volume(cp: CircuitPool) -> np.ndarray:
+    """Mean volume of each neuron's present spines (0 for a neuron without any)."""
+    dens, vol = cp.pool.stats()
+    return np.divide(vol, dens, out=np.zeros_like(vol), where=dens > 0)
+
+
+
+
+class _SlowRun:
+    """The state of one slow-stage run between steps (:func:`run_days` drives it).
+
+    One object per run: the spine pool, the cascade, the recorded series,
+    snapshots and circuit checks, and the drives of the drug's window.
+    """
+
+    def __init__(self, config: Config, kernel, cache: ExperimentCache, progress: ProgressFn | None):
+        p = config.plasticity
+        self.config, self.kernel, self.cache, self.progress = config, kernel, cache, progress
+        self.grid = time_grid_h(config)
+        self.age = p.age
+        self.cp = healthy_pool(config, kernel, start_d=float(self.age.spine_time_d(float(self.grid[0]) / _H_PER_D)),
+                               memo=cache.healthy)
+        n = self.n = self.cp.pool.n_neurons
+        self.rules = spine_rules(p.spines)
+        self.crules = cascade_rules(config)
+        self.seed = int_seed(config.seed, "spines.experiment")
+        if p.stress is not None:
+            self.susceptible = rng(config.seed, "stress.susceptibility").random(n) < p.stress.susceptible
+            self.stress_level = np.where(self.susceptible, p.stress.level, 0.0)
+        else:
+            self.susceptible = np.zeros(n, dtype=bool)
+            self.stress_level = np.zeros(n)
+        self.checks: list[CircuitCheck] = []
+        self.pool_states = {"healthy": (self.cp.pool.state.copy(), self.cp.pool.volume.copy())}
+        self.horizon_h = config.timeline.horizon_s / _S_PER_H
+        self.sample_every_h = p.sample_every_s / _S_PER_H
+        self._exposure()
+        self.state = sig.CascadeState.at_rest(n)
+        self.healthy_total = max(float(self.cp.healthy_density.sum()), 1.0)
+        self.stressed_total = max(float(self.cp.healthy_density[self.susceptible].sum()), 1.0)
+        self.calm_total = max(float(self.cp.healthy_density[~self.susceptible].sum()), 1.0)
+        self.rec = {k: np.empty(len(self.grid)) for k in SLOW_UNITS}
+        self.snap_t: list[float] = []
+        self.snap_d: list[np.ndarray] = []
+        self.snap_v: list[np.ndarray] = []
+        self.acute: Timeline | None = None
+        self.table: DriveTable | None = None
+        self.dosed = False
+        self.next_check_h = 0.0
+        self.openness = self.age.openness(self.grid / _H_PER_D)  # 0 for an adult
+        # The scalars recorded at each step (rates of the last step, drives, gate).
+        self.last_present = float(self.cp.pool.stats()[0].sum())
+        self.formed_rate = self.eliminated_rate = 0.0
+        self.a_mean, self.n_rest = 1.0, 1.0
+        self.gate_mean = 1.0
+        self.next_snap = float(self.grid[0])
+
+    def _exposure(self) -> None:
+        """PK on the step midpoints: the effective concentration and NBQX of each step."""
+        d = self.config.dosing
+        mids = 0.5 * (self.grid[:-1] + self.grid[1:])
+        res = pk.simulate_pk(pk.Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
+                             d.body_weight_kg)
+        self.eff = np.where(mids >= 0, pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um), 0.0)
+        self.nbqx = np.where(mids >= 0, res.brain_nbqx_um, 0.0)
+        self.exposed = bool(np.any(self.eff > 0) or np.any(self.nbqx > 0))
+
+    _SCALARS = ("last_present", "formed_rate", "eliminated_rate", "a_mean", "n_rest", "gate_mean",
+                "next_snap")
+
+    def save_at_dose(self, key: str, k: int) -> None:
+        """Keep the state at the dose (step `k`) in the experiment's cache under `key`."""
+        self.cache.at_dose[key] = {
+            "k": k, "pool": self.cp.pool.copy(), "state": self.state.copy(),
+            "rec": {name: values[:k].copy() for name, values in self.rec.items()},
+            "snap_t": list(self.snap_t), "snap_d": list(self.snap_d), "snap_v": list(self.snap_v),
+            "checks": [dataclasses.replace(c) for c in self.checks],
+            "scalars": tuple(getattr(self, s) for s in self._SCALARS)}
+
+    def restore_at_dose(self, saved: dict) -> int:
+        """Continue from a state saved by :meth:`save_at_dose`; return its step."""
+        k = saved["k"]
+        self.cp.pool = saved["pool"].copy()
+        self.state = saved["state"].copy()
+        for name, values in saved["rec"].items():
+            self.rec[name][:k] = values
+        self.snap_t, self.snap_d, self.snap_v = list(saved["snap_t"]), list(saved["snap_d"]), list(saved["snap_v"])
+        self.checks = [dataclasses.replace(c) for c in saved["checks"]]
+        for name, value in zip(self._SCALARS, saved["scalars"], strict=True):
+            setattr(self, name, value)
+        return k
+
+    def record(self, k: int) -> None:
+        """Write every slow-stage series at grid point `k`."""
+        dens, vol = self.cp.pool.stats()
+        n_present = dens.sum()
+        rec, state = self.rec, self.state
+        rec["p_eef2"][k] = state.p_eef2.mean()
+        rec["bdnf"][k] = state.bdnf.mean()
+        rec["trkb"][k] = state.trkb.mean()
+        rec["mtorc1"][k] = state.mtorc1.mean()
+        rec["synaptic_protein"][k] = state.synaptic_protein.mean()
+        rec["spine_density_rel"][k] = n_present / self.healthy_total
+        rec["spine_volume_mean"][k] = (vol.sum() / n_present / self.cp.healthy_volume_mean
+                                       if n_present else 0.0)
+        rec["spine_density_rel_stressed"][k] = dens[self.susceptible].sum() / self.stressed_total
+        rec["spine_density_rel_unstressed"][k] = dens[~self.susceptible].sum() / self.calm_total
+        rec["spines_formed_per_day"][k] = self.formed_rate
+        rec["spines_eliminated_per_day"][k] = self.eliminated_rate
+        rec["ampa_drive"][k] = self.a_mean
+        rec["nmda_rest"][k] = self.n_rest
+        rec["critical_period"][k] = self.openness[k]
+        rec["nmda_gate"][k] = self.gate_mean
+
+    def dose(self) -> None:
+        """The dose: the circuit with the spines of now, along the schedule (or a vehicle's check)."""
+        self.dosed = True
+        cp = self.cp
+        self.pool_states["at dose"] = (cp.pool.state.copy(), cp.pool.volume.copy())
+        label = "at dose (after stress)" if self.config.plasticity.stress is not None else "at dose"
+        if self.exposed:
+            self.acute = run_timeline(self.config, self.progress, weights=cp.synapse_weights())
+            nb = self.config.pharmacology.nbqx
+            self.table = drive_table(self.acute, cp, nb.ic50_um, nb.hill_n)
+            self.checks.append(CircuitCheck(label, 0.0, self.acute.analysis.epochs[0],
+                                            float(cp.pool.present.sum()) / self.healthy_total,
+                                            self.acute.sample, self.acute.analysis, self.acute.stair_config))
+        else:  # a vehicle: no drug reaches the brain
+            self.checks.append(drug_free_check(self.config, cp, label, 0.0, self.progress))
+        self.next_check_h = self.sample_every_h
+
+    def observe(self, t0: float) -> None:
+        """The drug-free circuit every ``sample_every`` after the drug's window; a daily snapshot."""
+        if t0 >= self.next_check_h - 1e-9 and self.dosed and t0 >= self.horizon_h - 1e-9:
+            self.checks.append(drug_free_check(self.config, self.cp, f"day {t0 / _H_PER_D:g}", t0, self.progress))
+            self.next_check_h = t0 + self.sample_every_h
+        if t0 >= self.next_snap - 1e-9:
+            self.snapshot(t0)
+            self.next_snap = t0 + _H_PER_D
+
+    def snapshot(self, t: float) -> None:
+        """Every neuron's spine density and mean volume now."""
+        self.snap_t.append(t)
+        self.snap_d.append(self.cp.pool.density().astype(np.float32))
+        self.snap_v.append(mean_volume(self.cp).astype(np.float32))
+
+    def step(self, k: int) -> None:
+        """Advance the cascade and the spines from grid point `k` to `k` + 1."""
+        t0, t1 = float(self.grid[k]), float(self.grid[k + 1])
+        dt_h = t1 - t0
+        n, age = self.n, self.age
+        if self.table is not None and 0.0 <= t0 < self.horizon_h:
+            amp, self.n_rest = self.table.at(float(self.eff[k]), float(self.nbqx[k]))
+        else:
+            amp, self.n_rest = np.ones(n), 1.0
+        self.a_mean = float(np.mean(amp))
+        rules_now = self.crules
+        if age.adolescent:  # immature translation while the critical period is open
+            c_mid = float(age.openness(0.5 * (t0 + t1) / _H_PER_D))
+            rules_now = dataclasses.replace(
+                self.crules,
+                translation_gain=self.crules.translation_gain * (1.0 - age.translation_immaturity * c_mid))
+        new = sig.step_cascade(self.state, amp, self.n_rest, dt_h, rules_now,
+                               inhibition(self.config, 0.5 * (t0 + t1)))
+        protein = 0.5 * (self.state.synaptic_protein + new.synaptic_protein)
+        self.state = new
+        stress = self.stress_level if t1 <= 0.0 else np.zeros(n)
+        if age.adolescent:
+            formed, eliminated, self.gate_mean = adolescent_step(
+                self.cp, age, t0 / _H_PER_D, t1 / _H_PER_D, k, protein, stress, amp, self.n_rest, self.rules,
+                self.seed, self.kernel)
+        else:
+            formed, eliminated = self.kernel(self.cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress,
+                                             self.rules, self.seed)
+        present = max(float(formed.sum() - eliminated.sum() + self.last_present), 1.0)
+        self.last_present = present
+        self.formed_rate = formed.sum() / present / (dt_h / _H_PER_D)
+        self.eliminated_rate = eliminated.sum() / present / (dt_h / _H_PER_D)
+
+
+def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_numba,
+             with_timeline: bool = True, cache: ExperimentCache | None = None) -> DaysResult:
+    """The whole slow stage of `config` (needs ``plasticity`` and ``dosing``).
+
+    `with_timeline`: also merge the acute timeline onto the experiment's grid
+    (the results file's ``/timeline``; arms skip it). `cache`: shared by the
+    runs of one experiment (its arms), see :class:`ExperimentCache`; a new
+    one by default.
+    """
+    if config.plasticity is None or config.dosing is None:
+        raise ValueError("run_days needs a config with plasticity and dosing sections")
+    t_wall = time.perf_counter()
+    run = _SlowRun(config, kernel, cache if cache is not None else ExperimentCache(), progress)
+    grid, p = run.grid, config.plasticity
+    key = pre_dose_key(config, grid, kernel)
+    saved = run.cache.at_dose.get(key)
+    k_start = 0
+    if saved is not None:  # the same stress history was run by the experiment or an earlier arm
+        k_start = run.restore_at_dose(saved)
+    elif p.stress is not None and p.stress.duration_s > 0:
+        run.checks.append(drug_free_check(config, run.cp, "before stress", float(grid[0]), progress))
+    for k in range(k_start, len(grid) - 1):
+        t0 = float(grid[k])
+        if t0 >= 0.0 and not run.dosed:
+            if saved is None and k > 0:
+                run.save_at_dose(key, k)
+            run.dose()
+        run.observe(t0)
+        run.record(k)
+        run.step(k)
+    run.record(len(grid) - 1)
+    run.snapshot(float(grid[-1]))
+    run.checks.append(drug_free_check(config, run.cp, f"day {grid[-1] / _H_PER_D:g} (end)", float(grid[-1]),
+                                      progress))
+    run.pool_states["end"] = (run.cp.pool.state.copy(), run.cp.pool.volume.copy())
+    if not with_timeline:
+        for c in run.checks:  # arms keep their measures only
+            c.sample = c.analysis = c.config = None
+    d = config.dosing
+    return DaysResult(series={"time_h": grid, **run.rec}, units={"time_h": "h", **SLOW_UNITS}, acute=run.acute,
+                      checks=run.checks, snapshots_time_h=np.array(run.snap_t),
+                      snapshot_density=np.array(run.snap_d), snapshot_volume=np.array(run.snap_v),
+                      susceptible=run.susceptible, pool_states=run.pool_states,
+                      wall_slow_s=time.perf_counter() - t_wall,
+                      timeline=(merged_timeline(config, grid, run.rec, SLOW_UNITS, run.acute, run.checks)
+                                if with_timeline else None),
+                      healthy_density=run.cp.healthy_density, age=run.age.stage,
+                      last_dose_h=max((dz.start_h for dz in d.doses), default=0.0),
+                      seeds={name: int_seed(config.seed, name) for name in SPINE_STREAMS
+                             if name != "stress.susceptibility" or p.stress is not None})
