@@ -108,6 +108,44 @@ class SampleAnalysis:
         raise KeyError(name)
 
 
+def in_window(t: np.ndarray, dt: float, start: float, stop: float) -> np.ndarray:
+    """Samples of `t` (step `dt`) in [start, stop), with half a sample of slack at both ends.
+
+    The window edges are sums of epoch durations and carry rounding error,
+    which would otherwise take in the sample at `stop` (the next state's) or
+    drop the one at `start`.
+    """
+    return (t >= start - 0.5 * dt) & (t < stop - 0.5 * dt)
+
+
+@dataclass(frozen=True)
+class ReleasePools:
+    """Extracellular glutamate and dopamine on a fine grid (1 ms, well below the uptake times).
+
+    ``dopamine_um`` is NaN without the VTA.
+    """
+
+    time_s: np.ndarray
+    dt_s: float
+    glutamate: np.ndarray
+    dopamine_um: np.ndarray
+
+
+def release_pools(config: Config, spikes: dict[str, tuple[np.ndarray, np.ndarray]],
+                  n_cells: dict[str, int]) -> ReleasePools:
+    """The glutamate pool from the pyramidal spikes, the dopamine pool from the dopamine cells'."""
+    duration = config.protocol.duration_s
+    fine_dt = min(1e-3, config.analysis.rate_bin_s)
+    fine = np.arange(int(round(duration / fine_dt))) * fine_dt
+    glu = glutamate_pool(spikes["pyramidal"][0], n_cells["pyramidal"], fine, config.glutamate.tau_uptake_s)
+    da = np.full(len(fine), np.nan)
+    if "vta_dopamine" in spikes:
+        dp = config.circuit.vta.dopamine_pool
+        da = dopamine_pool(spikes["vta_dopamine"][0], n_cells["vta_dopamine"], fine,
+                           dp.release_per_spike_um, dp.tau_uptake_s)
+    return ReleasePools(time_s=fine, dt_s=fine_dt, glutamate=glu, dopamine_um=da)
+
+
 def analyse(
     config: Config,
     spikes: dict[str, tuple[np.ndarray, np.ndarray]],
@@ -134,65 +172,61 @@ def analyse(
     for pop in VTA_POPULATIONS:
         traces[f"rate_{pop}_hz"] = (population_rate(spikes[pop][0], n_cells[pop], grid)
                                     if pop in spikes else np.full(len(grid), np.nan))
-    # Glutamate on a fine grid (1 ms, well below tau_uptake), then bin-averaged.
-    fine_dt = min(1e-3, a.rate_bin_s)
-    fine = np.arange(int(round(duration / fine_dt))) * fine_dt
-    glu_fine = glutamate_pool(spikes["pyramidal"][0], n_cells["pyramidal"], fine,
-                              config.glutamate.tau_uptake_s)
-    per_bin = int(round(a.rate_bin_s / fine_dt))
+    pools = release_pools(config, spikes, n_cells)
+    per_bin = int(round(a.rate_bin_s / pools.dt_s))
     n_bins = len(grid)
-    glu = glu_fine[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
+    glu = pools.glutamate[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
     for name, values in recorded.items():
         traces[name] = np.interp(centres, trace_t_s, values)
 
     windows = measure_windows_s(config.protocol, a.transient_s, a.settle_fraction)
     base = next(w for w in windows if w[0] == config.protocol.baseline_epoch)
-    trace_dt = float(np.median(np.diff(trace_t_s))) if len(trace_t_s) > 1 else fine_dt
-
-    def within(t: np.ndarray, dt: float, start: float, stop: float) -> np.ndarray:
-        # Samples in [start, stop), with half a sample of slack at both ends: the
-        # window edges are sums of epoch durations and carry rounding error, which
-        # would otherwise take in the sample at `stop` (the next state's) or drop
-        # the one at `start`.
-        return (t >= start - 0.5 * dt) & (t < stop - 0.5 * dt)
-
-    base_sel = within(fine, fine_dt, base[4], base[2])
-    glu_base = float(glu_fine[base_sel].mean()) if base_sel.any() else float("nan")
+    base_sel = in_window(pools.time_s, pools.dt_s, base[4], base[2])
+    glu_base = float(pools.glutamate[base_sel].mean()) if base_sel.any() else float("nan")
     traces["glutamate_rel"] = glu / glu_base if glu_base > 0 else np.full(n_bins, np.nan)
-    # Dopamine, as glutamate, from the dopamine cells' spikes.
-    da_fine = np.full(len(fine), np.nan)
-    if "vta_dopamine" in spikes:
-        dp = config.circuit.vta.dopamine_pool
-        da_fine = dopamine_pool(spikes["vta_dopamine"][0], n_cells["vta_dopamine"], fine,
-                                dp.release_per_spike_um, dp.tau_uptake_s)
-    da_base = float(da_fine[base_sel].mean()) if base_sel.any() else float("nan")
-    da = da_fine[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
+    da_base = float(pools.dopamine_um[base_sel].mean()) if base_sel.any() else float("nan")
+    da = pools.dopamine_um[: n_bins * per_bin].reshape(n_bins, per_bin).mean(axis=1)
     traces["dopamine_um"] = da
     traces["dopamine_rel"] = da / da_base if da_base > 0 else np.full(n_bins, np.nan)
-
-    def vta_rate(pop: str, t0: float, t1: float) -> float:
-        return mean_rate(spikes[pop][0], n_cells[pop], t0, t1) if pop in spikes else float("nan")
-
-    nb = config.pharmacology.nbqx
-    epochs = []
-    for (name, t0, t1, conc, s0), spec in zip(windows, config.protocol.epochs, strict=True):
-        fsel = within(fine, fine_dt, s0, t1)
-        tsel = within(trace_t_s, trace_dt, s0, t1)
-        g = float(glu_fine[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
-        d = float(da_fine[fsel].mean()) / da_base if da_base > 0 else float("nan")
-        epochs.append(EpochMeasures(
-            name=name, start_s=t0, stop_s=t1, window_start_s=s0, concentration_um=conc,
-            rate_pyramidal_hz=mean_rate(spikes["pyramidal"][0], n_cells["pyramidal"], s0, t1),
-            rate_interneuron_hz=mean_rate(spikes["interneuron"][0], n_cells["interneuron"], s0, t1),
-            cv_pyramidal=mean_isi_cv(*spikes["pyramidal"], s0, t1, a.cv_min_spikes),
-            cv_interneuron=mean_isi_cv(*spikes["interneuron"], s0, t1, a.cv_min_spikes),
-            glutamate_rel=g,
-            block_pyramidal=float(np.mean(recorded["block_pyramidal"][tsel])) if tsel.any() else float("nan"),
-            block_interneuron=float(np.mean(recorded["block_interneuron"][tsel])) if tsel.any() else float("nan"),
-            rate_vta_dopamine_hz=vta_rate("vta_dopamine", s0, t1),
-            rate_vta_gaba_hz=vta_rate("vta_gaba", s0, t1),
-            dopamine_rel=d,
-            nbqx_um=spec.nbqx_um,
-            block_ampa=float(ampa_block(spec.nbqx_um, nb.ic50_um, nb.hill_n)),
-        ))
+    trace_dt = float(np.median(np.diff(trace_t_s))) if len(trace_t_s) > 1 else pools.dt_s
+    epochs = [epoch_measures(config, spec, window, spikes, n_cells, pools, (glu_base, da_base),
+                             trace_t_s, trace_dt, recorded)
+              for window, spec in zip(windows, config.protocol.epochs, strict=True)]
     return SampleAnalysis(time_s=grid, traces=traces, epochs=epochs)
+
+
+def epoch_measures(config: Config, spec, window: tuple, spikes: dict[str, tuple[np.ndarray, np.ndarray]],
+                   n_cells: dict[str, int], pools: ReleasePools, baselines: tuple[float, float],
+                   trace_t_s: np.ndarray, trace_dt: float, recorded: dict[str, np.ndarray]) -> EpochMeasures:
+    """The means of one epoch over its steady-state window.
+
+    `window` is ``(name, start, stop, concentration, window start)`` of
+    :func:`circuitsim.pharmacology.bath.measure_windows_s`; `spec` the
+    protocol's epoch; `baselines` the glutamate and dopamine means over the
+    baseline window (their reference).
+    """
+    name, t0, t1, conc, s0 = window
+    glu_base, da_base = baselines
+    a, nb = config.analysis, config.pharmacology.nbqx
+    fsel = in_window(pools.time_s, pools.dt_s, s0, t1)
+    tsel = in_window(trace_t_s, trace_dt, s0, t1)
+    g = float(pools.glutamate[fsel].mean()) / glu_base if glu_base > 0 else float("nan")
+    d = float(pools.dopamine_um[fsel].mean()) / da_base if da_base > 0 else float("nan")
+
+    def vta_rate(pop: str) -> float:
+        return mean_rate(spikes[pop][0], n_cells[pop], s0, t1) if pop in spikes else float("nan")
+
+    def block(pop: str) -> float:
+        return float(np.mean(recorded[f"block_{pop}"][tsel])) if tsel.any() else float("nan")
+
+    return EpochMeasures(
+        name=name, start_s=t0, stop_s=t1, window_start_s=s0, concentration_um=conc,
+        rate_pyramidal_hz=mean_rate(spikes["pyramidal"][0], n_cells["pyramidal"], s0, t1),
+        rate_interneuron_hz=mean_rate(spikes["interneuron"][0], n_cells["interneuron"], s0, t1),
+        cv_pyramidal=mean_isi_cv(*spikes["pyramidal"], s0, t1, a.cv_min_spikes),
+        cv_interneuron=mean_isi_cv(*spikes["interneuron"], s0, t1, a.cv_min_spikes),
+        glutamate_rel=g, block_pyramidal=block("pyramidal"), block_interneuron=block("interneuron"),
+        rate_vta_dopamine_hz=vta_rate("vta_dopamine"), rate_vta_gaba_hz=vta_rate("vta_gaba"),
+        dopamine_rel=d, nbqx_um=spec.nbqx_um,
+        block_ampa=float(ampa_block(spec.nbqx_um, nb.ic50_um, nb.hill_n)),
+    )

@@ -2,7 +2,7 @@
 
 Every panel shares the time axis (h) and shows the doses. The circuit
 quantities are interpolated between sampled circuit states
-(:mod:`circuitsim.engine.timeline`); the figure states how well that
+(:mod:`circuitsim.engine.acute`); the figure states how well that
 interpolation reproduced the directly simulated held-out states.
 """
 
@@ -77,6 +77,19 @@ def _relative_panel(ax: Axes, t: np.ndarray, y: np.ndarray, color: str, label: s
     ax.set_ylabel(f"{label}\n(rel. baseline)")
 
 
+def _block_panel(ax, t, tl) -> None:
+    """NMDA block per population and, with NBQX, the AMPA block (dashed)."""
+    for pop, color in POP_COLORS.items():
+        if f"block_{pop}" in tl:
+            ax.plot(t, tl[f"block_{pop}"], color=color, lw=1.1, label=pop)
+    if "block_ampa" in tl:
+        ax.plot(t, tl["block_ampa"], color="tab:olive", lw=1.1, ls="--", label="AMPA (NBQX)")
+        ax.set_ylabel("block\n(fraction)")
+    else:
+        ax.set_ylabel("NMDA block\n(fraction)")
+    ax.set_ylim(bottom=0)
+
+
 def timeline_figure(results: Results, path: str | Path) -> Path:
     """The acute timeline of a dosing experiment on one time axis (h).
 
@@ -124,15 +137,7 @@ def timeline_figure(results: Results, path: str | Path) -> Path:
     right = ax_conc.secondary_yaxis("right", functions=(um_to_ng_ml, ng_ml_to_um))
     right.set_ylabel("ng/mL")
 
-    for pop, color in POP_COLORS.items():
-        if f"block_{pop}" in tl:
-            ax_block.plot(t, tl[f"block_{pop}"], color=color, lw=1.1, label=pop)
-    if "block_ampa" in tl:
-        ax_block.plot(t, tl["block_ampa"], color="tab:olive", lw=1.1, ls="--", label="AMPA (NBQX)")
-        ax_block.set_ylabel("block\n(fraction)")
-    else:
-        ax_block.set_ylabel("NMDA block\n(fraction)")
-    ax_block.set_ylim(bottom=0)
+    _block_panel(ax_block, t, tl)
 
     # Each rate on its own scale, as in the disinhibition figure.
     for ax, pop in ((ax_pyr, "pyramidal"), (ax_int, "interneuron")):
