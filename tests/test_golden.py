@@ -1,0 +1,51 @@
+"""Results unchanged: every packaged config's arrays digest as the dated golden file says.
+
+The golden file (tests/data/golden_*.json) was written by
+``python -m tests.golden.digest`` on the code before the upper floor was
+rebuilt (issue 16): one SHA-256 per dataset of each packaged config's
+results file (the reduced circuit of ``circuitsim validate``; the default
+config at full scale), each run in a fresh process with an empty response
+cache. The full comparison runs every config (tens of minutes on 2 cores),
+so it is marked slow; the default suite checks that the file covers every
+packaged config.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from circuitsim.config.load import PACKAGED
+from circuitsim.network.standalone import cache_root
+
+from golden.digest import RUNS, isolated_run
+
+DATA = Path(__file__).parent / "data"
+
+
+def golden() -> dict:
+    files = sorted(DATA.glob("golden_*.json"))
+    assert files, "no golden file in tests/data"
+    return json.loads(files[-1].read_text())
+
+
+def test_the_golden_file_covers_every_packaged_config():
+    g = golden()
+    runnable = {name for name in PACKAGED if not name.startswith("sweep_")}  # sweep_* are sweeps
+    assert set(g["runs"]) == set(RUNS) == runnable
+    for name, run in g["runs"].items():
+        assert run["overrides"] == list(RUNS[name])
+        assert run["digests"], name
+
+
+@pytest.mark.slow
+@pytest.mark.brian2
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_results_unchanged(name):
+    got = isolated_run(name, cache_root() / "standalone")  # compiled circuits shared, responses not
+    want = golden()["runs"][name]["digests"]
+    changed = sorted(k for k in want if got.get(k) != want[k])
+    assert sorted(got) == sorted(want), "datasets added or removed"
+    assert changed == [], f"{len(changed)} datasets changed: {changed[:10]}"
