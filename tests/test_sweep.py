@@ -78,7 +78,7 @@ def test_grid_zip_random_expand_and_seeds_follow_parameters():
     ({"grid": {"protocol.epochs.1.concentration": ["1 kg"]}}, "sweep.grid.protocol.epochs.1.concentration: "),
     ({"gird": {"seed": [1]}}, "sweep.gird: unknown key"),
     ({"grid": {"seed": [1]}, "time_limit": "soon"}, "sweep.time_limit: "),
-    ({"grid": {"seed": ["one"]}}, "sweep.grid.seed: expected integers, got 'one'"),
+    ({"grid": {"seed": ["one"]}}, "sweep.grid.seed: expected integers from 0 to 2**32 - 1, got 'one'"),
     ({"grid": {"seed": [1]}, "zip": {"seed": [2]}}, "sweep.zip.seed: the key is swept in sweep.grid already"),
 ])
 def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
@@ -88,6 +88,53 @@ def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
     assert rc == 2
     assert err.startswith(f"error: {message}") and "\n" not in err, err
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+# The block is a pydantic model (circuitsim.sweep.block): each of these was
+# accepted, or reported without its key, before it was one.
+@pytest.mark.parametrize("block, line", [
+    # unknown keys, at any depth, named with what the part accepts
+    ({"random": {"count": 2, "kees": {"seed": {"choice": [1]}}}},
+     "sweep.random.kees: unknown key (expected count, keys)"),
+    ({"random": {"count": 2, "keys": {"circuit.e_to_e.p": {"normal": [0.1, 0.2]}}}},
+     "sweep.random.keys.circuit.e_to_e.p.normal: unknown key (expected uniform, log_uniform, choice, unit)"),
+    # wrong types: a duration without its unit, a flag
+    ({"grid": {"seed": [1]}, "time_limit": 600},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got 600"),
+    ({"grid": {"seed": [1]}, "time_limit": True},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got True"),
+    # bounds
+    ({"grid": {"seed": [1]}, "time_limit": "3000 d"},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got '3000 d'"),
+    ({"random": {"count": 10**9, "keys": {"seed": {"choice": [1]}}}},
+     "sweep.random.count: expected a positive integer (at most 100000), got 1000000000"),
+    # blank names: a label, a key
+    ({"zip": {"label": ["   ", "b"], "circuit.e_to_i.p": [0.1, 0.2]}},
+     "sweep.zip.label: expected labels that are not blank (text or numbers), got '   '"),
+    ({"grid": {"  ": [1]}},
+     "sweep.grid: expected a dotted config key such as protocol.epochs.1.concentration (not blank), got '  '"),
+], ids=["unknown-random-key", "unknown-distribution", "time-without-unit", "time-as-flag", "time-too-long",
+        "count-too-large", "blank-label", "blank-key"])
+def test_the_sweep_block_is_strict_one_line_exit_2(tmp_path, capsys, block, line):
+    path = _write(tmp_path, _tiny_data(**block))
+    rc = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert rc == 2
+    assert captured.err == f"error: {' '.join(line.split())}\n"  # one line (blanks folded), no traceback
+    assert captured.out == ""
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_the_block_defaults_live_in_the_model():
+    from circuitsim.sweep.block import SweepBlock
+
+    block = SweepBlock.parse({"grid": {"seed": [1]}})
+    assert (block.seed, block.time_limit_s) == (None, 7200.0)
+    assert build_sweep(_tiny_data(grid={"seed": [1]})).time_limit_s == 7200.0
+    assert build_sweep(_tiny_data(grid={"seed": [1]}, time_limit="20 min")).time_limit_s == 1200.0
 
 
 def test_a_config_without_sweep_block(tmp_path, capsys):
