@@ -224,7 +224,7 @@ class SweepBlock(_BlockModel):
         if not value:
             raise ValueError(f"expected at least one key with values, got an empty {info.field_name}")
         for key, spec in value.items():
-            _check_names(key, values_of(spec))
+            _check_names(key, values_of(spec), key)
         if info.field_name == "zip":
             lengths = {k: len(values_of(v)) for k, v in value.items()}
             if len(set(lengths.values())) > 1:
@@ -240,7 +240,7 @@ class SweepBlock(_BlockModel):
                 raise ValueError(f"keys.{key}: expected {{choice: [...]}} (names or seeds are not drawn "
                                  f"from a range), got {dist.kind}")
             if dist.choice is not None:
-                _check_names(f"keys.{key}", dist.choice)
+                _check_names(key, dist.choice, f"keys.{key}")
         return value
 
     @model_validator(mode="after")
@@ -300,14 +300,13 @@ class SweepBlock(_BlockModel):
             raise UserInputError(error_line(err)) from None
 
 
-def _check_names(key: str, values: list[Any]) -> None:
-    """Labels must not be blank; swept seeds are integers in range."""
-    last = key.rsplit(".", 1)[-1]
+def _check_names(key: str, values: list[Any], where: str) -> None:
+    """Labels must not be blank; swept seeds are integers in range (`where`: the key's place in the part)."""
     for value in values:
-        if last == LABEL and not _label_ok(value):
-            raise ValueError(f"{key}: expected labels that are not blank (text or numbers), got {value!r}")
-        if last == "seed" and not _seed_ok(value):
-            raise ValueError(f"{key}: expected integers from 0 to 2**32 - 1, got {value!r}")
+        if key == LABEL and not _label_ok(value):
+            raise ValueError(f"{where}: expected labels that are not blank (text or numbers), got {value!r}")
+        if key == "seed" and not _seed_ok(value):
+            raise ValueError(f"{where}: expected integers from 0 to 2**32 - 1, got {value!r}")
 
 
 # ----------------------------------------------------------------- one line
