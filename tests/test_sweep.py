@@ -193,6 +193,83 @@ def test_another_sweep_in_the_same_directory_is_refused(tmp_path, capsys):
     assert rc == 2 and "holds another sweep" in capsys.readouterr().err
 
 
+# ---------------------------------------------------------------------- lock
+def _tree(directory: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file and directory under `directory`: its modification time and content."""
+    return {str(p.relative_to(directory)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(directory.rglob("*"))}
+
+
+def _hold_lock(path: Path) -> subprocess.Popen:
+    """A child process that holds `path`'s flock (as a running sweep does) until it is killed."""
+    code = ("import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "os.write(fd, f'{os.getpid()} on testhost'.encode())\n"
+            "print('held', flush=True)\n"
+            "time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_a_second_sweep_into_a_held_directory_is_refused_and_touches_nothing(tmp_path, capsys):
+    """A re-queued batch job must not delete the running sweep's temporary files."""
+    from circuitsim.errors import UserInputError
+
+    data = _tiny_data(grid={"seed": [1, 2]}, time_limit="1 s")  # the old code, unlocked, ran it quickly
+    sw = build_sweep(data)
+    d = tmp_path / "d"
+    (d / "points").mkdir(parents=True)
+    (d / "logs").mkdir()
+    (d / "sweep.yaml").write_text(sw.text, encoding="utf-8")  # the same sweep: a resume, not another
+    (d / "index.csv").write_text("name,status\n")
+    name = sw.points[0].name
+    for tmp in (f"{name}.h5.tmp", f".{name}.json.k2j4x9.tmp"):  # files the first sweep is writing
+        (d / "points" / tmp).write_bytes(b"partial")
+    (d / ".index.csv.q8w1z3.tmp").write_text("name,")
+    holder = _hold_lock(d / "sweep.lock")
+    try:
+        before = _tree(d)
+        with pytest.raises(UserInputError) as err:
+            run_sweep(sw, d)
+        line = str(err.value)
+        assert line.startswith(f"--out: {str(d)!r} is in use: another sweep holds it (process {holder.pid} on "
+                               "testhost)") and "\n" not in line
+        # the CLI: that one line, exit 2, progress on (nothing is printed before the sweep holds the directory)
+        rc = main(["sweep", str(_write(tmp_path, data)), "--out", str(d)])
+        captured = capsys.readouterr()
+        assert rc == 2 and captured.err == f"error: {line}\n" and captured.out == ""
+        assert _tree(d) == before  # nothing touched, the first sweep's temporary files included
+    finally:
+        holder.kill()
+        holder.wait()
+    from circuitsim.sweep.lock import sweep_lock
+
+    with sweep_lock(d):  # the kernel released the dead holder's lock
+        pass
+
+
+def test_local_workers_share_the_lock_so_it_outlives_a_killed_sweep(tmp_path):
+    """Orphaned workers of a kill -9'd sweep keep its directory locked until they stop."""
+    from circuitsim.errors import UserInputError
+    from circuitsim.sweep.lock import sweep_lock
+    from circuitsim.sweep.run import WorkerProcess
+
+    worker = WorkerProcess(tmp_path / "logs")
+    try:
+        with sweep_lock(tmp_path) as fd:
+            worker.keep_fds = (fd,)
+            worker.start()
+        with pytest.raises(UserInputError, match="another sweep holds it"):
+            with sweep_lock(tmp_path):
+                pass
+    finally:
+        worker.kill()
+    with sweep_lock(tmp_path):
+        pass
+
+
 def test_a_failing_point_is_recorded_and_the_rest_finish(tmp_path, capsys):
     # A plasticity section without dosing passes the schema but the engine refuses it.
     path = _write(tmp_path, _tiny_data(grid={"plasticity": [None, {"days_after": "1 d"}]}))

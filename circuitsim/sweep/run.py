@@ -3,6 +3,7 @@
 Layout of a sweep directory::
 
     <dir>/sweep.yaml            the resolved base config and the sweep block
+    <dir>/sweep.lock            held (flock) while a sweep runs here (circuitsim.sweep.lock)
     <dir>/index.csv             one row per point: parameters, status, wall
                                 times, key metrics, file (rewritten atomically)
     <dir>/points/<name>.h5      one results file per point, named from its
@@ -12,8 +13,9 @@ Layout of a sweep directory::
 
 A point is finished when its results file exists: files are written to a
 temporary name and renamed when complete, so a kill -9 at any moment
-leaves either a complete file or none (a stale ``*.tmp`` is removed on the
-next run). A rerun skips finished points and runs the others, failed ones
+leaves either a complete file or none (a stale temporary file is removed
+by the next run, which holds the directory's lock: never one of a sweep
+still running). A rerun skips finished points and runs the others, failed ones
 included. A failing point is recorded with its error and the sweep goes
 on; a point still running after ``sweep.time_limit`` is stopped (its
 worker's whole process group, simulation binary included) and recorded as
@@ -47,6 +49,7 @@ from typing import Any
 from ..config import dump_config
 from ..errors import UserInputError
 from ..io.atomic import write_text_atomic
+from .lock import sweep_lock
 from .spec import Point, Sweep, canonical
 
 STATUSES = ("done", "failed", "timeout", "pending")
@@ -56,12 +59,15 @@ STATUSES = ("done", "failed", "timeout", "pending")
 class WorkerProcess:
     """One ``python -m circuitsim.sweep.worker`` process, started on first use and reused."""
 
-    def __init__(self, log_dir: Path):
+    def __init__(self, log_dir: Path, keep_fds: tuple[int, ...] = ()):
         self.log_dir = Path(log_dir)
+        #: Descriptors the process inherits (the sweep directory's lock).
+        self.keep_fds = tuple(keep_fds)
         self.proc: subprocess.Popen | None = None
         self.log_path: Path | None = None
 
-    def _start(self) -> subprocess.Popen:
+    def start(self) -> subprocess.Popen:
+        """Start the worker process (a new one; :meth:`run` starts one when needed)."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
@@ -71,7 +77,7 @@ class WorkerProcess:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "circuitsim.sweep.worker"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                start_new_session=True, text=True, env=env, bufsize=1)
+                start_new_session=True, text=True, env=env, bufsize=1, pass_fds=self.keep_fds)
         finally:
             log.close()
         with _workers_lock:  # so that close_thread_workers ends it
@@ -116,7 +122,7 @@ class WorkerProcess:
 
     def run(self, job: dict, time_limit_s: float) -> dict:
         """Run one job; the answer dict (``status`` done, failed or timeout)."""
-        proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
+        proc = self.proc if self.proc is not None and self.proc.poll() is None else self.start()
         start = time.time()
         try:
             proc.stdin.write(json.dumps(job) + "\n")
@@ -149,19 +155,25 @@ _all_workers: list[WorkerProcess] = []
 _workers_lock = threading.Lock()
 
 
-def _thread_worker(log_dir: str) -> WorkerProcess:
+def _thread_worker(log_dir: str, keep_fds: tuple[int, ...]) -> WorkerProcess:
     """This thread's worker (a Dask thread keeps its own across sweeps; each start registers it)."""
     w = getattr(_local, "worker", None)
     if w is None:
         w = WorkerProcess(Path(log_dir))
         _local.worker = w
     w.log_dir = Path(log_dir)  # the current sweep's logs
+    w.keep_fds = tuple(keep_fds)
     return w
 
 
-def run_point_job(job: dict, time_limit_s: float, log_dir: str) -> dict:
-    """Run one point in this thread's worker process (also the function Dask workers call)."""
-    return _thread_worker(log_dir).run(job, time_limit_s)
+def run_point_job(job: dict, time_limit_s: float, log_dir: str, keep_fds: tuple[int, ...] = ()) -> dict:
+    """Run one point in this thread's worker process (also the function Dask workers call).
+
+    `keep_fds`: descriptors a newly started worker process inherits (the
+    local executor passes the sweep directory's lock, so that the lock lasts
+    as long as any process of the sweep).
+    """
+    return _thread_worker(log_dir, keep_fds).run(job, time_limit_s)
 
 
 def close_thread_workers() -> None:
@@ -182,6 +194,20 @@ class PointState:
     record: dict[str, Any] = field(default_factory=dict)
     #: Whether this run (not an earlier one) ran the point.
     ran_here: bool = False
+
+
+class Progress:
+    """What :func:`run_sweep` reports as it goes; subclass it (circuitsim.sweep.progress).
+
+    A plain callable ``report(state, counts)`` is told of each point only;
+    a :class:`Progress` also learns when the sweep has started.
+    """
+
+    def start(self, counts: dict[str, int]) -> None:
+        """The sweep holds its directory; `counts` of each status (finished points from earlier runs)."""
+
+    def __call__(self, state: PointState, counts: dict[str, int]) -> None:
+        """A point has finished: its state and the counts so far."""
 
 
 @dataclass
@@ -278,11 +304,26 @@ def _resume_state(point: Point, points_dir: Path) -> PointState:
         return PointState(point)
 
 
-def prepare_directory(sweep: Sweep, directory: Path) -> None:
-    """Create the sweep directory, or check that it holds this same sweep (resume)."""
-    from ..engine.run import prepare_output_dir
+#: Files of a sweep directory written atomically by the sweep that holds it.
+OWN_FILES = ("index.csv", "sweep.yaml")
 
-    prepare_output_dir(directory)
+
+def stale_temporaries(directory: Path) -> list[Path]:
+    """Temporary files left in `directory` by a killed sweep.
+
+    Every ``*.tmp`` in ``points/``, and the temporaries of :data:`OWN_FILES`
+    (``<name>.tmp``, or ``.<name>.<random>.tmp`` from a unique-name writer);
+    nothing else of a directory that may hold other files. Only the holder
+    of the directory's lock may remove them: no other sweep is writing then.
+    """
+    found = list((directory / "points").glob("*.tmp"))
+    for name in OWN_FILES:
+        found += [*directory.glob(f"{name}.tmp"), *directory.glob(f".{name}.*.tmp")]
+    return found
+
+
+def prepare_directory(sweep: Sweep, directory: Path) -> None:
+    """Check that the (locked) sweep directory holds this same sweep (resume), or start one in it."""
     (directory / "points").mkdir(exist_ok=True)
     (directory / "logs").mkdir(exist_ok=True)
     manifest = directory / "sweep.yaml"
@@ -293,7 +334,7 @@ def prepare_directory(sweep: Sweep, directory: Path) -> None:
                 "use another directory to start a new sweep")
     else:
         write_text_atomic(manifest, sweep.text)
-    for stale in (directory / "points").glob("*.tmp"):
+    for stale in stale_temporaries(directory):
         stale.unlink(missing_ok=True)
 
 
@@ -312,15 +353,30 @@ def run_sweep(sweep: Sweep, directory: str | os.PathLike, *, workers: int = 1, e
     executor : {"local", "dask"}
     scheduler : str, optional
         Address of the Dask scheduler (``executor="dask"``), e.g. ``tcp://host:8786``.
-    report : callable, optional
-        Called after each point with its state and the counts so far.
+    report : callable or Progress, optional
+        Called after each point with its state and the counts so far; a
+        :class:`Progress` is also told when the sweep starts.
+
+    Raises
+    ------
+    UserInputError
+        A bad executor, or a directory that another sweep holds (its lock,
+        :mod:`circuitsim.sweep.lock`) or that holds another sweep.
     """
     if executor not in ("local", "dask"):
         raise UserInputError(f"--executor: expected local or dask, got {executor!r}")
     if executor == "dask" and not scheduler:
         raise UserInputError("--scheduler: the dask executor needs the address of a running scheduler, "
                              "e.g. tcp://127.0.0.1:8786")
-    directory = Path(directory)
+    from ..engine.run import prepare_output_dir
+
+    directory = prepare_output_dir(directory)
+    with sweep_lock(directory) as lock_fd:
+        return _run_locked(sweep, directory, workers, executor, scheduler, report, lock_fd)
+
+
+def _run_locked(sweep: Sweep, directory: Path, workers: int, executor: str, scheduler: str | None,
+                report: Callable[[PointState, dict[str, int]], None] | None, lock_fd: int) -> SweepOutcome:
     prepare_directory(sweep, directory)
     points_dir = directory / "points"
     index = directory / "index.csv"
@@ -328,6 +384,8 @@ def run_sweep(sweep: Sweep, directory: str | os.PathLike, *, workers: int = 1, e
     write_index(index, sweep, states)
     todo = [s for s in states if s.status != "done"]
     counts = {k: sum(s.status == k for s in states) for k in STATUSES}
+    if isinstance(report, Progress):
+        report.start(dict(counts))
 
     def finish(state: PointState, answer: dict) -> None:
         from .metrics import write_record
@@ -348,7 +406,7 @@ def run_sweep(sweep: Sweep, directory: str | os.PathLike, *, workers: int = 1, e
     jobs = {id(s): {"config": dump_config(s.point.config), "out": str(points_dir)} for s in todo}
     log_dir = str(directory / "logs")
     if todo and executor == "local":
-        _run_local(todo, jobs, sweep.time_limit_s, log_dir, max(1, int(workers)), finish)
+        _run_local(todo, jobs, sweep.time_limit_s, log_dir, max(1, int(workers)), finish, (lock_fd,))
     elif todo and executor == "dask":
         _run_dask(todo, jobs, sweep.time_limit_s, log_dir, scheduler, finish)
     write_index(index, sweep, states)
@@ -411,8 +469,10 @@ class _AffinityQueue:
 
 
 def _run_local(todo: list[PointState], jobs: dict, time_limit_s: float, log_dir: str, workers: int,
-               finish: Callable[[PointState, dict], None]) -> None:
+               finish: Callable[[PointState, dict], None], keep_fds: tuple[int, ...] = ()) -> None:
     """`workers` threads, each driving one worker process through the queue.
+
+    The worker processes inherit `keep_fds` (the sweep directory's lock).
 
     With Brian2's Cython target the first point runs alone: it fills Brian2's
     shared on-disk Cython cache, which the other workers then only read
@@ -434,7 +494,7 @@ def _run_local(todo: list[PointState], jobs: dict, time_limit_s: float, log_dir:
                         return
             while (item := queue.take(last)) is not None:
                 last, state = item
-                answer = run_point_job(jobs[id(state)], time_limit_s, log_dir)
+                answer = run_point_job(jobs[id(state)], time_limit_s, log_dir, keep_fds)
                 warm.set()
                 if queue.stopped:  # interrupted: the point stays unfinished
                     return
