@@ -393,7 +393,7 @@ def test_occlusion_sweep_points_are_the_blockers():
 
 def test_two_swept_keys_give_heat_maps_and_a_summary(tmp_path):
     """Figures come from the index alone (here a synthetic one: a 2 x 3 grid x 2 seeds)."""
-    from circuitsim.plots.sweep import sweep_figures
+    from circuitsim.sweep.figures import sweep_figures
 
     d = tmp_path / "sw"
     d.mkdir()
@@ -415,3 +415,43 @@ def test_two_swept_keys_give_heat_maps_and_a_summary(tmp_path):
     assert (row["circuit.e_to_i.p"], row["protocol.epochs.1.concentration"], row["n"]) == ("0.2", "1 uM", "2")
     assert float(row["glutamate_rel_mean"]) == pytest.approx(1.215)
     assert float(row["glutamate_rel_sd"]) == pytest.approx(0.01 / 2**0.5)
+
+
+def test_plots_draw_sweep_figures_from_plain_data(tmp_path):
+    """plots/sweep.py takes arrays and labels; it knows nothing of sweep directories."""
+    from circuitsim.plots.sweep import CurveAxis, choose_metrics, curves_figure, heatmaps_figure
+
+    assert choose_metrics(["wall", "rate_pyramidal_hz", "glutamate_rel"]) == ["glutamate_rel", "rate_pyramidal_hz"]
+    axis = CurveAxis("protocol.epochs.1.concentration", "uM", ["0.1 uM", "1 uM", "10 uM"], np.array([0.1, 1, 10]),
+                     False, {"glutamate_rel": [np.array([1.1, 1.2]), np.array([2.0]), np.array([])]})
+    assert curves_figure(tmp_path / "c.png", [axis], ["glutamate_rel"], "t").stat().st_size > 1000
+    means = {"glutamate_rel": np.array([[1.0, 2.0], [np.nan, 3.0]])}
+    path = heatmaps_figure(tmp_path / "h.png", "a", ["1", "2"], "b", ["x", "y"], means, "t")
+    assert path.stat().st_size > 1000
+
+
+def test_only_the_api_and_cli_import_the_sweep_package():
+    """sweep sits above plots (DESIGN.md): no module outside sweep/ imports it but api.py and cli.py."""
+    import ast
+
+    import circuitsim
+
+    root = Path(circuitsim.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root)
+        if rel.parts[0] == "sweep" or str(rel) in ("api.py", "cli.py"):
+            continue
+        package = ["circuitsim", *rel.parts[:-1]]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] if node.level else []
+                names = [".".join([*base, node.module or ""]).strip(".")]
+                names += [f"{names[0]}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            if any(n == "circuitsim.sweep" or n.startswith("circuitsim.sweep.") for n in names):
+                offenders.append(str(rel))
+    assert offenders == []
