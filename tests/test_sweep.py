@@ -244,17 +244,21 @@ def test_a_second_sweep_into_a_held_directory_is_refused_and_touches_nothing(tmp
     finally:
         holder.kill()
         holder.wait()
+    from circuitsim.sweep.directory import stale_temporaries
     from circuitsim.sweep.lock import sweep_lock
 
     with sweep_lock(d):  # the kernel released the dead holder's lock
         pass
+    # the refusal kept them, not a narrow pattern: the holder of the lock would have removed them
+    assert sorted(p.name for p in stale_temporaries(d)) == sorted(
+        [".index.csv.q8w1z3.tmp", f"{name}.h5.tmp", f".{name}.json.k2j4x9.tmp"])
 
 
 def test_local_workers_share_the_lock_so_it_outlives_a_killed_sweep(tmp_path):
     """Orphaned workers of a kill -9'd sweep keep its directory locked until they stop."""
     from circuitsim.errors import UserInputError
     from circuitsim.sweep.lock import sweep_lock
-    from circuitsim.sweep.run import WorkerProcess
+    from circuitsim.sweep.worker_process import WorkerProcess
 
     worker = WorkerProcess(tmp_path / "logs")
     try:

@@ -21,7 +21,7 @@ import yaml
 
 from ..plots.sweep import CurveAxis, choose_metrics, curves_figure, heatmaps_figure
 from .block import LABEL
-from .run import read_index
+from .index import read_index
 from .summary import Group, parse_value, summarise, value_order, write_summary
 
 

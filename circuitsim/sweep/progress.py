@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .run import PointState, Progress
 from .spec import Sweep
+from .state import PointState, Progress
 
 
 class _Bar(Progress):
