@@ -98,7 +98,7 @@ TimeLimit = Annotated[Quantity(TIME, gt=0, le=MAX_TIME_LIMIT_S),
 
 
 class _BlockModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
 
 
 class Range(_BlockModel):
