@@ -82,7 +82,7 @@ def sweep(config: str, overrides: tuple[str, ...], out_dir: str | None, workers:
         outcome = run_sweep(sw, directory, workers=workers, executor=executor, scheduler=scheduler,
                             report=report)
     if not no_figures and outcome.counts["done"]:
-        from .plots.sweep import sweep_figures
+        from .sweep.figures import sweep_figures
 
         for path in sweep_figures(directory):
             click.echo(str(path))
@@ -105,11 +105,11 @@ def plot(results: str, out_dir: str | None) -> None:
     from .runner import prepare_output_dir
 
     if Path(results).is_dir():
-        from .sweep.run import read_index
+        from .sweep import read_index
 
         read_index(results)  # a clear error when it is not a sweep directory
         directory = prepare_output_dir(out_dir) if out_dir is not None else None
-        from .plots.sweep import sweep_figures
+        from .sweep.figures import sweep_figures
 
         for path in sweep_figures(results, directory):
             click.echo(str(path))

@@ -16,11 +16,10 @@ import json
 from pathlib import Path
 
 import pytest
+from golden.digest import RUNS, isolated_run
 
 from circuitsim.config.load import PACKAGED
 from circuitsim.network.standalone import cache_root
-
-from golden.digest import RUNS, isolated_run
 
 DATA = Path(__file__).parent / "data"
 

@@ -78,7 +78,7 @@ def test_grid_zip_random_expand_and_seeds_follow_parameters():
     ({"grid": {"protocol.epochs.1.concentration": ["1 kg"]}}, "sweep.grid.protocol.epochs.1.concentration: "),
     ({"gird": {"seed": [1]}}, "sweep.gird: unknown key"),
     ({"grid": {"seed": [1]}, "time_limit": "soon"}, "sweep.time_limit: "),
-    ({"grid": {"seed": ["one"]}}, "sweep.grid.seed: expected integers, got 'one'"),
+    ({"grid": {"seed": ["one"]}}, "sweep.grid.seed: expected integers from 0 to 2**32 - 1, got 'one'"),
     ({"grid": {"seed": [1]}, "zip": {"seed": [2]}}, "sweep.zip.seed: the key is swept in sweep.grid already"),
 ])
 def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
@@ -88,6 +88,53 @@ def test_bad_sweep_blocks_are_one_line_exit_2(tmp_path, capsys, block, message):
     assert rc == 2
     assert err.startswith(f"error: {message}") and "\n" not in err, err
     assert not (tmp_path / "out").exists()  # nothing written
+
+
+# The block is a pydantic model (circuitsim.sweep.block): each of these was
+# accepted, or reported without its key, before it was one.
+@pytest.mark.parametrize("block, line", [
+    # unknown keys, at any depth, named with what the part accepts
+    ({"random": {"count": 2, "kees": {"seed": {"choice": [1]}}}},
+     "sweep.random.kees: unknown key (expected count, keys)"),
+    ({"random": {"count": 2, "keys": {"circuit.e_to_e.p": {"normal": [0.1, 0.2]}}}},
+     "sweep.random.keys.circuit.e_to_e.p.normal: unknown key (expected uniform, log_uniform, choice, unit)"),
+    # wrong types: a duration without its unit, a flag
+    ({"grid": {"seed": [1]}, "time_limit": 600},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got 600"),
+    ({"grid": {"seed": [1]}, "time_limit": True},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got True"),
+    # bounds
+    ({"grid": {"seed": [1]}, "time_limit": "3000 d"},
+     "sweep.time_limit: expected a duration with a unit (s, ms, us, min, h, d, day) above 0 s and at most 30 d, "
+     "such as 30 min, got '3000 d'"),
+    ({"random": {"count": 10**9, "keys": {"seed": {"choice": [1]}}}},
+     "sweep.random.count: expected a positive integer (at most 100000), got 1000000000"),
+    # blank names: a label, a key
+    ({"zip": {"label": ["   ", "b"], "circuit.e_to_i.p": [0.1, 0.2]}},
+     "sweep.zip.label: expected labels that are not blank (text or numbers), got '   '"),
+    ({"grid": {"  ": [1]}},
+     "sweep.grid: expected a dotted config key such as protocol.epochs.1.concentration (not blank), got '  '"),
+], ids=["unknown-random-key", "unknown-distribution", "time-without-unit", "time-as-flag", "time-too-long",
+        "count-too-large", "blank-label", "blank-key"])
+def test_the_sweep_block_is_strict_one_line_exit_2(tmp_path, capsys, block, line):
+    path = _write(tmp_path, _tiny_data(**block))
+    rc = main(["sweep", str(path), "--out", str(tmp_path / "out"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert rc == 2
+    assert captured.err == f"error: {' '.join(line.split())}\n"  # one line (blanks folded), no traceback
+    assert captured.out == ""
+    assert not (tmp_path / "out").exists()  # nothing written
+
+
+def test_the_block_defaults_live_in_the_model():
+    from circuitsim.sweep.block import SweepBlock
+
+    block = SweepBlock.parse({"grid": {"seed": [1]}})
+    assert (block.seed, block.time_limit_s) == (None, 7200.0)
+    assert build_sweep(_tiny_data(grid={"seed": [1]})).time_limit_s == 7200.0
+    assert build_sweep(_tiny_data(grid={"seed": [1]}, time_limit="20 min")).time_limit_s == 1200.0
 
 
 def test_a_config_without_sweep_block(tmp_path, capsys):
@@ -144,6 +191,87 @@ def test_another_sweep_in_the_same_directory_is_refused(tmp_path, capsys):
     path = _write(tmp_path, _tiny_data(grid={"seed": [2]}))
     rc = main(["sweep", str(path), "--out", str(tmp_path / "d"), "--no-progress"])
     assert rc == 2 and "holds another sweep" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------- lock
+def _tree(directory: Path) -> dict[str, tuple[int, bytes]]:
+    """Every file and directory under `directory`: its modification time and content."""
+    return {str(p.relative_to(directory)): (p.stat().st_mtime_ns, p.read_bytes() if p.is_file() else b"")
+            for p in sorted(directory.rglob("*"))}
+
+
+def _hold_lock(path: Path) -> subprocess.Popen:
+    """A child process that holds `path`'s flock (as a running sweep does) until it is killed."""
+    code = ("import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "os.write(fd, f'{os.getpid()} on testhost'.encode())\n"
+            "print('held', flush=True)\n"
+            "time.sleep(120)\n")
+    proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_a_second_sweep_into_a_held_directory_is_refused_and_touches_nothing(tmp_path, capsys):
+    """A re-queued batch job must not delete the running sweep's temporary files."""
+    from circuitsim.errors import UserInputError
+
+    data = _tiny_data(grid={"seed": [1, 2]}, time_limit="1 s")  # the old code, unlocked, ran it quickly
+    sw = build_sweep(data)
+    d = tmp_path / "d"
+    (d / "points").mkdir(parents=True)
+    (d / "logs").mkdir()
+    (d / "sweep.yaml").write_text(sw.text, encoding="utf-8")  # the same sweep: a resume, not another
+    (d / "index.csv").write_text("name,status\n")
+    name = sw.points[0].name
+    for tmp in (f"{name}.h5.tmp", f".{name}.json.k2j4x9.tmp"):  # files the first sweep is writing
+        (d / "points" / tmp).write_bytes(b"partial")
+    (d / ".index.csv.q8w1z3.tmp").write_text("name,")
+    holder = _hold_lock(d / "sweep.lock")
+    try:
+        before = _tree(d)
+        with pytest.raises(UserInputError) as err:
+            run_sweep(sw, d)
+        line = str(err.value)
+        assert line.startswith(f"--out: {str(d)!r} is in use: another sweep holds it (process {holder.pid} on "
+                               "testhost)") and "\n" not in line
+        # the CLI: that one line, exit 2, progress on (nothing is printed before the sweep holds the directory)
+        rc = main(["sweep", str(_write(tmp_path, data)), "--out", str(d)])
+        captured = capsys.readouterr()
+        assert rc == 2 and captured.err == f"error: {line}\n" and captured.out == ""
+        assert _tree(d) == before  # nothing touched, the first sweep's temporary files included
+    finally:
+        holder.kill()
+        holder.wait()
+    from circuitsim.sweep.directory import stale_temporaries
+    from circuitsim.sweep.lock import sweep_lock
+
+    with sweep_lock(d):  # the kernel released the dead holder's lock
+        pass
+    # the refusal kept them, not a narrow pattern: the holder of the lock would have removed them
+    assert sorted(p.name for p in stale_temporaries(d)) == sorted(
+        [".index.csv.q8w1z3.tmp", f"{name}.h5.tmp", f".{name}.json.k2j4x9.tmp"])
+
+
+def test_local_workers_share_the_lock_so_it_outlives_a_killed_sweep(tmp_path):
+    """Orphaned workers of a kill -9'd sweep keep its directory locked until they stop."""
+    from circuitsim.errors import UserInputError
+    from circuitsim.sweep.lock import sweep_lock
+    from circuitsim.sweep.worker_process import WorkerProcess
+
+    worker = WorkerProcess(tmp_path / "logs")
+    try:
+        with sweep_lock(tmp_path) as fd:
+            worker.keep_fds = (fd,)
+            worker.start()
+        with pytest.raises(UserInputError, match="another sweep holds it"):
+            with sweep_lock(tmp_path):
+                pass
+    finally:
+        worker.kill()
+    with sweep_lock(tmp_path):
+        pass
 
 
 def test_a_failing_point_is_recorded_and_the_rest_finish(tmp_path, capsys):
@@ -269,7 +397,7 @@ def test_occlusion_sweep_points_are_the_blockers():
 
 def test_two_swept_keys_give_heat_maps_and_a_summary(tmp_path):
     """Figures come from the index alone (here a synthetic one: a 2 x 3 grid x 2 seeds)."""
-    from circuitsim.plots.sweep import sweep_figures
+    from circuitsim.sweep.figures import sweep_figures
 
     d = tmp_path / "sw"
     d.mkdir()
@@ -291,3 +419,43 @@ def test_two_swept_keys_give_heat_maps_and_a_summary(tmp_path):
     assert (row["circuit.e_to_i.p"], row["protocol.epochs.1.concentration"], row["n"]) == ("0.2", "1 uM", "2")
     assert float(row["glutamate_rel_mean"]) == pytest.approx(1.215)
     assert float(row["glutamate_rel_sd"]) == pytest.approx(0.01 / 2**0.5)
+
+
+def test_plots_draw_sweep_figures_from_plain_data(tmp_path):
+    """plots/sweep.py takes arrays and labels; it knows nothing of sweep directories."""
+    from circuitsim.plots.sweep import CurveAxis, choose_metrics, curves_figure, heatmaps_figure
+
+    assert choose_metrics(["wall", "rate_pyramidal_hz", "glutamate_rel"]) == ["glutamate_rel", "rate_pyramidal_hz"]
+    axis = CurveAxis("protocol.epochs.1.concentration", "uM", ["0.1 uM", "1 uM", "10 uM"], np.array([0.1, 1, 10]),
+                     False, {"glutamate_rel": [np.array([1.1, 1.2]), np.array([2.0]), np.array([])]})
+    assert curves_figure(tmp_path / "c.png", [axis], ["glutamate_rel"], "t").stat().st_size > 1000
+    means = {"glutamate_rel": np.array([[1.0, 2.0], [np.nan, 3.0]])}
+    path = heatmaps_figure(tmp_path / "h.png", "a", ["1", "2"], "b", ["x", "y"], means, "t")
+    assert path.stat().st_size > 1000
+
+
+def test_only_the_api_and_cli_import_the_sweep_package():
+    """sweep sits above plots (DESIGN.md): no module outside sweep/ imports it but api.py and cli.py."""
+    import ast
+
+    import circuitsim
+
+    root = Path(circuitsim.__file__).parent
+    offenders = []
+    for path in root.rglob("*.py"):
+        rel = path.relative_to(root)
+        if rel.parts[0] == "sweep" or str(rel) in ("api.py", "cli.py"):
+            continue
+        package = ["circuitsim", *rel.parts[:-1]]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = package[:len(package) - node.level + 1] if node.level else []
+                names = [".".join([*base, node.module or ""]).strip(".")]
+                names += [f"{names[0]}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            if any(n == "circuitsim.sweep" or n.startswith("circuitsim.sweep.") for n in names):
+                offenders.append(str(rel))
+    assert offenders == []
