@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from circuitsim.analysis import validate as V
+from circuitsim import validation as V
 from circuitsim.analysis.calibration import calibration_protocol
 from circuitsim.cli import main
 from circuitsim.config import load_config

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -151,6 +152,9 @@ def export_nwb(results_path: str | os.PathLike, out_path: str | os.PathLike | No
         traces.add(TimeSeries(name=name, data=H5DataIO(np.asarray(values, dtype=float), compression="gzip"),
                               unit="dimensionless" if unit in ("1", "") else unit,
                               description=f"{name} ({unit})", **timing))
-    with atomic_path(out) as tmp, NWBHDF5IO(str(tmp), "w") as io:
-        io.write(nwb)
+    with atomic_path(out) as tmp, warnings.catch_warnings():
+        # The temporary name ends in .tmp (circuitsim.atomic); the file keeps its .nwb name.
+        warnings.filterwarnings("ignore", message="The file path provided", category=UserWarning)
+        with NWBHDF5IO(str(tmp), "w") as io:
+            io.write(nwb)
     return out
