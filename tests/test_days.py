@@ -10,7 +10,7 @@ from circuitsim.cli import main
 from circuitsim.config import config_from_dict
 from circuitsim.engine.days import DriveTable, time_grid_h
 from circuitsim.io import read_results
-from circuitsim.network.circuit import e_to_e_pairs
+from circuitsim.network.build import e_to_e_pairs
 from circuitsim.plasticity.pool import healthy_pool
 
 #: A short experiment: 2 days of stress, one clinical infusion, 2 days after;

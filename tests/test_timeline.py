@@ -19,7 +19,7 @@ from circuitsim.engine.timeline import (
     staircase_config,
 )
 from circuitsim.io import read_results
-from circuitsim.network.circuit import FastSample
+from circuitsim.network.sample import FastSample
 from circuitsim.pharmacology import pd, pk
 from circuitsim.pharmacology.acute import dissociation_index
 

@@ -49,7 +49,7 @@ from ..analysis.signatures import arm_role
 from ..config import config_from_dict
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
-from ..network.circuit import FastSample, ProgressFn
+from ..network.sample import FastSample, ProgressFn
 from ..pharmacology import pd, pk
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp

@@ -13,7 +13,8 @@ from ..analysis.measures import analyse
 from ..config.schema import Config
 from ..errors import UserInputError
 from ..io.results import read_results, write_results
-from ..network.circuit import ProgressFn, simulate_sample
+from ..network.sample import ProgressFn
+from ..network.simulate import simulate_sample
 from .provenance import run_provenance, utc_now
 
 

@@ -57,7 +57,8 @@ import numpy as np
 from ..analysis.measures import SampleAnalysis, analyse
 from ..config import config_from_dict
 from ..config.schema import Config
-from ..network.circuit import FastSample, ProgressFn, simulate_sample
+from ..network.sample import FastSample, ProgressFn
+from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
 from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index

@@ -31,7 +31,7 @@ from ..analysis.measures import EpochMeasures, SampleAnalysis
 from ..analysis.signatures import Signature, plasticity_signatures
 from ..config import Config, config_from_dict, dump_config
 from ..errors import UserInputError
-from ..network.circuit import POPULATIONS, TRACE_UNITS, VTA_POPULATIONS, FastSample
+from ..network.sample import POPULATIONS, TRACE_UNITS, VTA_POPULATIONS, FastSample
 
 #: Layout version written into (and required from) every results file.
 RESULTS_SCHEMA_VERSION = 1
