@@ -24,7 +24,8 @@ import argparse
 import time
 
 from circuitsim.config import Config, config_from_dict
-from circuitsim.network.circuit import FastSample, simulate_sample
+from circuitsim.network.sample import FastSample
+from circuitsim.network.simulate import simulate_sample
 
 
 def run(formulation: str, seconds: float, overrides: list[str]) -> tuple[FastSample, float]:

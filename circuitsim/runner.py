@@ -25,7 +25,7 @@ from .engine.provenance import run_provenance
 from .engine.run import simulated_seconds
 from .errors import UserInputError
 from .io import read_results, write_results
-from .network.circuit import ProgressFn
+from .network.sample import ProgressFn
 
 
 def results_path(config: Config, out_dir: str | os.PathLike | None = None) -> Path:

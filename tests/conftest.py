@@ -13,7 +13,7 @@ import pytest
 
 from circuitsim.config import Config, config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.circuit import FastSample
+from circuitsim.network.sample import FastSample
 
 #: A circuit small and short enough for a Brian2 run of ~2 s: 160 + 40 cells,
 #: dense connectivity to keep the recurrent input of the calibrated circuit,

@@ -18,7 +18,7 @@ from circuitsim.analysis.calibration import (
 )
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.circuit import simulate_sample
+from circuitsim.network.simulate import simulate_sample
 
 
 def _signatures(seed: int) -> dict[str, float]:

@@ -11,7 +11,7 @@ from circuitsim.config import config_from_dict
 from circuitsim.engine.drives import DriveTable
 from circuitsim.engine.slow import ExperimentCache, pre_dose_key, run_days, time_grid_h
 from circuitsim.io import read_results
-from circuitsim.network.circuit import e_to_e_pairs
+from circuitsim.network.build import e_to_e_pairs
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import healthy_pool
 

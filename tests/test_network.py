@@ -7,7 +7,8 @@ import pytest
 
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.circuit import poisson_mean_increment, simulate_sample
+from circuitsim.network.equations import poisson_mean_increment
+from circuitsim.network.simulate import simulate_sample
 from circuitsim.pharmacology.pd import hill_block
 
 SMALL = (
@@ -76,10 +77,10 @@ def test_poisson_mean_increment_matches_simulation():
 
 
 def test_ampa_block_enters_the_equations_only_with_nbqx():
-    from circuitsim.network.circuit import _neuron_equations
+    from circuitsim.network.equations import neuron_equations
 
-    plain = _neuron_equations("hill", "event")
-    with_nbqx = _neuron_equations("hill", "event", ampa_block=True)
+    plain = neuron_equations("hill", "event")
+    with_nbqx = neuron_equations("hill", "event", ampa_block=True)
     assert "block_ampa" not in plain and "nbqx" not in plain
     assert "g_ampa * (1 - block_ampa) * (v - e_exc)" in with_nbqx
     assert "block_ampa = nbqx(t)**nbqx_n / (nbqx(t)**nbqx_n + nbqx_ic50**nbqx_n)" in with_nbqx

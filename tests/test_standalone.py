@@ -10,8 +10,9 @@ import pytest
 
 from circuitsim.config import config_from_dict
 from circuitsim.errors import UserInputError
-from circuitsim.network import circuit
-from circuitsim.network.circuit import _padded, _structure, simulate_sample
+from circuitsim.network import simulate
+from circuitsim.network.build import padded_trace
+from circuitsim.network.simulate import code_structure, simulate_sample
 from circuitsim.network.standalone import (
     CACHE_ENV,
     THREADS_ENV,
@@ -68,7 +69,7 @@ def test_structure_key_ignores_values_but_not_structure():
 
     def key(*overrides, formulation="event", threads=1):
         cfg = config_from_dict({}, list(overrides)) if overrides else base
-        return structure_key(_structure(cfg, formulation, threads))
+        return structure_key(code_structure(cfg, formulation, threads))
 
     same = key("seed=7", "circuit.e_to_e.g_ampa=0.3 nS",
                "protocol.epochs=[{name: baseline, duration: 5 s}]")
@@ -82,11 +83,11 @@ def test_structure_key_ignores_values_but_not_structure():
 def test_drug_trace_padding_keeps_values_and_shares_lengths():
     for n in (1, 300, 3000, 16384):
         c = np.linspace(0, 1, n)
-        p = _padded(c)
+        p = padded_trace(c)
         assert len(p) == 16384
         np.testing.assert_array_equal(p[:n], c)
         assert np.all(p[n:] == c[-1])
-    assert len(_padded(np.ones(16385))) == 32768
+    assert len(padded_trace(np.ones(16385))) == 32768
 
 
 @pytest.mark.brian2
@@ -96,7 +97,7 @@ def test_runtime_device_restored_when_a_standalone_run_fails(monkeypatch, tiny_o
     def fail(*args, **kwargs):
         raise RuntimeError("stop before compiling")
 
-    monkeypatch.setattr(circuit, "structure_key", fail)
+    monkeypatch.setattr(simulate, "structure_key", fail)
     cfg = config_from_dict({}, [*tiny_overrides, "codegen_target=cpp_standalone"])
     with pytest.raises(RuntimeError, match="stop before compiling"):
         simulate_sample(cfg)
@@ -230,7 +231,7 @@ def test_one_thread_standalone_spikes_equal_numpy(standalone_runs, tiny_override
 
     It holds because every object draws its random numbers in the same
     order on every target (the external drive draws one number per arrival,
-    network._poisson_events) and the arithmetic is the same double precision.
+    circuitsim.network.drive) and the arithmetic is the same double precision.
     """
     sa = standalone_runs["seed1"]["sample"]
     nu = simulate_sample(config_from_dict({}, [*tiny_overrides, "codegen_target=numpy", "seed=1"]))

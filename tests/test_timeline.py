@@ -14,7 +14,7 @@ from circuitsim.engine.acute import run_timeline
 from circuitsim.engine.response import load_sample, response_key, save_sample
 from circuitsim.engine.sampling import plan_states, staircase_config
 from circuitsim.io import read_results
-from circuitsim.network.circuit import FastSample
+from circuitsim.network.sample import FastSample
 from circuitsim.pharmacology import pd, pk
 from circuitsim.pharmacology.acute import dissociation_index
 

@@ -12,14 +12,10 @@ from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
 from circuitsim.errors import UserInputError
 from circuitsim.io import read_results, write_results
-from circuitsim.network.circuit import (
-    POPULATIONS,
-    VTA_POPULATIONS,
-    FastSample,
-    _build_network,
-    simulate_sample,
-)
+from circuitsim.network.build import build_network
 from circuitsim.network.dopamine import dopamine_pool
+from circuitsim.network.sample import POPULATIONS, VTA_POPULATIONS, FastSample
+from circuitsim.network.simulate import simulate_sample
 from circuitsim.pharmacology.pd import hill_block
 
 VTA_TRACES = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_um", "dopamine_rel")
@@ -169,7 +165,7 @@ def _build(config):
 
     b2.start_scope()
     b2.prefs.codegen.target = "numpy"
-    return _build_network(config, "event", None)
+    return build_network(config, "event", None)
 
 
 def _cortex_state(built) -> dict[str, np.ndarray]:

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config.schema import Config
-from ..network.circuit import FastSample, ProgressFn
+from ..network.sample import FastSample, ProgressFn
 from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
 from . import interpolation as ip

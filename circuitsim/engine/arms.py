@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..config import config_from_dict
 from ..config.schema import Config
 from ..errors import UserInputError
-from ..network.circuit import ProgressFn
+from ..network.sample import ProgressFn
 from .response import plain
 from .slow import DaysResult, ExperimentCache, run_days
 

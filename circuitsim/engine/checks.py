@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config.schema import Config
-from ..network.circuit import FastSample, ProgressFn
+from ..network.sample import FastSample, ProgressFn
 from ..plasticity.pool import CircuitPool
 from .measures import EpochMeasures, SampleAnalysis
 from .response import measure

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..network.circuit import FastSample
+from ..network.sample import FastSample
 from ..pharmacology import pd
 from ..plasticity.pool import CircuitPool
 from .acute import Timeline

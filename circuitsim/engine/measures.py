@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..config.schema import Config
-from ..network.circuit import POPULATIONS, VTA_POPULATIONS
 from ..network.dopamine import dopamine_pool
 from ..network.glutamate import glutamate_pool
+from ..network.sample import POPULATIONS, VTA_POPULATIONS
 from ..pharmacology.bath import measure_windows_s
 from ..pharmacology.pd import ampa_block
 

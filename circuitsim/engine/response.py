@@ -20,7 +20,8 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..config.schema import Config
-from ..network.circuit import FastSample, ProgressFn, simulate_sample
+from ..network.sample import FastSample, ProgressFn
+from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
 from ..version import __version__
 from .measures import SampleAnalysis, analyse

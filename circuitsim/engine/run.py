@@ -3,7 +3,7 @@
 Three kinds of experiment, by the config's sections:
 
 * a bath protocol (no ``dosing``): one fast sample of the circuit over the
-  protocol's epochs (:func:`circuitsim.network.circuit.simulate_sample`);
+  protocol's epochs (:func:`circuitsim.network.simulate.simulate_sample`);
 * a dosing experiment: the acute timeline (:func:`circuitsim.engine.acute.run_timeline`);
 * a plasticity experiment (``dosing`` and ``plasticity``): the slow stage
   (:func:`circuitsim.engine.slow.run_days`) and its arms
@@ -22,7 +22,8 @@ from datetime import UTC, datetime
 
 from ..config.schema import Config
 from ..errors import UserInputError
-from ..network.circuit import FastSample, ProgressFn, simulate_sample
+from ..network.sample import FastSample, ProgressFn
+from ..network.simulate import simulate_sample
 from .acute import Timeline, run_timeline
 from .arms import arm_configs, run_arms
 from .measures import SampleAnalysis, analyse

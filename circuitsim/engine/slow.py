@@ -44,7 +44,7 @@ import numpy as np
 
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
-from ..network.circuit import ProgressFn
+from ..network.sample import ProgressFn
 from ..pharmacology import pd, pk
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp

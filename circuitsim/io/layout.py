@@ -14,7 +14,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from ..network.circuit import TRACE_UNITS
+from ..network.sample import TRACE_UNITS
 
 #: Layout version written into (and required from) every results file.
 RESULTS_SCHEMA_VERSION = 1

@@ -21,7 +21,7 @@ from ..analysis.signatures import Signature
 from ..config import Config, config_from_dict
 from ..engine.measures import EpochMeasures
 from ..errors import UserInputError
-from ..network.circuit import POPULATIONS, VTA_POPULATIONS
+from ..network.sample import POPULATIONS, VTA_POPULATIONS
 from .layout import (
     ANALYSIS_UNITS,
     EPOCH_UNITS,

@@ -23,7 +23,7 @@ from ..config import Config, dump_config
 from ..engine.acute import Timeline
 from ..engine.measures import SampleAnalysis
 from ..engine.slow import DaysResult
-from ..network.circuit import FastSample
+from ..network.sample import FastSample
 from .layout import (
     CHECK_COLUMNS,
     EPOCH_UNITS,

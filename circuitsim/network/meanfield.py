@@ -41,7 +41,7 @@ from scipy.special import erfcx
 
 from ..config.schema import Config
 from ..pharmacology.pd import mg_unblock
-from .circuit import poisson_mean_increment
+from .equations import poisson_mean_increment
 
 _SQRT_PI = np.sqrt(np.pi)
 

@@ -1,6 +1,6 @@
 """The spine pool of a circuit: its slots are the circuit's E->E synapses.
 
-The slots are the pairs of :func:`circuitsim.network.circuit.e_to_e_pairs`
+The slots are the pairs of :func:`circuitsim.network.build.e_to_e_pairs`
 (drawn once, from the seed), reordered by postsynaptic neuron for the
 kernel; ``order[k]`` is the synapse index of pool slot k. A spine's
 synaptic weight is its volume times ``scale``, the factor that gives the
@@ -87,7 +87,7 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
 
 def _grow_healthy(config: Config, kernel) -> CircuitPool:
     """The burn-in of :func:`healthy_pool`, formation times relative to its end (0)."""
-    from ..network.circuit import e_to_e_pairs
+    from ..network.build import e_to_e_pairs
 
     cfg = config.plasticity.spines
     pre, post = e_to_e_pairs(config)

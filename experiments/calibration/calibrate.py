@@ -24,7 +24,7 @@ from circuitsim.analysis.calibration import TARGETS, calibration_protocol, passe
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.circuit import simulate_sample
+from circuitsim.network.simulate import simulate_sample
 
 
 def one_seed(args: tuple[int, list[str]]) -> dict[str, float]:

@@ -30,7 +30,7 @@ from circuitsim.analysis.calibration import (
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.circuit import simulate_sample
+from circuitsim.network.simulate import simulate_sample
 
 # Reported beside the targets (no band).
 EXTRA = {

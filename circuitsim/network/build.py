@@ -1,0 +1,253 @@
+"""Building the Brian2 network of one sample on the active device.
+
+:func:`build_network` creates every object of a circuit, each named, in a
+fixed order (the cortex's populations, recurrent pathways and external drive,
+then the VTA, then the monitors), so that build-time random draws and the
+generated code are the same on every call; :class:`BuiltNetwork` runs it and
+reads the results back into a :class:`~circuitsim.network.sample.FastSample`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config.schema import Config
+from ..pharmacology.bath import concentration_trace
+from ..seeds import int_seed, rng
+from .connectivity import random_pairs, uniform_delays
+from .drive import external_drive
+from .equations import common_namespace, synapse_namespace
+from .groups import cell_group, pathway_synapses
+from .sample import POPULATIONS, FastSample
+from .standalone import seed_at_run_time
+from .vta import build_vta
+
+#: The drug TimedArray is padded (with its last value, which it holds beyond
+#: its end anyway) to a power of two of at least this many 1-ms samples: its
+#: length is compiled into the generated code, so protocols of different
+#: durations up to 16.4 s share the same code.
+CONC_MIN_SAMPLES = 2**14
+
+
+
+def padded_trace(c: np.ndarray) -> np.ndarray:
+    """Drug trace `c` padded with its last value to a power of two of at least :data:`CONC_MIN_SAMPLES`."""
+    n = max(CONC_MIN_SAMPLES, 1 << max(len(c) - 1, 0).bit_length())
+    return np.concatenate([c, np.full(n - len(c), c[-1] if len(c) else 0.0)])
+
+
+@dataclass
+class BuiltNetwork:
+    """The Brian2 network of one sample and what is needed to read it back."""
+
+    net: object
+    spike_mons: dict
+    state_mons: dict
+    c_trace: np.ndarray
+    nbqx_trace: np.ndarray | None
+    n_cells: dict
+    duration_s: float
+    seeds: dict
+
+    def run(self, **kwargs) -> None:
+        """Run the network for the protocol's duration (`kwargs` go to ``Network.run``)."""
+        import brian2 as b2
+
+        self.net.run(self.duration_s * b2.second, namespace={}, **kwargs)
+
+    def collect(self, *, wall_build_s: float, wall_run_s: float, **info) -> FastSample:
+        """Read spikes and population-mean traces back after the run; `info` becomes ``run_info``."""
+        import brian2 as b2
+
+        spikes = {}
+        for pop, mon in self.spike_mons.items():
+            t = np.asarray(mon.t / b2.second, dtype=np.float64)
+            i = np.asarray(mon.i[:], dtype=np.int64)
+            spikes[pop] = (t, i)
+        traces: dict[str, np.ndarray] = {}
+        trace_t = None
+        for pop, mon in self.state_mons.items():
+            trace_t = np.asarray(mon.t / b2.second)
+            traces[f"block_{pop}"] = np.asarray(mon.block).mean(axis=0)
+            traces[f"open_{pop}"] = np.asarray(mon.open_frac).mean(axis=0)
+            traces[f"g_ampa_{pop}_ns"] = np.asarray(mon.g_ampa / b2.nS).mean(axis=0)
+            traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
+        idx = np.minimum((trace_t / 1e-3).astype(int), len(self.c_trace) - 1)
+        traces["concentration_um"] = self.c_trace[idx]
+        if self.nbqx_trace is not None:
+            traces["nbqx_um"] = self.nbqx_trace[idx]
+        return FastSample(
+            spikes=spikes,
+            n_cells=dict(self.n_cells),
+            trace_t_s=trace_t,
+            traces=traces,
+            duration_s=self.duration_s,
+            wall_build_s=wall_build_s,
+            wall_run_s=wall_run_s,
+            seeds=dict(self.seeds),
+            run_info=dict(info),
+        )
+
+
+def e_to_e_pairs(config: Config) -> tuple[np.ndarray, np.ndarray]:
+    """(pre, post) of the circuit's E->E synapses, in the order their weights are given.
+
+    With ``config.plasticity`` these are the spine slots: every pair is a
+    potential synapse with probability ``e_to_e.p x slots_per_synapse``, and
+    the spines (:mod:`circuitsim.plasticity.spines`) set their weights.
+    """
+    cc = config.circuit
+    p = cc.e_to_e.p
+    if config.plasticity is not None:
+        p = min(1.0, p * config.plasticity.spines.slots_per_synapse)
+    n = cc.pyramidal.n
+    return random_pairs(n, n, p, rng(config.seed, "connectivity.e_to_e"), autapses=False)
+
+
+def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> BuiltNetwork:
+    """Create the Brian2 objects of `config` on the active device (every object named).
+
+    Parameters
+    ----------
+    config : Config
+        The experiment (circuit, pharmacology, protocol, seed).
+    formulation : {"event", "per_synapse_ode"}
+        NMDA formulation (:mod:`circuitsim.network.equations`).
+    e_to_e_weights : ndarray or None
+        Relative weight of every E->E synapse in the order of :func:`e_to_e_pairs`
+        (see :func:`circuitsim.network.simulate.simulate_sample`).
+
+    Returns
+    -------
+    BuiltNetwork
+        The network, not yet run.
+    """
+    import brian2 as b2
+    from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
+    from brian2.devices.device import get_device
+
+    cc = config.circuit
+    rc = cc.receptors
+    dt = cc.dt_s * b2.second
+    b2.defaultclock.dt = dt
+    seeds = {"dynamics": int_seed(config.seed, "brian2.dynamics")}
+    device = get_device()
+    if isinstance(device, CPPStandaloneDevice):
+        seed_at_run_time(device, seeds["dynamics"])
+    else:
+        b2.seed(seeds["dynamics"])
+
+    _, c_trace = concentration_trace(config.protocol, 1e-3)
+    conc = b2.TimedArray(padded_trace(c_trace), dt=1 * b2.ms, name="drug_concentration")
+    nbqx_trace = nbqx = None
+    if config.protocol.has_nbqx:
+        _, nbqx_trace = concentration_trace(config.protocol, 1e-3, drug="nbqx")
+        nbqx = b2.TimedArray(padded_trace(nbqx_trace), dt=1 * b2.ms, name="nbqx_concentration")
+    common = common_namespace(config, conc, nbqx)
+
+    ext_cfg = {"pyramidal": cc.external_pyramidal, "interneuron": cc.external_interneuron}
+    cells = {"pyramidal": cc.pyramidal, "interneuron": cc.interneuron}
+    groups = {}
+    objects = []
+    for pop in POPULATIONS:
+        g = cell_group(config, pop, cells[pop], ext_cfg[pop], common, formulation,
+                       sender=pop == "pyramidal" and formulation == "event")
+        groups[pop] = g
+        objects.append(g)
+
+    # ---- recurrent synapses
+    n = {pop: cells[pop].n for pop in POPULATIONS}
+    g_nmda_max = {pop: np.zeros(n[pop]) for pop in POPULATIONS}
+    objects += _recurrent_synapses(config, groups, n, formulation, e_to_e_weights, g_nmda_max)
+
+    # ---- external Poisson drive
+    for pop in POPULATIONS:
+        g_nmda_max[pop] += external_drive(groups[pop], ext_cfg[pop], rc, formulation)
+    for pop in POPULATIONS:
+        groups[pop].g_nmda_max = np.maximum(g_nmda_max[pop], 1e-15) * b2.siemens
+
+    # ---- the VTA, built after the whole cortex: the cortex's build-time
+    # random draws (initial arrival times) come first, as without it.
+    if cc.vta.enabled:
+        vta_groups, vta_objects = build_vta(config, formulation, common, groups["pyramidal"])
+        groups.update(vta_groups)
+        objects += vta_objects
+        n.update({pop: g.N for pop, g in vta_groups.items()})
+
+    # ---- recording
+    spike_mons, state_mons = _monitors(config, groups, n)
+    objects += list(spike_mons.values())
+    objects += list(state_mons.values())
+
+    net = b2.Network(*objects, name="circuit")
+    return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=c_trace,
+                        nbqx_trace=nbqx_trace,
+                        n_cells=dict(n), duration_s=config.protocol.duration_s, seeds=seeds)
+
+
+def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
+                        e_to_e_weights: np.ndarray | None, g_nmda_max: dict) -> list:
+    """The four connected cortical pathways, in a fixed order.
+
+    Adds the NMDA conductance (S) of each pyramidal-cell synapse to its
+    target's pool in `g_nmda_max` (population -> array over cells).
+    """
+    import brian2 as b2
+
+    cc = config.circuit
+    rc = cc.receptors
+    pathways = {
+        "e_to_e": ("pyramidal", "pyramidal", cc.e_to_e),
+        "e_to_i": ("pyramidal", "interneuron", cc.e_to_i),
+        "i_to_e": ("interneuron", "pyramidal", cc.i_to_e),
+        "i_to_i": ("interneuron", "interneuron", cc.i_to_i),
+    }
+    objects = []
+    for name, (src, dst, pw) in pathways.items():
+        if name == "e_to_e":
+            i, j = e_to_e_pairs(config)
+        else:
+            i, j = random_pairs(n[src], n[dst], pw.p, rng(config.seed, f"connectivity.{name}"),
+                                autapses=src != dst)
+        delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
+                                rng(config.seed, f"delays.{name}"))
+        ns = synapse_namespace(pw, rc)
+        syn = pathway_synapses(groups[src], groups[dst], src == "interneuron", formulation, ns,
+                               f"syn_{name}")
+        syn.connect(i=i, j=j)
+        syn.delay = delays * b2.second
+        if src == "pyramidal":
+            w = np.ones(len(i))
+            if name == "e_to_e" and config.plasticity is not None:
+                # A pool of potential synapses (spine slots): the same total
+                # weight as the calibrated circuit until spines set it.
+                w = np.full(len(i), 1.0 / config.plasticity.spines.slots_per_synapse)
+            if name == "e_to_e" and e_to_e_weights is not None:
+                w = np.asarray(e_to_e_weights, dtype=float)
+                if w.shape != (len(i),):
+                    raise ValueError(f"e_to_e_weights must have {len(i)} entries, got {w.shape}")
+            syn.w_syn = w
+            g_nmda_max[dst] += np.bincount(j, weights=w, minlength=n[dst]) * pw.g_nmda_s
+        objects.append(syn)
+    return objects
+
+
+def _monitors(config: Config, groups: dict, n: dict) -> tuple[dict, dict]:
+    """Spike monitors and population-trace state monitors, by population."""
+    import brian2 as b2
+
+    spike_mons = {pop: b2.SpikeMonitor(g, name=f"spikes_{pop}") for pop, g in groups.items()}
+    trace_clock = b2.Clock(config.analysis.trace_dt_s * b2.second, name="trace_clock")
+    state_mons = {
+        pop: b2.StateMonitor(g, ["block", "open_frac", "g_ampa", "g_nmda"],
+                             record=_trace_sample(n[pop]), clock=trace_clock, name=f"trace_{pop}")
+        for pop, g in groups.items()
+    }
+    return spike_mons, state_mons
+
+
+def _trace_sample(n: int, max_cells: int = 500) -> np.ndarray:
+    """Cells whose state is recorded for the population-mean traces (evenly spaced)."""
+    return np.unique(np.linspace(0, n - 1, min(n, max_cells)).astype(int))

@@ -1,0 +1,85 @@
+"""The Brian2 objects of one population and of one pathway, as the cortex and the VTA build them.
+
+:func:`cell_group` makes a population's NeuronGroup (equations from
+:mod:`circuitsim.network.equations`, random initial voltages from the
+population's own NumPy stream); :func:`pathway_synapses` makes the
+unconnected Synapses of one pathway.
+"""
+
+from __future__ import annotations
+
+from ..config.schema import Config
+from ..seeds import rng
+from .drive import external_kinds
+from .equations import SENDER_EQS, SENDER_RESET, neuron_equations
+
+
+def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str, sender: bool):
+    """The NeuronGroup of population `pop` (cell parameters `p`, external drive `ext`).
+
+    `sender`: the cells keep their own NMDA gating (the sender side of the
+    event-driven scheme), for populations whose spikes carry NMDA.
+    """
+    import brian2 as b2
+
+    pc = config.pharmacology
+    ns = dict(common)
+    ns.update(
+        c_m=p.c_m_f * b2.farad,
+        g_leak=p.g_leak_s * b2.siemens,
+        e_leak=p.e_leak_v * b2.volt,
+        ic50=getattr(pc.hill, f"ic50_{pop}_um"),
+        k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
+    )
+    adapt = p.adaptation_increment_a > 0
+    eqs = neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common)
+    reset = "v = v_reset_value"
+    if adapt:
+        reset += "\nw_adapt += adapt_increment"
+        ns["adapt_increment"] = p.adaptation_increment_a * b2.amp
+        ns["tau_adapt"] = p.tau_adaptation_s * b2.second
+    if sender:
+        eqs += SENDER_EQS
+        reset += "\n" + SENDER_RESET
+    ns["v_reset_value"] = p.v_reset_v * b2.volt
+    ns["v_threshold_value"] = p.v_threshold_v * b2.volt
+    # External Poisson drive as events (see circuitsim.network.drive): one arrival
+    # clock per cell.
+    has_ext = bool(external_kinds(ext))
+    if has_ext:
+        eqs += "\n    t_next_ext : second\n"
+    g = b2.NeuronGroup(
+        p.n,
+        eqs,
+        threshold="v > v_threshold_value",
+        reset=reset,
+        refractory=p.t_refractory_s * b2.second,
+        events={"external": "t >= t_next_ext"} if has_ext else None,
+        method="euler",
+        namespace=ns,
+        name=pop,
+    )
+    init = rng(config.seed, f"initial_state.{pop}")
+    g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
+    return g
+
+
+def pathway_synapses(source, target, inhibitory: bool, formulation: str, ns: dict, name: str):
+    """The (unconnected) Synapses of one pathway: GABA_A, or AMPA + NMDA from pyramidal senders."""
+    import brian2 as b2
+
+    if inhibitory:
+        return b2.Synapses(source, target, on_pre="g_gaba_post += g_gaba_syn", namespace=ns, name=name)
+    if formulation == "event":
+        return b2.Synapses(
+            source, target, model="w_syn : 1 (constant)",
+            on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_nmda_post += g_nmda_syn * w_syn * delta_nmda_pre",
+            namespace=ns, name=name)
+    return b2.Synapses(
+        source, target,
+        model="""w_syn : 1 (constant)
+        dx_syn/dt = -x_syn / tau_nmda_rise : 1 (clock-driven)
+        ds_syn/dt = -s_syn / tau_nmda_decay + alpha_nmda * x_syn * (1 - s_syn) : 1 (clock-driven)
+        g_nmda_rec_post = g_nmda_syn * w_syn * s_syn : siemens (summed)""",
+        on_pre="g_ampa_post += g_ampa_syn * w_syn\nx_syn += 1",
+        method="euler", namespace=ns, name=name)

@@ -1,0 +1,204 @@
+"""The one call that runs a fast sample: build the circuit, run it on its device, read it back.
+
+:func:`simulate_sample` runs in Brian2's runtime mode (``cython``,
+``numpy``) or as a compiled C++ standalone project in a cached, locked build
+directory (:mod:`circuitsim.network.standalone`), keyed by the circuit's
+:func:`code_structure`.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import shutil
+import time
+
+import numpy as np
+
+from ..config.schema import Config
+from .build import build_network
+from .drive import external_kinds
+from .sample import POPULATIONS, FastSample, ProgressFn
+from .standalone import (
+    locked_build_dir,
+    mark_variant,
+    resolve_threads,
+    standalone_device,
+    structure_key,
+)
+from .vta import vta_parts
+
+
+def simulate_sample(
+    config: Config,
+    *,
+    progress: ProgressFn | None = None,
+    formulation: str = "event",
+    e_to_e_weights: np.ndarray | None = None,
+) -> FastSample:
+    """Build the circuit of `config`, run its protocol, return spikes and traces.
+
+    With ``config.codegen_target`` ``"cython"`` or ``"numpy"`` the network runs
+    in Brian2's runtime mode. With ``"cpp_standalone"`` it is written as a C++
+    project into a cached, locked build directory
+    (:mod:`circuitsim.network.standalone`), compiled incrementally, run with
+    ``config.threads`` OpenMP threads, read back, and Brian2 is switched back
+    to the device that was active before (runtime mode), so that calls can
+    follow each other in one process.
+
+    Parameters
+    ----------
+    config : Config
+        The experiment (circuit, pharmacology, protocol, seed).
+    progress : callable, optional
+        Called as ``progress(simulated_s, total_s)`` during the run (runtime
+        mode: every simulated second; standalone: once, at the end).
+    formulation : {"event", "per_synapse_ode"}
+        NMDA formulation; ``per_synapse_ode`` is the slow reference.
+    e_to_e_weights : ndarray, optional
+        Relative weight of every E->E synapse in the order of
+        :func:`circuitsim.network.build.e_to_e_pairs` (with
+        ``config.plasticity``: of every spine slot, its spine's scaled volume,
+        0 without a spine). Default 1, or 1 / ``slots_per_synapse`` over a
+        slot pool.
+
+    Returns
+    -------
+    FastSample
+        ``wall_build_s`` is everything before the simulation proper (network
+        construction, code generation and, in standalone mode, compilation);
+        ``wall_run_s`` is the simulation loop (runtime: ``Network.run``;
+        standalone: the time the binary reports for its ``network.run``,
+        excluding loading arrays and writing results).
+    """
+    import brian2 as b2
+
+    if formulation not in ("event", "per_synapse_ode"):
+        raise ValueError(f"unknown NMDA formulation {formulation!r}")
+    t_start = time.perf_counter()
+    b2.start_scope()
+    if config.codegen_target != "cpp_standalone":
+        return _run_runtime(config, formulation, e_to_e_weights, progress, t_start)
+    sample = _run_standalone(config, formulation, e_to_e_weights, t_start)
+    if progress is not None:
+        progress(sample.duration_s, sample.duration_s)
+    return sample
+
+
+def _run_runtime(config: Config, formulation: str, e_to_e_weights: np.ndarray | None,
+                 progress: ProgressFn | None, t_start: float) -> FastSample:
+    """Build and run in Brian2's runtime mode (``config.codegen_target`` cython or numpy)."""
+    import brian2 as b2
+
+    b2.prefs.codegen.target = config.codegen_target
+    built = build_network(config, formulation, e_to_e_weights)
+    t_built = time.perf_counter()
+    report = None
+    if progress is not None:
+        duration = built.duration_s
+
+        def report(elapsed, completed, start, duration_):  # noqa: ARG001 - Brian2 signature
+            progress(float(completed) * duration, duration)
+    built.run(report=report, report_period=1 * b2.second)
+    t_run = time.perf_counter()
+    return built.collect(wall_build_s=t_built - t_start, wall_run_s=t_run - t_built,
+                         threads=1)
+
+
+def _run_standalone(config: Config, formulation: str, e_to_e_weights: np.ndarray | None,
+                    t_start: float) -> FastSample:
+    """Build, compile and run as a C++ standalone project; Brian2 returns to runtime mode after."""
+    threads = resolve_threads(config.threads)
+    # Collect unreachable Brian2 objects of earlier runs: automatic names
+    # ("<object>_stateupdater_codeobject_1") would otherwise change, and with
+    # them the generated files.
+    gc.collect()
+    with standalone_device(threads) as device:
+        built = build_network(config, formulation, e_to_e_weights)
+        built.run()
+        _sort_clock_starts(device, built.net)
+        key = structure_key(code_structure(config, formulation, threads))
+        with locked_build_dir(key, variant=_variant(config)) as directory:
+            try:
+                device.build(directory=str(directory), compile=True, run=False, with_output=False)
+            except RuntimeError as exc:
+                if "compilation failed" not in str(exc):
+                    raise
+                # An interrupted earlier build can leave truncated object
+                # files that look up to date: rebuild from scratch once.
+                device.build(directory=str(directory), compile=True, run=False, with_output=False,
+                             clean=True)
+            mark_variant(directory, _variant(config))
+            t_built = time.perf_counter()
+            device.run(directory=str(directory), with_output=False)
+            sample = built.collect(wall_build_s=t_built - t_start,
+                                   wall_run_s=float(device._last_run_time),
+                                   threads=threads,
+                                   wall_binary_s=float(device.timers["run_binary"]))
+            # Inputs and outputs of this run only (Brian2 rewrites the inputs
+            # before every build): ~150 MB for the default circuit.
+            for sub in ("static_arrays", "results"):
+                shutil.rmtree(directory / sub, ignore_errors=True)
+    return sample
+
+
+def _sort_clock_starts(device, net) -> None:
+    """Give the clock start assignments in main.cpp a fixed order.
+
+    Brian2 queues ``<clock>.t = 0`` and ``<clock>.timestep = 0`` while
+    iterating over a set of clocks, whose order follows memory addresses, so
+    main.cpp (the most expensive file to compile) would differ between two
+    identical runs half of the time. The assignments are independent.
+    """
+    names = {device.get_array_name(clock.variables[var])
+             for clock in net._clocks for var in ("t", "timestep")}
+    queue = device.main_queue
+    pos = [k for k, (op, args) in enumerate(queue)
+           if op == "set_by_single_value" and args[0] in names]
+    if pos and pos == list(range(pos[0], pos[-1] + 1)):
+        queue[pos[0]:pos[-1] + 1] = sorted(queue[pos[0]:pos[-1] + 1], key=lambda e: e[1][0])
+
+
+def code_structure(config: Config, formulation: str, threads: int) -> dict:
+    """What shapes the generated C++ code, beyond parameter values (the build-directory key).
+
+    Parameter values (conductances, time constants, the seed, the protocol)
+    only change constants or data files, which an incremental ``make`` in the
+    same directory handles; these change many files at once.
+    """
+    cc = config.circuit
+    out = {
+        "formulation": formulation,
+        "block_model": config.pharmacology.block_model,
+        "threads": threads,
+        "cells": {pop: {"n": getattr(cc, pop).n,
+                        "adaptation": getattr(cc, pop).adaptation_increment_a > 0}
+                  for pop in POPULATIONS},
+        "external": {pop: external_kinds(getattr(cc, f"external_{pop}")) for pop in POPULATIONS},
+    }
+    # Only with the VTA, so that a circuit without it keeps its build directory.
+    if cc.vta.enabled:
+        cells, ext, _ = vta_parts(cc.vta)
+        out["vta"] = {"cells": {pop: {"n": p.n, "adaptation": p.adaptation_increment_a > 0}
+                                for pop, p in cells.items()},
+                      "external": {pop: external_kinds(e) for pop, e in ext.items()}}
+    # Likewise: NBQX adds a term to every neuron's equations; a spine-slot
+    # pool makes the E->E synapse arrays twice as long.
+    if config.protocol.has_nbqx:
+        out["ampa_block"] = True
+    if config.plasticity is not None:
+        out["spine_slots"] = config.plasticity.spines.slots_per_synapse
+    return out
+
+
+def _variant(config: Config) -> str:
+    """What sizes the static arrays of a build, beyond its structure: the seed and circuit values.
+
+    A build directory last built for the same variant recompiles nothing
+    (:func:`circuitsim.network.standalone.locked_build_dir`). Broader than
+    needed (any circuit value counts), which only costs a recompile.
+    """
+    payload = {"seed": config.seed, "circuit": config.circuit.model_dump(mode="json"),
+               "slots": None if config.plasticity is None else config.plasticity.spines.slots_per_synapse}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
