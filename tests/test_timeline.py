@@ -10,6 +10,7 @@ import pytest
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict, load_config
+from circuitsim.config.dosing import Dose
 from circuitsim.engine.timeline import (
     load_sample,
     plan_states,
@@ -121,7 +122,7 @@ def test_dissociation_index_shape_and_time_course():
     steps = np.diff(d[1:])
     assert steps.min() > 0.5 * steps.max()  # about linear over 50-200 ng/mL
     t = np.arange(0, 6, 1 / 600)
-    res = pk.simulate_pk(pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
+    res = pk.simulate_pk(Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
     eff = pk.um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um))
     di = dissociation_index(eff)
     assert abs(t[np.argmax(di)] - 2 / 3) < 2 / 60  # peaks at the end of the infusion

@@ -1,8 +1,7 @@
 """The dose of a dosing schedule: one administration, validated like the rest of the config.
 
 It lives in the config package because the config embeds it
-(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` uses it and re-exports
-it. Used on its own, a bad dose raises
+(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` takes it. Used on its own, a bad dose raises
 :class:`~circuitsim.errors.UserInputError` with one line naming the key.
 """
 

@@ -506,13 +506,13 @@ class DosingConfig(_Model):
     concentration over hours comes from circuitsim.pharmacology.pk and the
     circuit is sampled at the concentrations the timeline needs (``timeline``);
     the bath ``protocol`` is not used. Each dose takes the keys of
-    :class:`circuitsim.pharmacology.pk.Dose` (amount "0.5 mg/kg" or "84 mg",
+    :class:`circuitsim.config.dosing.Dose` (amount "0.5 mg/kg" or "84 mg",
     route, start, duration, drug, optional bioavailability, absorption_rate).
     """
 
     species: Literal["human", "rat", "mouse"] = "human"
     # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
-    # with the presets in circuitsim/pharmacology/pk.py).
+    # with the presets in circuitsim/pharmacology/presets.py).
     body_weight_kg: Quantity(BODY_WEIGHT, gt=0) | None = Field(None, alias="body_weight")
     doses: list[Dose] = Field(min_length=1)
 

@@ -51,6 +51,7 @@ from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
 from ..network.circuit import FastSample, ProgressFn
 from ..pharmacology import pd, pk
+from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
@@ -281,7 +282,7 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     # PK on the step midpoints (and the acute timeline on its own grid).
     mids = 0.5 * (grid[:-1] + grid[1:])
     d = config.dosing
-    res = pk.simulate_pk(pk.Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
+    res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
                          d.body_weight_kg)
     eff = np.where(mids >= 0, pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um), 0.0)
     nbqx = np.where(mids >= 0, res.brain_nbqx_um, 0.0)
@@ -479,7 +480,7 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
     (:class:`CircuitCheck`), linear in time between them.
     """
     d = config.dosing
-    res = pk.simulate_pk(pk.Schedule(doses=list(d.doses)), np.maximum(grid, 0.0), d.species,
+    res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(grid, 0.0), d.species,
                          d.body_weight_kg)
     eff = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
     series, units = tlm._exposure_series(res, eff)

@@ -61,6 +61,7 @@ from ..network.circuit import FastSample, ProgressFn, simulate_sample
 from ..network.standalone import cache_root, resolve_threads
 from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
+from ..pharmacology.schedules import Schedule
 
 #: Quantities interpolated from the circuit's steady states: timeline name ->
 #: EpochMeasures attribute.
@@ -356,7 +357,7 @@ def exposure(config: Config) -> pk.PKResult:
     n = int(math.floor(tl.horizon_s / tl.dt_s + 1e-9)) + 1
     t_h = np.arange(n) * tl.dt_s / 3600.0
     d = config.dosing
-    return pk.simulate_pk(pk.Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
+    return pk.simulate_pk(Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
 
 
 def _measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
