@@ -1,19 +1,20 @@
 """The dose of a dosing schedule: one administration, validated like the rest of the config.
 
 It lives in the config package because the config embeds it
-(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` takes it. Used on its own, a bad dose raises
-:class:`~circuitsim.errors.UserInputError` with one line naming the key.
+(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` takes it. Used on its
+own, a bad dose raises :class:`~circuitsim.errors.UserInputError` with one
+line naming the key.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..errors import UserInputError
+from .base import CheckedModel
 from .fields import Quantity
-from .units import RATE, TIME, UnitKind, parse_quantity
+from .units import H_PER_S, RATE, TIME, UnitKind, parse_quantity
 
 Route = Literal["iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous"]
 ExtravascularRoute = Literal["intranasal", "intraperitoneal", "subcutaneous"]
@@ -26,42 +27,6 @@ DOSE = UnitKind("dose", "mg or mg/kg", {
     "mg": 1.0, "g": 1e3, "ug": 1e-3, "mg/kg": 1.0, "g/kg": 1e3, "ug/kg": 1e-3,
 })
 BODY_WEIGHT = UnitKind("body weight", "kg", {"kg": 1.0, "g": 1e-3})
-
-_H_PER_S = 1.0 / 3600.0
-
-
-class _PKModel(BaseModel):
-    """Frozen, strict models whose validation errors are one line.
-
-    A mistake raises :class:`~circuitsim.errors.UserInputError` (a
-    ``ValueError``) naming the key, what was expected and what was given.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", validate_default=True, populate_by_name=True, frozen=True
-    )
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as err:
-            raise UserInputError(_error_line(err)) from None
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
-        """pydantic's ``model_validate``, with the one-line error."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as err:
-            raise UserInputError(_error_line(err)) from None
-
-
-def _error_line(err: ValidationError) -> str:
-    """The config's one-line message naming the key (nested keys joined: "doses.0.route: ...")."""
-    # Imported here: config.load imports the schema, which imports this module.
-    from .load import validation_error_line
-
-    return validation_error_line(err)
 
 
 def parse_amount(text: object) -> tuple[float, bool]:
@@ -85,7 +50,7 @@ def parse_amount(text: object) -> tuple[float, bool]:
     return value, str(text).strip().endswith("/kg")
 
 
-class Dose(_PKModel):
+class Dose(CheckedModel):
     """One administration.
 
     ``amount`` is ``"<number> mg/kg"`` (scaled by body weight) or
@@ -134,11 +99,11 @@ class Dose(_PKModel):
 
     @property
     def start_h(self) -> float:
-        return self.start_s * _H_PER_S
+        return self.start_s * H_PER_S
 
     @property
     def duration_h(self) -> float:
-        return self.duration_s * _H_PER_S
+        return self.duration_s * H_PER_S
 
     def amount_mg(self, body_weight_kg: float) -> float:
         """The dose in mg for a body of `body_weight_kg`."""

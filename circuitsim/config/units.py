@@ -17,6 +17,9 @@ import math
 import re
 from dataclasses import dataclass
 
+#: Hours per second (the PK stage counts time in hours).
+H_PER_S = 1.0 / 3600.0
+
 # Factors to the canonical unit of each kind.
 _TIME = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "min": 60.0, "h": 3600.0, "d": 86400.0, "day": 86400.0}
 _VOLTAGE = {"V": 1.0, "mV": 1e-3}

@@ -15,9 +15,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..config.dosing import _H_PER_S, BODY_WEIGHT, INTRAVENOUS, Dose, ExtravascularRoute, _PKModel
+from ..config.base import CheckedModel
+from ..config.dosing import BODY_WEIGHT, INTRAVENOUS, Dose, ExtravascularRoute
 from ..config.fields import Quantity
-from ..config.units import RATE, TIME, UnitKind
+from ..config.units import H_PER_S, RATE, TIME, UnitKind
 from ..errors import UserInputError
 
 Enantiomer = Literal["S", "R"]
@@ -30,7 +31,7 @@ CLEARANCE = UnitKind("clearance", "L/h", {"L/h": 1.0, "L/min": 60.0, "mL/min": 0
 
 
 # --------------------------------------------------------------------------- models
-class Absorption(_PKModel):
+class Absorption(CheckedModel):
     """First-order absorption of an extravascular route: F and ka."""
 
     bioavailability: float = Field(gt=0, le=1, description="fraction F of the dose that is absorbed")
@@ -42,7 +43,7 @@ class Absorption(_PKModel):
 
 
 
-class CompoundPK(_PKModel):
+class CompoundPK(CheckedModel):
     """Two-compartment disposition of one compound in one species, at its reference body weight.
 
     ``brain_plasma_ratio`` scales the effect-site concentration that acts on
@@ -61,7 +62,7 @@ class CompoundPK(_PKModel):
 
     @property
     def ke0_per_h(self) -> float:
-        return math.log(2.0) / (self.ke0_half_life_s * _H_PER_S)
+        return math.log(2.0) / (self.ke0_half_life_s * H_PER_S)
 
     def absorption(self, route: str) -> Absorption | None:
         return self.routes.get(route)

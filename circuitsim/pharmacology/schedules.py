@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from ..config.dosing import Dose, _PKModel
+from ..config.base import CheckedModel
+from ..config.dosing import Dose
 from ..config.units import TIME, parse_quantity
 from ..errors import UserInputError
 
 
-class Schedule(_PKModel):
+class Schedule(CheckedModel):
     """A dosing schedule: doses at their start times, added up (linear PK)."""
 
     doses: list[Dose] = Field(min_length=1)
