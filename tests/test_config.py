@@ -93,3 +93,26 @@ def test_override_fills_a_null_section():
     cfg = config_from_dict({}, ["dosing.species=rat", "dosing.doses=[{amount: 10 mg/kg, route: intraperitoneal}]"])
     assert cfg.dosing.species == "rat"
     assert len(cfg.dosing.doses) == 1
+
+
+def test_science_dict_leaves_out_exactly_the_run_options():
+    from circuitsim.config import science_dict
+    from circuitsim.config.run_options import run_option_keys
+    from circuitsim.config.schema import Config as SchemaConfig
+
+    assert SchemaConfig is Config
+    assert set(run_option_keys(Config)) == {"output", "codegen_target", "threads", "timeline.sampling.cache"}
+    base = config_from_dict({})
+    science = science_dict(base)
+    full = base.model_dump(mode="json", by_alias=True)
+    assert set(full) - set(science) == {"output", "codegen_target", "threads"}
+    assert "cache" not in science["timeline"]["sampling"]
+    assert base.science_dict() == science
+    # A run option changes nothing; a science key does.
+    runs = config_from_dict({}, ["output.name=other", "output.directory=/tmp/x", "output.figures=false",
+                                 "codegen_target=numpy", "threads=3", "timeline.sampling.cache=false"])
+    assert science_dict(runs) == science
+    assert science_dict(config_from_dict({}, ["seed=2"])) != science
+    # Sections in lists and optional sections are walked too.
+    dosed = load_config("stress_ketamine_7d")
+    assert science_dict(dosed)["plasticity"]["arms"] == dosed.model_dump(mode="json", by_alias=True)["plasticity"]["arms"]

@@ -1,9 +1,8 @@
-"""The dose of a dosing schedule: one administration, validated like the rest of the config.
+"""The dosing section of a config: species, body weight and the doses.
 
-It lives in the config package because the config embeds it
-(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` takes it. Used on its
-own, a bad dose raises :class:`~circuitsim.errors.UserInputError` with one
-line naming the key.
+A :class:`Dose` is one administration; :mod:`circuitsim.pharmacology.pk`
+takes it. Used on its own, outside a config, a bad dose raises
+:class:`~circuitsim.errors.UserInputError` with one line naming the key.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import CheckedModel
+from .base import CheckedModel, ConfigModel
 from .fields import Quantity
 from .units import H_PER_S, RATE, TIME, UnitKind, parse_quantity
 
@@ -109,3 +108,21 @@ class Dose(CheckedModel):
         """The dose in mg for a body of `body_weight_kg`."""
         value = float(self.amount.split()[0])
         return value * body_weight_kg if self.per_kg else value
+
+
+class DosingConfig(ConfigModel):
+    """What is given to whom: a dosing schedule through the PK model (issue 3).
+
+    A config with a ``dosing`` section is a timeline experiment: the drug's
+    concentration over hours comes from circuitsim.pharmacology.pk and the
+    circuit is sampled at the concentrations the timeline needs (``timeline``);
+    the bath ``protocol`` is not used. Each dose takes the keys of
+    :class:`circuitsim.config.dosing.Dose` (amount "0.5 mg/kg" or "84 mg",
+    route, start, duration, drug, optional bioavailability, absorption_rate).
+    """
+
+    species: Literal["human", "rat", "mouse"] = "human"
+    # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
+    # with the presets in circuitsim/pharmacology/presets.py).
+    body_weight_kg: Quantity(BODY_WEIGHT, gt=0) | None = Field(None, alias="body_weight")
+    doses: list[Dose] = Field(min_length=1)

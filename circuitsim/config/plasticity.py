@@ -10,20 +10,16 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from .base import ConfigModel
 from .fields import Quantity
 from .units import RATE, TIME
 
 _DAY_S = 86400.0
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True, populate_by_name=True,
-                              frozen=True)
-
-
-class SignallingConfig(_Model):
+class SignallingConfig(ConfigModel):
     """The translation cascade of each pyramidal neuron (circuitsim.plasticity.signalling).
 
     Time constants are set so that the cascade has the published delays:
@@ -54,7 +50,7 @@ class SignallingConfig(_Model):
     protein_gain: float = Field(2.0, ge=0, le=100)
 
 
-class SpineConfig(_Model):
+class SpineConfig(ConfigModel):
     """Spine agents on every potential E->E synapse (circuitsim.plasticity.spines).
 
     Volumes are relative to the healthy mean spine target (1); time in days.
@@ -124,7 +120,7 @@ class SpineConfig(_Model):
         return self.k_elim_per_d * _DAY_S
 
 
-class StressConfig(_Model):
+class StressConfig(ConfigModel):
     """A chronic-stress history before the experiment (e.g. 21 days of restraint).
 
     Each pyramidal neuron has a susceptibility: a fraction ``susceptible`` of
@@ -139,7 +135,7 @@ class StressConfig(_Model):
     susceptible: float = Field(0.5, ge=0, le=1)
 
 
-class AgeConfig(_Model):
+class AgeConfig(ConfigModel):
     """The animal's age: ``adult`` (default) or ``adolescent``, a critical period that closes.
 
     In an adolescent the spines turn over faster, their elimination,
@@ -235,7 +231,7 @@ INTERVENTION_TARGET = {
 }
 
 
-class Intervention(_Model):
+class Intervention(ConfigModel):
     """A blocker active over a time window (relative to the first dose), with its strength.
 
     NBQX, the AMPA antagonist, is a dose (``dosing.doses[].drug: nbqx``):
@@ -251,7 +247,7 @@ class Intervention(_Model):
     inhibition: float = Field(1.0, ge=0, le=1)
 
 
-class Arm(_Model):
+class Arm(ConfigModel):
     """A variant of the experiment run beside it: its name and ``--set``-style overrides.
 
     E.g. the drug-free control ``{name: stress, set: ["dosing.doses.0.amount=0 mg/kg"]}``
@@ -262,7 +258,7 @@ class Arm(_Model):
     set: list[str] = Field(default_factory=list)
 
 
-class PlasticityConfig(_Model):
+class PlasticityConfig(ConfigModel):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
     signalling: SignallingConfig = SignallingConfig()
