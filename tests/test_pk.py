@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from circuitsim.config import Config
 from circuitsim.config.dosing import INTRAVENOUS, Dose
 from circuitsim.errors import UserInputError
 from circuitsim.pharmacology import parameters, pd, pk, presets, schedules
@@ -415,28 +416,31 @@ def test_bad_input_is_one_clear_line(make, key, expected):
 
 # -------------------------------------------------- pharmacodynamics: enantiomers
 IC50 = {"pyramidal": 5.2, "interneuron": 2.0}  # circuitsim config defaults (Kotermanski & Johnson 2009)
+#: The config's pharmacology: Ki_S, Ki_R (Ebert et al. 1997) and the NBQX block.
+PH = Config().pharmacology
+KI = (PH.enantiomers.ki_s_um, PH.enantiomers.ki_r_um)
 
 
 def test_competitive_block_formula():
     s, r = np.array([0.0, 0.3, 1.0, 2.0]), np.array([0.0, 1.0, 0.5, 3.0])
     for ic50 in IC50.values():
-        ks, kr = pd.population_affinities_um(ic50)
+        ks, kr = pd.population_affinities_um(ic50, *KI)
         assert kr / ks == pytest.approx(1.4 / 0.3)
         x = s / ks + r / kr
-        np.testing.assert_allclose(pd.enantiomer_block(s, r, ic50), x / (1 + x), rtol=1e-12)
+        np.testing.assert_allclose(pd.enantiomer_block(s, r, ic50, 1.0, *KI), x / (1 + x), rtol=1e-12)
 
 
 def test_racemic_block_equals_hill_block():
     c = np.linspace(0, 20, 41)
     for ic50 in IC50.values():
         for n in (1.0, 1.5):
-            np.testing.assert_allclose(pd.enantiomer_block(c / 2, c / 2, ic50, n), pd.hill_block(c, ic50, n),
+            np.testing.assert_allclose(pd.enantiomer_block(c / 2, c / 2, ic50, n, *KI), pd.hill_block(c, ic50, n),
                                        rtol=1e-12, atol=1e-15)
 
 
 def test_s_blocks_four_to_five_times_more_than_r():
     low = 0.01  # uM, far below every K
-    blocks = pd.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50)
+    blocks = pd.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50, 1.0, *KI)
     for name, b in blocks.items():
         assert 4.0 < b[0] / b[1] < 5.0, name
     assert blocks["interneuron"][0] > blocks["pyramidal"][0]  # GluN2C/2D-rich cells block more
@@ -445,11 +449,11 @@ def test_s_blocks_four_to_five_times_more_than_r():
 def test_block_from_pk_output():
     t = np.linspace(0, 6, 61)
     res = pk.simulate_pk(INFUSION, t)
-    b = pd.block_by_population(res.brain_s_um, res.brain_r_um, IC50)
+    b = pd.block_by_population(res.brain_s_um, res.brain_r_um, IC50, 1.0, *KI)
     peak = int(np.argmax(res.brain_um))
     assert 0 < b["pyramidal"][peak] < b["interneuron"][peak] < 0.5  # sub-anaesthetic
     with pytest.raises(UserInputError, match="^concentration: "):
-        pd.racemic_equivalent_um(-1.0, 0.0)
+        pd.racemic_equivalent_um(-1.0, 0.0, *KI)
 
 
 # ---------------------------------------------------------------- AUC and NBQX
@@ -512,7 +516,7 @@ def test_nbqx_does_not_change_ketamine_and_adds_its_own_series():
     cl = pk.disposition(presets.NBQX_SPECIES["mouse"]).cl_l_per_h
     assert np.trapezoid(res.plasma_nbqx_ng_ml / 1000, tt) == pytest.approx(1.0 * 10 * 0.02 / cl, rel=0.01)
     # The calibration of its brain ratio: about half the AMPA current at the brain peak (presets.py).
-    assert pd.ampa_block(res.brain_nbqx_um.max()) == pytest.approx(0.5, abs=0.05)
+    assert pd.ampa_block(res.brain_nbqx_um.max(), PH.nbqx.ic50_um, PH.nbqx.hill_n) == pytest.approx(0.5, abs=0.05)
 
 
 def test_nbqx_needs_a_species_preset():
@@ -522,6 +526,8 @@ def test_nbqx_needs_a_species_preset():
 
 
 def test_ampa_block():
-    assert pd.ampa_block(pd.NBQX_IC50_UM) == pytest.approx(0.5)
-    assert pd.ampa_block(0.0) == 0.0
-    assert pd.ampa_block(9 * pd.NBQX_IC50_UM) == pytest.approx(0.9)
+    nb = PH.nbqx
+    assert (nb.ic50_um, nb.hill_n) == (0.15, 1.0)  # Sheardown et al. 1990; one competitive site
+    assert pd.ampa_block(nb.ic50_um, nb.ic50_um, nb.hill_n) == pytest.approx(0.5)
+    assert pd.ampa_block(0.0, nb.ic50_um, nb.hill_n) == 0.0
+    assert pd.ampa_block(9 * nb.ic50_um, nb.ic50_um, nb.hill_n) == pytest.approx(0.9)

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from .base import ConfigModel
 from .fields import Quantity
-from .units import CONCENTRATION, RATE, RATE_PER_UM
+from .units import CONCENTRATION, MASS_CONCENTRATION, RATE, RATE_PER_UM
 
 
 class HillBlock(ConfigModel):
@@ -86,10 +86,48 @@ class NBQXBlock(ConfigModel):
     hill_n: float = Field(1.0, gt=0, le=5)
 
 
+class EnantiomerAffinities(ConfigModel):
+    """NMDA-receptor affinities of S- and R-ketamine, which compete for the channel site.
+
+    They make S and R one racemic-equivalent concentration
+    (:func:`circuitsim.pharmacology.pd.racemic_equivalent_um`), the input of
+    either block model and of the dissociation index.
+    """
+
+    # [3H]MK-801 displacement in rat brain membranes (Ebert et al. 1997, Eur
+    # J Pharmacol 333:99; SCIENCE.md).
+    ki_s_um: Quantity(CONCENTRATION, gt=0, le=10_000) = Field("0.3 uM", alias="ki_s")
+    ki_r_um: Quantity(CONCENTRATION, gt=0, le=10_000) = Field("1.4 uM", alias="ki_r")
+
+
+class DissociationIndex(ConfigModel):
+    """The dissociation index D = C^n / (C^n + C50^n) of the racemic-equivalent brain concentration.
+
+    C in plasma-equivalent ng/mL (:mod:`circuitsim.pharmacology.acute`
+    derives the form and what the numbers give).
+    """
+
+    # Half-maximal effect-site concentration (ng/mL racemic equivalent):
+    # calibration choice, the middle of the 50-200 ng/mL range over which
+    # dissociation rises about linearly with plasma ketamine (SCIENCE.md,
+    # stage 9).
+    c50_ng_ml: Quantity(MASS_CONCENTRATION, gt=0, le=1e6) = Field("125 ng/mL", alias="c50")
+    # Steepness: calibration choice, the smallest integer for which the index
+    # after the clinical infusion falls below a tenth of its peak within 2 h
+    # of the end of the infusion (pharmacology/acute.py; tests/test_timeline.py).
+    hill_n: float = Field(3.0, gt=0, le=10)
+
+
 class PharmacologyConfig(ConfigModel):
-    """How drug concentrations become receptor block: ketamine at NMDA, NBQX at AMPA receptors."""
+    """How drug concentrations become receptor block: ketamine at NMDA, NBQX at AMPA receptors.
+
+    Also the acute, concentration-tracking effect of ketamine, the
+    dissociation index.
+    """
 
     block_model: Literal["hill", "trapping"] = "hill"
     hill: HillBlock = HillBlock()
     trapping: TrappingBlock = TrappingBlock()
     nbqx: NBQXBlock = NBQXBlock()
+    enantiomers: EnantiomerAffinities = EnantiomerAffinities()
+    dissociation: DissociationIndex = DissociationIndex()

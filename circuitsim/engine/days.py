@@ -284,7 +284,9 @@ def run_days(config: Config, progress: ProgressFn | None = None,
     d = config.dosing
     res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
                          d.body_weight_kg)
-    eff = np.where(mids >= 0, pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um), 0.0)
+    eff = np.where(mids >= 0, pd.racemic_equivalent_um(
+        res.brain_s_um, res.brain_r_um, config.pharmacology.enantiomers.ki_s_um,
+        config.pharmacology.enantiomers.ki_r_um), 0.0)
     nbqx = np.where(mids >= 0, res.brain_nbqx_um, 0.0)
     horizon_h = config.timeline.horizon_s / _S_PER_H
 
@@ -482,8 +484,11 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
     d = config.dosing
     res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(grid, 0.0), d.species,
                          d.body_weight_kg)
-    eff = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
-    series, units = tlm._exposure_series(res, eff)
+    eff = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um,
+                                   config.pharmacology.enantiomers.ki_s_um,
+                                   config.pharmacology.enantiomers.ki_r_um)
+    series, units = tlm._exposure_series(res, eff, config.pharmacology.dissociation.c50_ng_ml,
+                                         config.pharmacology.dissociation.hill_n)
     before = grid < 0
     for name in list(series):
         if name != "time_h":

@@ -472,7 +472,9 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
         raise ValueError("run_timeline needs a config with a dosing section")
     sp = config.timeline.sampling
     res = exposure(config)
-    eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
+    eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um,
+                                      config.pharmacology.enantiomers.ki_s_um,
+                                      config.pharmacology.enantiomers.ki_r_um)
     if res.has_nbqx:
         return _run_grid(config, res, eff_um, progress, weights)
     plan = plan_states(float(eff_um.max()), config)
@@ -499,7 +501,8 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
         states += [(e, True, round_) for e in new]
         states = [(e, False if any(e is b for b in bad) else h, r) for e, h, r in states]
 
-    series, units = _exposure_series(res, eff_um)
+    series, units = _exposure_series(res, eff_um, config.pharmacology.dissociation.c50_ng_ml,
+                                     config.pharmacology.dissociation.hill_n)
     for name in present:
         series[name] = _interpolate(eff_um, nodes, CIRCUIT_QUANTITIES[name])
     errors = _held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
@@ -518,15 +521,19 @@ def _doses(config: Config) -> list[dict]:
              "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
 
 
-def _exposure_series(res: pk.PKResult, eff_um: np.ndarray) -> tuple[dict, dict]:
-    """The timeline's exposure series (PK, effective concentration, dissociation) and units."""
+def _exposure_series(res: pk.PKResult, eff_um: np.ndarray, c50_ng_ml: float,
+                     hill_n: float) -> tuple[dict, dict]:
+    """The timeline's exposure series (PK, effective concentration, dissociation) and units.
+
+    `c50_ng_ml`, `hill_n`: config ``pharmacology.dissociation``.
+    """
     series: dict[str, np.ndarray] = {"time_h": np.asarray(res.time_h)}
     units = dict(TIMELINE_UNITS)
     for name, (values, unit) in res.timeline().items():
         series[name] = np.asarray(values)
         units[name] = unit
     series["effective_um"] = eff_um
-    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um))
+    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um), c50_ng_ml, hill_n)
     return series, units
 
 
@@ -593,7 +600,8 @@ def _run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
         kx, nx = _split(bad, grids, kx, nx)
 
     stair, sample, analysis = first
-    series, units = _exposure_series(res, eff_um)
+    series, units = _exposure_series(res, eff_um, config.pharmacology.dissociation.c50_ng_ml,
+                                     config.pharmacology.dissociation.hill_n)
     nb = config.pharmacology.nbqx
     series["block_ampa"] = pd.ampa_block(nbqx_um, nb.ic50_um, nb.hill_n)
     for name in present:
