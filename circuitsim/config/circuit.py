@@ -32,20 +32,20 @@ class CellParams(ConfigModel):
     """
 
     n: int = Field(4000, ge=1, le=1_000_000, description="number of cells")
-    c_m_f: Quantity(CAPACITANCE, gt=0) = Field("0.5 nF", alias="c_m")
-    g_leak_s: Quantity(CONDUCTANCE, gt=0) = Field("25 nS", alias="g_leak")
-    e_leak_v: Quantity(VOLTAGE) = Field("-70 mV", alias="e_leak")
-    v_threshold_v: Quantity(VOLTAGE) = Field("-50 mV", alias="v_threshold")
-    v_reset_v: Quantity(VOLTAGE) = Field("-55 mV", alias="v_reset")
-    t_refractory_s: Quantity(TIME, ge=0) = Field("2 ms", alias="t_refractory")
+    c_m_f: Quantity(CAPACITANCE, gt="0 F", le="1 uF") = Field("0.5 nF", alias="c_m")
+    g_leak_s: Quantity(CONDUCTANCE, gt="0 S", le="1 uS") = Field("25 nS", alias="g_leak")
+    e_leak_v: Quantity(VOLTAGE, ge="-200 mV", le="100 mV") = Field("-70 mV", alias="e_leak")
+    v_threshold_v: Quantity(VOLTAGE, ge="-200 mV", le="100 mV") = Field("-50 mV", alias="v_threshold")
+    v_reset_v: Quantity(VOLTAGE, ge="-200 mV", le="100 mV") = Field("-55 mV", alias="v_reset")
+    t_refractory_s: Quantity(TIME, ge="0 s", le="1 s") = Field("2 ms", alias="t_refractory")
     # Spike-triggered adaptation current w (C dV/dt = ... - w; w += b at each
     # spike; dw/dt = -w / tau_w), the spike-triggered part of the adaptive
     # exponential model. Regular-spiking values b = 80.5 pA, tau_w = 144 ms:
     # Brette & Gerstner (2005, J Neurophysiol 94:3637), fitted to a
     # regular-spiking pyramidal cell. 0 pA switches adaptation off (fast-spiking
     # interneurons barely adapt).
-    adaptation_increment_a: Quantity(CURRENT, ge=0) = Field("0 pA", alias="adaptation_increment")
-    tau_adaptation_s: Quantity(TIME, gt=0) = Field("144 ms", alias="tau_adaptation")
+    adaptation_increment_a: Quantity(CURRENT, ge="0 A", le="10 nA") = Field("0 pA", alias="adaptation_increment")
+    tau_adaptation_s: Quantity(TIME, gt="0 s", le="100 s") = Field("144 ms", alias="tau_adaptation")
 
     @model_validator(mode="after")
     def _reset_below_threshold(self) -> CellParams:
@@ -76,17 +76,17 @@ class ReceptorParams(ConfigModel):
     Jahr & Stevens (1990), B(V) = 1 / (1 + [Mg] exp(-0.062 V/mV) / 3.57 mM).
     """
 
-    e_exc_v: Quantity(VOLTAGE) = Field("0 mV", alias="e_exc")
-    e_inh_v: Quantity(VOLTAGE) = Field("-70 mV", alias="e_inh")
-    tau_ampa_s: Quantity(TIME, gt=0) = Field("2 ms", alias="tau_ampa")
-    tau_nmda_rise_s: Quantity(TIME, gt=0) = Field("2 ms", alias="tau_nmda_rise")
-    tau_nmda_decay_s: Quantity(TIME, gt=0) = Field("100 ms", alias="tau_nmda_decay")
+    e_exc_v: Quantity(VOLTAGE, ge="-200 mV", le="100 mV") = Field("0 mV", alias="e_exc")
+    e_inh_v: Quantity(VOLTAGE, ge="-200 mV", le="100 mV") = Field("-70 mV", alias="e_inh")
+    tau_ampa_s: Quantity(TIME, gt="0 s", le="10 s") = Field("2 ms", alias="tau_ampa")
+    tau_nmda_rise_s: Quantity(TIME, gt="0 s", le="10 s") = Field("2 ms", alias="tau_nmda_rise")
+    tau_nmda_decay_s: Quantity(TIME, gt="0 s", le="10 s") = Field("100 ms", alias="tau_nmda_decay")
     nmda_saturation_increment: float = Field(0.63, gt=0, le=1)
-    tau_gaba_s: Quantity(TIME, gt=0) = Field("5 ms", alias="tau_gaba")
-    mg_mm: Quantity(MG_CONCENTRATION, ge=0) = Field("1 mM", alias="mg")
+    tau_gaba_s: Quantity(TIME, gt="0 s", le="10 s") = Field("5 ms", alias="tau_gaba")
+    mg_mm: Quantity(MG_CONCENTRATION, ge="0 mM", le="100 mM") = Field("1 mM", alias="mg")
     # Jahr & Stevens (1990): K = 3.57 mM, voltage slope 0.062 /mV.
-    mg_k_mm: Quantity(MG_CONCENTRATION, gt=0) = Field("3.57 mM", alias="mg_k")
-    mg_slope_per_mv: float = Field(0.062, gt=0)
+    mg_k_mm: Quantity(MG_CONCENTRATION, gt="0 mM", le="1 M") = Field("3.57 mM", alias="mg_k")
+    mg_slope_per_mv: float = Field(0.062, gt=0, le=1)
 
     @model_validator(mode="after")
     def _rise_before_decay(self) -> ReceptorParams:
@@ -102,18 +102,18 @@ class Pathway(ConfigModel):
     """
 
     p: float = Field(0.1, gt=0, le=1, description="connection probability")
-    g_ampa_s: Quantity(CONDUCTANCE, ge=0) = Field("0 nS", alias="g_ampa")
-    g_nmda_s: Quantity(CONDUCTANCE, ge=0) = Field("0 nS", alias="g_nmda")
-    g_gaba_s: Quantity(CONDUCTANCE, ge=0) = Field("0 nS", alias="g_gaba")
+    g_ampa_s: Quantity(CONDUCTANCE, ge="0 S", le="1 uS") = Field("0 nS", alias="g_ampa")
+    g_nmda_s: Quantity(CONDUCTANCE, ge="0 S", le="1 uS") = Field("0 nS", alias="g_nmda")
+    g_gaba_s: Quantity(CONDUCTANCE, ge="0 S", le="1 uS") = Field("0 nS", alias="g_gaba")
 
 
 class ExternalDrive(ConfigModel):
     """Background Poisson input from outside the circuit (other areas, thalamus)."""
 
     n_inputs: int = Field(800, ge=0, le=100_000)
-    rate_hz: Quantity(RATE, ge=0) = Field("3 Hz", alias="rate")
-    g_ampa_s: Quantity(CONDUCTANCE, ge=0) = Field("2 nS", alias="g_ampa")
-    g_nmda_s: Quantity(CONDUCTANCE, ge=0) = Field("0 nS", alias="g_nmda")
+    rate_hz: Quantity(RATE, ge="0 Hz", le="10 kHz") = Field("3 Hz", alias="rate")
+    g_ampa_s: Quantity(CONDUCTANCE, ge="0 S", le="1 uS") = Field("2 nS", alias="g_ampa")
+    g_nmda_s: Quantity(CONDUCTANCE, ge="0 S", le="1 uS") = Field("0 nS", alias="g_nmda")
 
 
 # ----------------------------------------------------------------------------- VTA
@@ -154,7 +154,7 @@ class DopaminePool(ConfigModel):
     # Annu Rev Neurosci 30:259). Sets the scale of ``dopamine_um`` only: at
     # the default 5.5 Hz and 0.1 s the tonic level is 44 nM, above the 5-10 nM
     # of microdialysis baselines (ibid.), an upper estimate.
-    release_per_spike_um: Quantity(CONCENTRATION, gt=0, le=100) = Field(
+    release_per_spike_um: Quantity(CONCENTRATION, gt="0 uM", le="100 uM") = Field(
         "0.08 uM", alias="release_per_spike")
     # DAT-rich nucleus accumbens / striatum: half-life of released dopamine
     # ~50 ms in the accumbens (Garris et al. 1994, J Neurosci 14:6084; tau =
@@ -162,7 +162,7 @@ class DopaminePool(ConfigModel):
     # (Schultz 2007): 100 ms. Prefrontal cortex has little DAT and clears
     # dopamine several times more slowly (Garris & Wightman 1994, J Neurosci
     # 14:442): use ~1 s there.
-    tau_uptake_s: Quantity(TIME, gt=0, le=60) = Field("100 ms", alias="tau_uptake")
+    tau_uptake_s: Quantity(TIME, gt="0 s", le="60 s") = Field("100 ms", alias="tau_uptake")
 
 
 class VTAConfig(ConfigModel):
@@ -221,11 +221,11 @@ class VTAConfig(ConfigModel):
     # pyramidal refractory period (validated). A latency of a few ms shifts
     # the VTA's response by less than one 10 ms analysis bin and does not
     # change the rates measured over seconds.
-    pfc_delay_min_s: Quantity(TIME, gt=0) = Field("1 ms", alias="pfc_delay_min")
-    pfc_delay_max_s: Quantity(TIME, gt=0) = Field("1.9 ms", alias="pfc_delay_max")
+    pfc_delay_min_s: Quantity(TIME, gt="0 s", le="1 s") = Field("1 ms", alias="pfc_delay_min")
+    pfc_delay_max_s: Quantity(TIME, gt="0 s", le="1 s") = Field("1.9 ms", alias="pfc_delay_max")
     # GABA -> dopamine: local, as the cortical delays.
-    local_delay_min_s: Quantity(TIME, gt=0) = Field("0.5 ms", alias="local_delay_min")
-    local_delay_max_s: Quantity(TIME, gt=0) = Field("1.5 ms", alias="local_delay_max")
+    local_delay_min_s: Quantity(TIME, gt="0 s", le="1 s") = Field("0.5 ms", alias="local_delay_min")
+    local_delay_max_s: Quantity(TIME, gt="0 s", le="1 s") = Field("1.5 ms", alias="local_delay_max")
     dopamine_pool: DopaminePool = DopaminePool()
 
     @model_validator(mode="after")
@@ -280,9 +280,9 @@ class CircuitConfig(ConfigModel):
     # Local cortical conduction + synaptic delays of about a millisecond
     # (Brunel & Wang 2001 use 0.5 ms); spread uniformly to avoid lock-step
     # arrival. Must stay below the pyramidal refractory period (see _delays).
-    delay_min_s: Quantity(TIME, gt=0) = Field("0.5 ms", alias="delay_min")
-    delay_max_s: Quantity(TIME, gt=0) = Field("1.5 ms", alias="delay_max")
-    dt_s: Quantity(TIME, gt=0, le=1e-3) = Field("0.1 ms", alias="dt")
+    delay_min_s: Quantity(TIME, gt="0 s", le="1 s") = Field("0.5 ms", alias="delay_min")
+    delay_max_s: Quantity(TIME, gt="0 s", le="1 s") = Field("1.5 ms", alias="delay_max")
+    dt_s: Quantity(TIME, gt="0 s", le="1 ms") = Field("0.1 ms", alias="dt")
     # The dopamine side branch (SCIENCE.md stage 9; docs/model.md, "VTA").
     vta: VTAConfig = VTAConfig()
 

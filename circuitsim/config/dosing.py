@@ -61,11 +61,11 @@ class Dose(CheckedModel):
 
     amount: str
     route: Route
-    start_s: Quantity(TIME, ge=0) = Field("0 s", alias="start")
-    duration_s: Quantity(TIME, ge=0) = Field("0 s", alias="duration")
+    start_s: Quantity(TIME, ge="0 s", le="3650 d") = Field("0 s", alias="start")
+    duration_s: Quantity(TIME, ge="0 s", le="365 d") = Field("0 s", alias="duration")
     drug: Drug = "racemic"
     bioavailability: float | None = Field(None, gt=0, le=1)
-    absorption_rate_hz: Quantity(RATE, gt=0) | None = Field(None, alias="absorption_rate")
+    absorption_rate_hz: Quantity(RATE, gt="0 Hz", le="10 Hz") | None = Field(None, alias="absorption_rate")
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -124,5 +124,5 @@ class DosingConfig(ConfigModel):
     species: Literal["human", "rat", "mouse"] = "human"
     # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
     # with the presets in circuitsim/pharmacology/presets.py).
-    body_weight_kg: Quantity(BODY_WEIGHT, gt=0) | None = Field(None, alias="body_weight")
+    body_weight_kg: Quantity(BODY_WEIGHT, gt="0 kg", le="10000 kg") | None = Field(None, alias="body_weight")
     doses: list[Dose] = Field(min_length=1)

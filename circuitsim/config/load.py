@@ -26,6 +26,8 @@ def packaged_config_path(name: str = "default") -> Path:
 
 def read_yaml(path: Path) -> dict[str, Any]:
     """The mapping of keys in the YAML file `path`; a file that cannot be read or parsed is a one-line error."""
+    if path.is_dir():
+        raise UserInputError(f"config: expected a YAML config file, got the directory {str(path)!r}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -141,7 +143,9 @@ def load_config(
     """
     if path is None:
         path = packaged_config_path("default")
-    elif isinstance(path, str) and path in PACKAGED and not Path(path).exists():
+    elif isinstance(path, str) and path in PACKAGED and not Path(path).is_file():
+        # A directory is never a config file: a folder called "default" in
+        # the working directory does not shadow the packaged config.
         path = packaged_config_path(path)
     data = read_yaml(Path(path))
     if "sweep" in data:

@@ -21,16 +21,16 @@ class HillBlock(ConfigModel):
     Hill slope ~1 (ibid.).
     """
 
-    ic50_pyramidal_um: Quantity(CONCENTRATION, gt=0) = Field("5.2 uM", alias="ic50_pyramidal")
-    ic50_interneuron_um: Quantity(CONCENTRATION, gt=0) = Field("2.0 uM", alias="ic50_interneuron")
+    ic50_pyramidal_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("5.2 uM", alias="ic50_pyramidal")
+    ic50_interneuron_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("2.0 uM", alias="ic50_interneuron")
     # VTA dopamine cells carry GluN2B- and GluN2D-containing receptors (Jones &
     # Gibb 2005, J Physiol 569:209, substantia nigra dopamine neurons; assumed
     # for the VTA): the mean of the 2B and 2D IC50s, 4.0 uM.
-    ic50_vta_dopamine_um: Quantity(CONCENTRATION, gt=0) = Field("4.0 uM", alias="ic50_vta_dopamine")
+    ic50_vta_dopamine_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("4.0 uM", alias="ic50_vta_dopamine")
     # VTA GABA cells: assumed GluN2C/2D-enriched like the cortical fast-spiking
     # interneurons (2.0 uM), so more sensitive than the dopamine cells, which
     # the drug then disinhibits (model assumption; no subunit measurement).
-    ic50_vta_gaba_um: Quantity(CONCENTRATION, gt=0) = Field("2.0 uM", alias="ic50_vta_gaba")
+    ic50_vta_gaba_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("2.0 uM", alias="ic50_vta_gaba")
     hill_n: float = Field(1.0, gt=0, le=5)
 
 
@@ -55,10 +55,10 @@ class TrappingBlock(ConfigModel):
       the default circuit at baseline (o ~ 0.017); docs/calibration.md.
     """
 
-    k_on_pyramidal_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+    k_on_pyramidal_per_um_s: Quantity(RATE_PER_UM, gt="0 /uM/s", le="1e6 /uM/s") = Field(
         "11.2 /uM/s", alias="k_on_pyramidal"
     )
-    k_on_interneuron_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+    k_on_interneuron_per_um_s: Quantity(RATE_PER_UM, gt="0 /uM/s", le="1e6 /uM/s") = Field(
         "29 /uM/s", alias="k_on_interneuron"
     )
     # VTA: the same rule, k_on inversely proportional to the population's Hill
@@ -66,13 +66,13 @@ class TrappingBlock(ConfigModel):
     # 29 for the GABA cells (2.0 uM). At the VTA cells' baseline open
     # fractions (0.017-0.018, measured on the reduced circuit) the steady-state
     # trapping block at 0.8 uM is then within 0.01 of the Hill block.
-    k_on_vta_dopamine_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+    k_on_vta_dopamine_per_um_s: Quantity(RATE_PER_UM, gt="0 /uM/s", le="1e6 /uM/s") = Field(
         "14.6 /uM/s", alias="k_on_vta_dopamine"
     )
-    k_on_vta_gaba_per_um_s: Quantity(RATE_PER_UM, gt=0) = Field(
+    k_on_vta_gaba_per_um_s: Quantity(RATE_PER_UM, gt="0 /uM/s", le="1e6 /uM/s") = Field(
         "29 /uM/s", alias="k_on_vta_gaba"
     )
-    k_off_hz: Quantity(RATE, gt=0) = Field("1 /s", alias="k_off")
+    k_off_hz: Quantity(RATE, gt="0 Hz", le="1 kHz") = Field("1 /s", alias="k_off")
 
 
 class NBQXBlock(ConfigModel):
@@ -82,7 +82,7 @@ class NBQXBlock(ConfigModel):
     (assumption: one competitive site). The same in every population.
     """
 
-    ic50_um: Quantity(CONCENTRATION, gt=0) = Field("0.15 uM", alias="ic50")
+    ic50_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("0.15 uM", alias="ic50")
     hill_n: float = Field(1.0, gt=0, le=5)
 
 
@@ -96,8 +96,8 @@ class EnantiomerAffinities(ConfigModel):
 
     # [3H]MK-801 displacement in rat brain membranes (Ebert et al. 1997, Eur
     # J Pharmacol 333:99; SCIENCE.md).
-    ki_s_um: Quantity(CONCENTRATION, gt=0, le=10_000) = Field("0.3 uM", alias="ki_s")
-    ki_r_um: Quantity(CONCENTRATION, gt=0, le=10_000) = Field("1.4 uM", alias="ki_r")
+    ki_s_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("0.3 uM", alias="ki_s")
+    ki_r_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("1.4 uM", alias="ki_r")
 
 
 class DissociationIndex(ConfigModel):
@@ -111,7 +111,7 @@ class DissociationIndex(ConfigModel):
     # calibration choice, the middle of the 50-200 ng/mL range over which
     # dissociation rises about linearly with plasma ketamine (SCIENCE.md,
     # stage 9).
-    c50_ng_ml: Quantity(MASS_CONCENTRATION, gt=0, le=1e6) = Field("125 ng/mL", alias="c50")
+    c50_ng_ml: Quantity(MASS_CONCENTRATION, gt="0 ng/mL", le="1000 ug/mL") = Field("125 ng/mL", alias="c50")
     # Steepness: calibration choice, the smallest integer for which the index
     # after the clinical infusion falls below a tenth of its peak within 2 h
     # of the end of the infusion (pharmacology/acute.py; tests/test_timeline.py).

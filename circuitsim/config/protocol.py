@@ -7,20 +7,20 @@ import math
 from pydantic import Field, model_validator
 
 from .base import ConfigModel
-from .fields import Quantity
+from .fields import Name, Quantity
 from .units import CONCENTRATION, TIME
 
 
 class Epoch(ConfigModel):
     """A stretch of simulated time at one target concentration."""
 
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.+-]+$")
-    duration_s: Quantity(TIME, gt=0, le=3600) = Field(alias="duration")
-    concentration_um: Quantity(CONCENTRATION, ge=0, le=10_000) = Field(
+    name: Name(64, r"^[A-Za-z0-9_.+-]+$")
+    duration_s: Quantity(TIME, gt="0 s", le="1 h") = Field(alias="duration")
+    concentration_um: Quantity(CONCENTRATION, ge="0 uM", le="10 mM") = Field(
         "0 uM", alias="concentration"
     )
     # NBQX (AMPA antagonist), brain concentration; washes in with the same wash_tau.
-    nbqx_um: Quantity(CONCENTRATION, ge=0, le=10_000) = Field("0 uM", alias="nbqx")
+    nbqx_um: Quantity(CONCENTRATION, ge="0 uM", le="10 mM") = Field("0 uM", alias="nbqx")
 
 
 class ProtocolConfig(ConfigModel):
@@ -48,7 +48,7 @@ class ProtocolConfig(ConfigModel):
     # slowest time constant (pyramidal adaptation, 144 ms). With faster
     # wash-ins (0.2 s, 0.5 s) the adaptation overshoot of the pyramidal cells
     # reverses the measured interneuron-first order (docs/calibration.md).
-    wash_tau_s: Quantity(TIME, ge=0) = Field("1 s", alias="wash_tau")
+    wash_tau_s: Quantity(TIME, ge="0 s", le="1 h") = Field("1 s", alias="wash_tau")
     baseline_epoch: str = "baseline"
 
     @model_validator(mode="after")

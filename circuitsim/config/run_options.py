@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from .base import ConfigModel
+from .fields import Name
 
 #: ``json_schema_extra`` of a field that does not change results.
 RUN_OPTION: dict[str, Any] = {"run_option": True}
@@ -24,7 +25,7 @@ class OutputConfig(ConfigModel):
     """Where results go and what is written."""
 
     directory: str = "results"
-    name: str = Field("run", min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.+-]+$")
+    name: Name(128, r"^[A-Za-z0-9_.+-]+$") = "run"
     figures: bool = True
 
 

@@ -31,10 +31,10 @@ class SamplingConfig(ConfigModel):
     # concentrations (rodent i.p.) refinement is needed (docs/timeline.md).
     per_decade: float = Field(4.0, gt=0, le=64)
     # Below ~0.02 uM the Hill block of either population is under 1 %.
-    lowest_um: Quantity(CONCENTRATION, gt=0) = Field("0.02 uM", alias="lowest")
+    lowest_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("0.02 uM", alias="lowest")
     # The NBQX axis of a schedule with NBQX (a second axis of states): 0.003 uM
     # blocks 2 % of AMPA conductance (IC50 0.15 uM).
-    lowest_nbqx_um: Quantity(CONCENTRATION, gt=0) = Field("0.003 uM", alias="lowest_nbqx")
+    lowest_nbqx_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("0.003 uM", alias="lowest_nbqx")
     # The top node is at least this times the peak on the timeline's dt grid:
     # beyond the top node the interpolation is held at it, and the slow stage
     # evaluates the PK off that grid. The continuous peak exceeded the dt-grid
@@ -42,7 +42,7 @@ class SamplingConfig(ConfigModel):
     # docs/model.md, "Timeline").
     headroom: float = Field(1.05, ge=1.0, le=10.0)
     # 1 s of 4000 pyramidal cells at 4 Hz: ~16 000 spikes, ~1 % counting error.
-    window_s: Quantity(TIME, gt=0) = Field("1 s", alias="window")
+    window_s: Quantity(TIME, gt="0 s", le="1 h") = Field("1 s", alias="window")
     held_out: bool = True
     # Refinement rounds where a held-out rate is off the interpolation by more
     # than `tolerance` (the 5 % of issue 3: "interpolated rates within 5 % of
@@ -59,11 +59,11 @@ class SamplingConfig(ConfigModel):
 class TimelineConfig(ConfigModel):
     """The time axis of a dosing experiment."""
 
-    horizon_s: Quantity(TIME, gt=0) = Field("6 h", alias="horizon")
-    dt_s: Quantity(TIME, gt=0) = Field("1 min", alias="dt")
+    horizon_s: Quantity(TIME, gt="0 s", le="3650 d") = Field("6 h", alias="horizon")
+    dt_s: Quantity(TIME, gt="0 s", le="1 d") = Field("1 min", alias="dt")
     # The clinical observation period after a dose (esketamine label: patients
     # are monitored for at least 2 h), marked on the figures.
-    monitoring_s: Quantity(TIME, ge=0) = Field("2 h", alias="monitoring")
+    monitoring_s: Quantity(TIME, ge="0 s", le="3650 d") = Field("2 h", alias="monitoring")
     sampling: SamplingConfig = SamplingConfig()
 
     @model_validator(mode="after")

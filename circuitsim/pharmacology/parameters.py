@@ -17,7 +17,7 @@ from pydantic import Field
 
 from ..config.base import CheckedModel
 from ..config.dosing import BODY_WEIGHT, INTRAVENOUS, Dose, ExtravascularRoute
-from ..config.fields import Quantity
+from ..config.fields import Name, Quantity
 from ..config.units import H_PER_S, RATE, TIME, UnitKind
 from ..errors import UserInputError
 
@@ -35,7 +35,7 @@ class Absorption(CheckedModel):
     """First-order absorption of an extravascular route: F and ka."""
 
     bioavailability: float = Field(gt=0, le=1, description="fraction F of the dose that is absorbed")
-    absorption_rate_hz: Quantity(RATE, gt=0) = Field(alias="absorption_rate")
+    absorption_rate_hz: Quantity(RATE, gt="0 Hz", le="10 Hz") = Field(alias="absorption_rate")
 
     @property
     def ka_per_h(self) -> float:
@@ -50,13 +50,13 @@ class CompoundPK(CheckedModel):
     receptors. ``routes`` holds the absorption of the extravascular routes.
     """
 
-    name: str = Field(min_length=1)
-    reference_weight_kg: Quantity(BODY_WEIGHT, gt=0) = Field(alias="reference_weight")
-    cl_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="cl")
-    v1_l: Quantity(VOLUME, gt=0) = Field(alias="v1")
-    q_l_per_h: Quantity(CLEARANCE, gt=0) = Field(alias="q")
-    v2_l: Quantity(VOLUME, gt=0) = Field(alias="v2")
-    ke0_half_life_s: Quantity(TIME, gt=0) = Field(alias="ke0_half_life")
+    name: Name(128)
+    reference_weight_kg: Quantity(BODY_WEIGHT, gt="0 kg", le="10000 kg") = Field(alias="reference_weight")
+    cl_l_per_h: Quantity(CLEARANCE, gt="0 L/h", le="100000 L/h") = Field(alias="cl")
+    v1_l: Quantity(VOLUME, gt="0 L", le="100000 L") = Field(alias="v1")
+    q_l_per_h: Quantity(CLEARANCE, gt="0 L/h", le="100000 L/h") = Field(alias="q")
+    v2_l: Quantity(VOLUME, gt="0 L", le="100000 L") = Field(alias="v2")
+    ke0_half_life_s: Quantity(TIME, gt="0 s", le="365 d") = Field(alias="ke0_half_life")
     brain_plasma_ratio: float = Field(gt=0, le=100)
     routes: dict[ExtravascularRoute, Absorption] = Field(default_factory=dict)
 
