@@ -178,7 +178,7 @@ SPECIES: Mapping[str, SpeciesPK] = MappingProxyType({"human": HUMAN, "rat": RAT,
 #     the blood-brain barrier than ketamine; no measurement found).
 #   brain_plasma_ratio 0.004: calibration choice, not a measurement (no brain
 #     extracellular measurement of NBQX was found). With the in vitro IC50 of
-#     0.15 uM (pd.NBQX_IC50_UM) any ratio above ~0.02 would block over 90 % of
+#     0.15 uM (pharmacology.nbqx.ic50) any ratio above ~0.02 would block over 90 % of
 #     all AMPA current after 10 mg/kg, which would silence the cortex; the
 #     ratio is set so that 10 mg/kg i.p. in the mouse, the dose that abolished
 #     ketamine's antidepressant-like effect (Maeng et al. 2008, Biol
