@@ -281,7 +281,7 @@ def test_intranasal_esketamine_tmax_and_bioavailability():
     assert np.all(nasal.plasma_r_ng_ml == 0)  # esketamine is S only
     # exposure scales with bioavailability
     low = pk.simulate_pk(Dose(amount="84 mg", route="intranasal", drug="esketamine",
-                                 bioavailability=0.12), t)
+                              bioavailability=0.12), t)
     np.testing.assert_allclose(low.plasma_ng_ml, nasal.plasma_ng_ml * 0.12 / 0.48, rtol=1e-9, atol=1e-12)
 
 
@@ -487,7 +487,7 @@ def test_nbqx_human_preset_reproduces_the_volunteer_study():
     t = np.arange(0, 12 + 1e-9, 1e-3)
     for mg_per_kg, cmax in NBQX_CMAX.items():
         res = pk.simulate_pk(Dose(amount=f"{mg_per_kg} mg/kg", route="iv_infusion",
-                                     duration="30 min", drug="nbqx"), t, "human")
+                                  duration="30 min", drug="nbqx"), t, "human")
         assert res.plasma_nbqx_ng_ml.max() == pytest.approx(cmax, rel=0.10)
         assert t[np.argmax(res.plasma_nbqx_ng_ml)] == pytest.approx(0.5, abs=2e-3)
         assert not np.any(res.plasma_ng_ml)  # no ketamine
