@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from circuitsim.config.load import _read_yaml
+from circuitsim.config.load import read_yaml
 from circuitsim.io import read_results
 from circuitsim.sweep import build_sweep, read_index, run_sweep
 
@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def sweep_data(concentrations: dict, seeds: list[int]) -> dict:
-    data = _read_yaml(REPO / "configs" / "sweep_dose.yaml")
+    data = read_yaml(REPO / "configs" / "sweep_dose.yaml")
     data["sweep"] = {"time_limit": "20 min",
                      "grid": {"protocol.epochs.1.concentration": concentrations, "seed": seeds}}
     return data

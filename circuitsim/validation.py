@@ -152,11 +152,13 @@ def enantiomer_potency(res: Results) -> list[Signature]:
 def nasal_bioavailability(res: Results) -> list[Signature]:
     """Signature 6: intranasal exposure is scaled by bioavailability: F = AUC x CL / dose."""
     from .pharmacology import pk
+    from .pharmacology.parameters import resolve_body_weight, route_absorption
+    from .pharmacology.presets import species_pk
 
     cfg = res.config
     dose = cfg.dosing.doses[0]
-    species = pk.species_pk(cfg.dosing.species)
-    weight = pk._body_weight(species, cfg.dosing.body_weight_kg)
+    species = species_pk(cfg.dosing.species)
+    weight = resolve_body_weight(species, cfg.dosing.body_weight_kg)
     disp = pk.disposition(species, weight, "S")
     t = np.asarray(res.timeline["time_h"], float)
     plasma_mg_l = np.asarray(res.timeline["plasma_s_ng_ml"], float) / 1000.0
@@ -165,7 +167,7 @@ def nasal_bioavailability(res: Results) -> list[Signature]:
     k = float(np.log(plasma_mg_l[-2] / plasma_mg_l[-1]) / (t[-1] - t[-2]))
     auc += plasma_mg_l[-1] / k if k > 0 else 0.0
     f = auc * disp.cl_l_per_h / dose.amount_mg(weight)
-    label = pk._route_absorption(dose, species)[0]  # the F the run was given
+    label = route_absorption(dose, species)[0]  # the F the run was given
     return [Signature("6 intranasal exposure scaled by bioavailability (F from AUC)", f, "1",
                       f"{label:g} +- 0.02", "Spravato label (esketamine nasal F ~48 %)", abs(f - label) <= 0.02)]
 

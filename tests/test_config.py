@@ -93,3 +93,141 @@ def test_override_fills_a_null_section():
     cfg = config_from_dict({}, ["dosing.species=rat", "dosing.doses=[{amount: 10 mg/kg, route: intraperitoneal}]"])
     assert cfg.dosing.species == "rat"
     assert len(cfg.dosing.doses) == 1
+
+
+def test_science_dict_leaves_out_exactly_the_run_options():
+    from circuitsim.config import science_dict
+    from circuitsim.config.run_options import run_option_keys
+    from circuitsim.config.schema import Config as SchemaConfig
+
+    assert SchemaConfig is Config
+    assert set(run_option_keys(Config)) == {"output", "codegen_target", "threads", "timeline.sampling.cache"}
+    base = config_from_dict({})
+    science = science_dict(base)
+    full = base.model_dump(mode="json", by_alias=True)
+    assert set(full) - set(science) == {"output", "codegen_target", "threads"}
+    assert "cache" not in science["timeline"]["sampling"]
+    assert base.science_dict() == science
+    # A run option changes nothing; a science key does.
+    runs = config_from_dict({}, ["output.name=other", "output.directory=/tmp/x", "output.figures=false",
+                                 "codegen_target=numpy", "threads=3", "timeline.sampling.cache=false"])
+    assert science_dict(runs) == science
+    assert science_dict(config_from_dict({}, ["seed=2"])) != science
+    # Sections in lists and optional sections are walked too.
+    dosed = load_config("stress_ketamine_7d")
+    assert science_dict(dosed)["plasticity"]["arms"] == dosed.model_dump(mode="json", by_alias=True)["plasticity"]["arms"]
+
+
+# ------------------------------------------------------------ validation holes
+@pytest.mark.parametrize("override,key,expected", [
+    ('plasticity.arms=[{name: "   "}]', "plasticity.arms.0.name", "not blank"),
+    ('plasticity.arms=[{name: " stress"}]', "plasticity.arms.0.name", "leading or trailing spaces"),
+    ('plasticity.arms=[{name: ""}]', "plasticity.arms.0.name", "at least 1 character"),
+    ('protocol.epochs.0.name=" "', "protocol.epochs.0.name", "got ' '"),
+    ('output.name=" "', "output.name", "got ' '"),
+])
+def test_names_must_not_be_blank(override, key, expected):
+    with pytest.raises(UserInputError) as info:
+        config_from_dict({}, [override])
+    msg = str(info.value)
+    assert msg.startswith(f"{key}: ") and expected in msg and "\n" not in msg, msg
+
+
+def test_pk_parameter_names_must_not_be_blank():
+    from circuitsim.pharmacology.presets import HUMAN
+
+    data = HUMAN.model_dump(by_alias=True)
+    with pytest.raises(UserInputError, match=r"^name: expected a name that is not blank, got '  '$"):
+        type(HUMAN).model_validate({**data, "name": "  "})
+
+
+@pytest.mark.parametrize("override,line", [
+    ("circuit.pyramidal.v_threshold=1e300 mV",
+     "circuit.pyramidal.v_threshold: expected a voltage from -200 mV to 100 mV, got '1e300 mV'"),
+    ("circuit.receptors.e_inh=-1 V",
+     "circuit.receptors.e_inh: expected a voltage from -200 mV to 100 mV, got '-1 V'"),
+    ("circuit.dt=2 ms", "circuit.dt: expected a duration above 0 s and at most 1 ms, got '2 ms'"),
+    ("timeline.horizon=1e9 d", "timeline.horizon: expected a duration above 0 s and at most 3650 d, got '1e9 d'"),
+    ("circuit.e_to_e.g_ampa=5 S", "circuit.e_to_e.g_ampa: expected a conductance from 0 S to 1 uS, got '5 S'"),
+    ("plasticity.spines.k_form=1e9 /d",
+     "plasticity.spines.k_form: expected a rate above 0 /d and at most 1000 /d, got '1e9 /d'"),
+    ("protocol.wash_tau=-1 s", "protocol.wash_tau: expected a duration from 0 s to 1 h, got '-1 s'"),
+])
+def test_quantities_have_physical_bounds(override, line):
+    with pytest.raises(UserInputError) as info:
+        config_from_dict({}, [override])
+    assert str(info.value) == line
+
+
+def test_out_of_bounds_quantity_is_one_line_exit_2(tmp_path, capsys):
+    from circuitsim.cli import main
+
+    rc = main(["run", "default", "--set", "circuit.pyramidal.v_threshold=1e300 mV", "--out", str(tmp_path),
+               "--no-progress"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and err == [
+        "error: circuit.pyramidal.v_threshold: expected a voltage from -200 mV to 100 mV, got '1e300 mV'"]
+    assert not list(tmp_path.iterdir())
+
+
+def _quantity_fields(model, seen=None):
+    """(model, field name, metadata) of every Quantity field reachable from `model`."""
+    from pydantic import BaseModel
+
+    from circuitsim.config.run_options import _model_types
+
+    seen = set() if seen is None else seen
+    if model in seen:
+        return []
+    seen.add(model)
+    out = []
+    for name, field in model.model_fields.items():
+        if any(type(m).__name__ == "PlainSerializer" for m in field.metadata):
+            out.append((model.__name__, name, field.metadata))
+        for sub in _model_types(field.annotation):
+            if issubclass(sub, BaseModel):
+                out += _quantity_fields(sub, seen)
+    return out
+
+
+def test_every_quantity_field_has_a_lower_and_an_upper_bound():
+    import annotated_types as at
+
+    from circuitsim.config.fields import Quantity
+    from circuitsim.config.units import VOLTAGE
+    from circuitsim.pharmacology.parameters import SpeciesPK
+
+    fields = _quantity_fields(Config) + _quantity_fields(SpeciesPK)
+    assert len(fields) > 80
+    for model, name, metadata in fields:
+        kinds = {type(m) for m in metadata}
+        assert kinds & {at.Gt, at.Ge} and kinds & {at.Lt, at.Le}, f"{model}.{name} is unbounded"
+    with pytest.raises(TypeError, match="one lower bound"):
+        Quantity(VOLTAGE)
+    with pytest.raises(TypeError, match="one lower bound"):
+        Quantity(VOLTAGE, ge="-200 mV")
+
+
+def test_a_directory_never_shadows_a_packaged_config(tmp_path, monkeypatch):
+    from circuitsim.config import packaged_config_path
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "default").mkdir()
+    assert dump_config(load_config("default")) == dump_config(load_config(packaged_config_path("default")))
+    # A directory named explicitly is one line, not "Is a directory".
+    (tmp_path / "other").mkdir()
+    with pytest.raises(UserInputError, match=r"^config: expected a YAML config file, got the directory '[^']*other'$"):
+        load_config(tmp_path / "other")
+
+
+def test_spine_rates_are_named_for_what_they_hold():
+    from circuitsim.config.plasticity import SpineConfig
+
+    s = SpineConfig()
+    assert s.k_form_per_s == pytest.approx(0.02 / 86400, rel=1e-12)
+    assert s.k_elim_per_s == pytest.approx(0.6 / 86400, rel=1e-12)
+    assert s.k_form_per_d == pytest.approx(0.02, rel=1e-12) and s.k_elim_per_d == pytest.approx(0.6, rel=1e-12)
+    # The YAML keys are unchanged.
+    again = SpineConfig.model_validate({"k_form": "0.04 /d", "k_elim": "1 /d"})
+    assert again.k_form_per_d == pytest.approx(0.04) and again.k_elim_per_d == pytest.approx(1.0)
+    assert {"k_form", "k_elim"} <= set(s.model_dump(by_alias=True))

@@ -27,8 +27,8 @@ def test_hill_block_in_circuit_matches_formula():
     t = s.trace_t_s
     late = t > 0.06
     h = cfg.pharmacology.hill
-    np.testing.assert_allclose(s.traces["block_pyramidal"][late], hill_block(3.0, h.ic50_pyramidal_um), rtol=1e-9)
-    np.testing.assert_allclose(s.traces["block_interneuron"][late], hill_block(3.0, h.ic50_interneuron_um), rtol=1e-9)
+    np.testing.assert_allclose(s.traces["block_pyramidal"][late], hill_block(3.0, h.ic50_pyramidal_um, h.hill_n), rtol=1e-9)
+    np.testing.assert_allclose(s.traces["block_interneuron"][late], hill_block(3.0, h.ic50_interneuron_um, h.hill_n), rtol=1e-9)
     assert np.all(s.traces["block_pyramidal"][t < 0.05] == 0)
 
 

@@ -3,24 +3,32 @@
 import numpy as np
 import pytest
 
+from circuitsim.config import Config
 from circuitsim.pharmacology.pd import hill_block, mg_unblock, trapping_steady_state, trapping_step
 
 # Formulas are evaluated independently here (math, not the module) so the tests can fail.
 REL = 1e-12  # pure float arithmetic: agreement to rounding
+#: The Mg2+ constants of the config (circuit.receptors): K and slope of Jahr & Stevens (1990).
+RC = Config().circuit.receptors
+
+
+def test_config_holds_jahr_stevens_constants():
+    assert (RC.mg_mm, RC.mg_k_mm, RC.mg_slope_per_mv) == (1.0, 3.57, 0.062)
 
 
 @pytest.mark.parametrize("v_mv", [-100.0, -70.0, -50.0, -20.0, 0.0, 20.0])
 def test_mg_unblock_jahr_stevens(v_mv):
     expected = 1.0 / (1.0 + np.exp(-0.062 * v_mv) * 1.0 / 3.57)
-    assert mg_unblock(v_mv, mg_mm=1.0) == pytest.approx(expected, rel=REL)
+    assert mg_unblock(v_mv, 1.0, RC.mg_k_mm, RC.mg_slope_per_mv) == pytest.approx(expected, rel=REL)
 
 
 def test_mg_unblock_limits():
-    assert mg_unblock(-70.0, mg_mm=0.0) == 1.0
+    assert mg_unblock(-70.0, 0.0, RC.mg_k_mm, RC.mg_slope_per_mv) == 1.0
     v = np.linspace(-100, 40, 50)
-    assert np.all(np.diff(mg_unblock(v)) > 0), "depolarisation relieves the Mg2+ block"
+    assert np.all(np.diff(mg_unblock(v, RC.mg_mm, RC.mg_k_mm, RC.mg_slope_per_mv)) > 0), \
+        "depolarisation relieves the Mg2+ block"
     # Half unblock where [Mg] exp(-0.062 V) = 3.57 mM: V = ln(1/3.57)/0.062 = -20.5 mV at 1 mM.
-    assert mg_unblock(np.log(1 / 3.57) / 0.062) == pytest.approx(0.5, rel=REL)
+    assert mg_unblock(np.log(1 / 3.57) / 0.062, RC.mg_mm, RC.mg_k_mm, RC.mg_slope_per_mv) == pytest.approx(0.5, rel=REL)
 
 
 @pytest.mark.parametrize("n", [0.8, 1.0, 1.5])
@@ -34,7 +42,7 @@ def test_hill_block_formula(n):
 
 def test_hill_block_rejects_negative():
     with pytest.raises(ValueError):
-        hill_block(-1.0, 2.0)
+        hill_block(-1.0, 2.0, 1.0)
 
 
 def test_trapping_steady_state_closed_form():

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pytest
 
+from circuitsim.config import Config
+from circuitsim.config.dosing import INTRAVENOUS, Dose
 from circuitsim.errors import UserInputError
-from circuitsim.pharmacology import pd, pk
+from circuitsim.pharmacology import parameters, pd, pk, presets, schedules
 
 # Tolerances, named and justified.
 #: Closed form vs classical RK4. The RK4 steps keep h * (fastest rate) <=
@@ -27,12 +29,12 @@ CL_TARGET_L_PER_H, VSS_TARGET_L = 79.0, 252.0
 #: out to 60 h (the tail beyond is < 1e-6 of the AUC).
 NCA_REL = 1e-3
 
-INFUSION = pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min")
+INFUSION = Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min")
 T_INF_H = 40 / 60
 
 
 # ----------------------------------------------------------------- RK4 reference
-def _rk4_reference(species: str, doses: list[pk.Dose], t_end_h: float, h: float):
+def _rk4_reference(species: str, doses: list[Dose], t_end_h: float, h: float):
     """Integrate the model's equations with classical RK4 at step `h` (h).
 
     Written from the equations in the pk module docstring, independently of
@@ -41,14 +43,14 @@ def _rk4_reference(species: str, doses: list[pk.Dose], t_end_h: float, h: float)
     grid). Returns times and, per enantiomer, (n, 4) arrays of total depot,
     central, peripheral (mg) and the effect-site concentration (mg/L).
     """
-    sp = pk.species_pk(species)
+    sp = presets.species_pk(species)
     w = sp.reference_weight_kg
     n = int(round(t_end_h / h))
     t = np.arange(n + 1) * h
     for d in doses:
         for edge in (d.start_h, d.start_h + d.duration_h):
             assert abs(edge / h - round(edge / h)) < 1e-9, "dose times must lie on the RK4 grid"
-    depots = [d for d in doses if d.route not in pk.INTRAVENOUS]
+    depots = [d for d in doses if d.route not in INTRAVENOUS]
     ka = np.array([(d.absorption_rate_hz * 3600 if d.absorption_rate_hz is not None
                     else sp.routes[d.route].ka_per_h) for d in depots])
     f = np.array([(d.bioavailability if d.bioavailability is not None
@@ -56,7 +58,7 @@ def _rk4_reference(species: str, doses: list[pk.Dose], t_end_h: float, h: float)
     out = {}
     for e, col in (("S", 0), ("R", 1)):
         d = pk.disposition(species, enantiomer=e)
-        mg = [pk.ENANTIOMER_FRACTIONS[x.drug][col] * x.amount_mg(w) for x in doses]
+        mg = [presets.ENANTIOMER_FRACTIONS[x.drug][col] * x.amount_mg(w) for x in doses]
         out[e] = _rk4_one(doses, mg, depots, f, ka, d, sp.ke0_per_h, t, h)
     return t, out
 
@@ -106,23 +108,23 @@ def _alpha_of_s_ketamine() -> float:
 
 CASES = {
     "human iv_infusion": ("human", [INFUSION], 6.0, 1 / 300),
-    "human iv_bolus": ("human", [pk.Dose(amount="35 mg", route="iv_bolus")], 6.0, 1 / 300),
+    "human iv_bolus": ("human", [Dose(amount="35 mg", route="iv_bolus")], 6.0, 1 / 300),
     "human intranasal esketamine": (
-        "human", [pk.Dose(amount="56 mg", route="intranasal", drug="esketamine")], 6.0, 1 / 300),
-    "human subcutaneous": ("human", [pk.Dose(amount="1 mg/kg", route="subcutaneous")], 6.0, 1 / 300),
-    "rat intraperitoneal": ("rat", [pk.Dose(amount="10 mg/kg", route="intraperitoneal")], 3.0, 1 / 1200),
-    "rat subcutaneous": ("rat", [pk.Dose(amount="10 mg/kg", route="subcutaneous")], 3.0, 1 / 1200),
+        "human", [Dose(amount="56 mg", route="intranasal", drug="esketamine")], 6.0, 1 / 300),
+    "human subcutaneous": ("human", [Dose(amount="1 mg/kg", route="subcutaneous")], 6.0, 1 / 300),
+    "rat intraperitoneal": ("rat", [Dose(amount="10 mg/kg", route="intraperitoneal")], 3.0, 1 / 1200),
+    "rat subcutaneous": ("rat", [Dose(amount="10 mg/kg", route="subcutaneous")], 3.0, 1 / 1200),
     "mouse intraperitoneal arketamine": (
-        "mouse", [pk.Dose(amount="10 mg/kg", route="intraperitoneal", drug="arketamine")], 2.0, 1 / 1200),
+        "mouse", [Dose(amount="10 mg/kg", route="intraperitoneal", drug="arketamine")], 2.0, 1 / 1200),
     "human mixed schedule": ("human", [
-        pk.Dose(amount="28 mg", route="intranasal", drug="esketamine"),
-        pk.Dose(amount="0.2 mg/kg", route="iv_infusion", duration="20 min", start="1 h"),
-        pk.Dose(amount="10 mg", route="iv_bolus", start="2.5 h", drug="arketamine"),
-        pk.Dose(amount="0.3 mg/kg", route="subcutaneous", start="3 h"),
+        Dose(amount="28 mg", route="intranasal", drug="esketamine"),
+        Dose(amount="0.2 mg/kg", route="iv_infusion", duration="20 min", start="1 h"),
+        Dose(amount="10 mg", route="iv_bolus", start="2.5 h", drug="arketamine"),
+        Dose(amount="0.3 mg/kg", route="subcutaneous", start="3 h"),
     ], 8.0, 1 / 300),
     # ka equal to the distribution rate: a defective system matrix, solved by
     # moving ka apart by 1e-6 (pk._apart).
-    "human ka equal to alpha": ("human", [pk.Dose(
+    "human ka equal to alpha": ("human", [Dose(
         amount="56 mg", route="intranasal", drug="esketamine",
         absorption_rate=f"{_alpha_of_s_ketamine()!r} /h")], 6.0, 1 / 300),
 }
@@ -144,16 +146,16 @@ def test_closed_form_matches_rk4(case):
 
 @pytest.mark.parametrize("species,dose", [
     ("human", INFUSION),
-    ("rat", pk.Dose(amount="10 mg/kg", route="intraperitoneal")),
-    ("human", pk.Dose(amount="84 mg", route="intranasal", drug="esketamine")),
+    ("rat", Dose(amount="10 mg/kg", route="intraperitoneal")),
+    ("human", Dose(amount="84 mg", route="intranasal", drug="esketamine")),
 ])
 def test_mass_balance(species, dose):
     """Absorbed so far = left in depot, central and peripheral + CL x integral of plasma."""
-    sp = pk.species_pk(species)
+    sp = presets.species_pk(species)
     t = np.arange(0, 12 + 1e-9, 1e-3)
     state = pk.body_state(dose, t, species)
     for e, col in (("S", 0), ("R", 1)):
-        mg = pk.ENANTIOMER_FRACTIONS[dose.drug][col] * dose.amount_mg(sp.reference_weight_kg)
+        mg = presets.ENANTIOMER_FRACTIONS[dose.drug][col] * dose.amount_mg(sp.reference_weight_kg)
         if mg == 0:
             continue
         disp = pk.disposition(species, enantiomer=e)
@@ -193,7 +195,7 @@ def test_human_clearance_and_steady_state_volume():
     t = np.arange(0, 60 + 1e-9, 1e-3)
     dose_mg = 35.0
     for drug, vss_rel in (("racemic", 0.01), ("esketamine", NCA_REL), ("arketamine", NCA_REL)):
-        c_mg_l = pk.simulate_pk(pk.Dose(amount=f"{dose_mg} mg", route="iv_bolus", drug=drug),
+        c_mg_l = pk.simulate_pk(Dose(amount=f"{dose_mg} mg", route="iv_bolus", drug=drug),
                                 t, "human").plasma_ng_ml / 1000.0
         auc = np.trapezoid(c_mg_l, t)
         aumc = np.trapezoid(c_mg_l * t, t)
@@ -202,7 +204,7 @@ def test_human_clearance_and_steady_state_volume():
         if drug == "racemic":
             assert abs(cl - CL_TARGET_L_PER_H) / CL_TARGET_L_PER_H < NCA_REL, cl
         else:
-            expected = pk.HUMAN.enantiomer_clearances_l_per_h()[0 if drug == "esketamine" else 1]
+            expected = presets.HUMAN.enantiomer_clearances_l_per_h()[0 if drug == "esketamine" else 1]
             assert abs(cl - expected) / expected < NCA_REL, (drug, cl)
         # Racemic total: the mix of two clearances raises the apparent Vss by
         # mean(1/CL^2)/mean(1/CL)^2 - 1 = 0.6 %.
@@ -246,40 +248,40 @@ def test_brain_follows_plasma_with_a_short_lag(clinical):
         rising = (t > 0.05) & (t < T_INF_H)
         assert np.all(brain[rising] < plasma[rising])
     # The ratio scales the brain series, and nothing else.
-    half = pk.HUMAN.model_copy(update={"brain_plasma_ratio": 0.55})
+    half = presets.HUMAN.model_copy(update={"brain_plasma_ratio": 0.55})
     scaled = pk.simulate_pk(INFUSION, t[:2000], half)
     np.testing.assert_allclose(scaled.brain_s_ng_ml, 0.55 * res.brain_s_ng_ml[:2000], rtol=1e-12)
     np.testing.assert_allclose(scaled.plasma_r_ng_ml, res.plasma_r_ng_ml[:2000], rtol=1e-12)
     # At equilibrium (late, slowly changing plasma) brain = ratio x plasma.
     late = t > 10
     np.testing.assert_allclose(res.brain_ng_ml[late],
-                               pk.HUMAN.brain_plasma_ratio * res.plasma_ng_ml[late], rtol=0.01)
-    np.testing.assert_allclose(res.brain_tissue_ng_ml, pk.HUMAN.brain_tissue_ratio * res.brain_ng_ml)
+                               presets.HUMAN.brain_plasma_ratio * res.plasma_ng_ml[late], rtol=0.01)
+    np.testing.assert_allclose(res.brain_tissue_ng_ml, presets.HUMAN.brain_tissue_ratio * res.brain_ng_ml)
 
 
 def test_preset_distribution_is_derived_from_the_figures():
-    q, v2 = pk.distribution_from_terminal(79.0, 252.0, 100.0, math.log(2) / 0.27)
-    assert pk.HUMAN.q_l_per_h == pytest.approx(q, rel=1e-3)
-    assert pk.HUMAN.v2_l == pytest.approx(v2, rel=1e-9)
-    d = pk.Disposition(79.0, 100.0, q, v2)
+    q, v2 = parameters.distribution_from_terminal(79.0, 252.0, 100.0, math.log(2) / 0.27)
+    assert presets.HUMAN.q_l_per_h == pytest.approx(q, rel=1e-3)
+    assert presets.HUMAN.v2_l == pytest.approx(v2, rel=1e-9)
+    d = parameters.Disposition(79.0, 100.0, q, v2)
     assert d.terminal_half_life_h == pytest.approx(math.log(2) / 0.27, rel=1e-9)
     with pytest.raises(UserInputError, match="^terminal_half_life: expected more than"):
-        pk.distribution_from_terminal(79.0, 252.0, 100.0, 1.0)  # faster than CL/Vss allows
+        parameters.distribution_from_terminal(79.0, 252.0, 100.0, 1.0)  # faster than CL/Vss allows
 
 
 # ------------------------------------------------------------- routes and species
 def test_intranasal_esketamine_tmax_and_bioavailability():
     t = np.arange(0, 48 + 1e-9, 1e-3)
-    nasal = pk.simulate_pk(pk.Dose(amount="84 mg", route="intranasal", drug="esketamine"), t)
-    iv = pk.simulate_pk(pk.Dose(amount="84 mg", route="iv_bolus", drug="esketamine"), t)
+    nasal = pk.simulate_pk(Dose(amount="84 mg", route="intranasal", drug="esketamine"), t)
+    iv = pk.simulate_pk(Dose(amount="84 mg", route="iv_bolus", drug="esketamine"), t)
     tmax_min = t[np.argmax(nasal.plasma_ng_ml)] * 60
     assert 20 <= tmax_min <= 40, tmax_min
     f = np.trapezoid(nasal.plasma_ng_ml, t) / np.trapezoid(iv.plasma_ng_ml, t)
     assert f == pytest.approx(0.48, rel=1e-3)
     assert np.all(nasal.plasma_r_ng_ml == 0)  # esketamine is S only
     # exposure scales with bioavailability
-    low = pk.simulate_pk(pk.Dose(amount="84 mg", route="intranasal", drug="esketamine",
-                                 bioavailability=0.12), t)
+    low = pk.simulate_pk(Dose(amount="84 mg", route="intranasal", drug="esketamine",
+                              bioavailability=0.12), t)
     np.testing.assert_allclose(low.plasma_ng_ml, nasal.plasma_ng_ml * 0.12 / 0.48, rtol=1e-9, atol=1e-12)
 
 
@@ -288,17 +290,17 @@ def test_rodent_presets():
     assert 0.75 < rat.terminal_half_life_h < 2.0
     assert mouse.terminal_half_life_h < rat.terminal_half_life_h < human.terminal_half_life_h
     t = np.arange(0, 0.1, 1e-4)
-    bolus = pk.simulate_pk(pk.Dose(amount="10 mg/kg", route="iv_bolus"), t, "rat")
+    bolus = pk.simulate_pk(Dose(amount="10 mg/kg", route="iv_bolus"), t, "rat")
     assert t[np.argmax(bolus.brain_ng_ml)] * 60 < 1.5  # Cohen et al. 1973: brain peak within ~1 min
     t = np.arange(0, 6, 1e-3)
-    ip = pk.simulate_pk(pk.Dose(amount="10 mg/kg", route="intraperitoneal"), t, "rat")
+    ip = pk.simulate_pk(Dose(amount="10 mg/kg", route="intraperitoneal"), t, "rat")
     assert 5 <= t[np.argmax(ip.plasma_ng_ml)] * 60 <= 15
 
 
 def test_s_ketamine_cleared_faster_than_r():
-    cl_s, cl_r = pk.HUMAN.enantiomer_clearances_l_per_h()
-    assert cl_s / cl_r == pytest.approx(pk.HUMAN.clearance_ratio_s_to_r)
-    assert 2 / (1 / cl_s + 1 / cl_r) == pytest.approx(pk.HUMAN.cl_l_per_h)
+    cl_s, cl_r = presets.HUMAN.enantiomer_clearances_l_per_h()
+    assert cl_s / cl_r == pytest.approx(presets.HUMAN.clearance_ratio_s_to_r)
+    assert 2 / (1 / cl_s + 1 / cl_r) == pytest.approx(presets.HUMAN.cl_l_per_h)
     t = np.arange(0, 12, 0.01)
     res = pk.simulate_pk(INFUSION, t)
     assert np.all(res.plasma_s_ng_ml[t > 1] < res.plasma_r_ng_ml[t > 1])
@@ -307,9 +309,9 @@ def test_s_ketamine_cleared_faster_than_r():
 def test_racemic_is_mean_of_enantiomer_runs():
     t = np.arange(0, 10, 0.01)
     kw = dict(amount="0.5 mg/kg", route="iv_infusion", duration="40 min")
-    rac = pk.simulate_pk(pk.Dose(**kw), t)
-    s = pk.simulate_pk(pk.Dose(**kw, drug="esketamine"), t)
-    r = pk.simulate_pk(pk.Dose(**kw, drug="arketamine"), t)
+    rac = pk.simulate_pk(Dose(**kw), t)
+    s = pk.simulate_pk(Dose(**kw, drug="esketamine"), t)
+    r = pk.simulate_pk(Dose(**kw, drug="arketamine"), t)
     np.testing.assert_allclose(rac.plasma_ng_ml, (s.plasma_ng_ml + r.plasma_ng_ml) / 2, rtol=1e-12)
     np.testing.assert_allclose(rac.plasma_s_ng_ml, s.plasma_s_ng_ml / 2, rtol=1e-12)
     np.testing.assert_allclose(rac.brain_r_ng_ml, r.brain_r_ng_ml / 2, rtol=1e-12)
@@ -318,17 +320,17 @@ def test_racemic_is_mean_of_enantiomer_runs():
 
 def test_superposition_of_repeated_doses():
     t = np.arange(0, 6 * 24, 0.05)
-    sched = pk.daily("10 mg/kg", days=5, route="intraperitoneal")
+    sched = schedules.daily("10 mg/kg", days=5, route="intraperitoneal")
     assert [d.start_h for d in sched.doses] == [0, 24, 48, 72, 96]
     got = pk.simulate_pk(sched, t, "rat").plasma_ng_ml
-    one = pk.Dose(amount="10 mg/kg", route="intraperitoneal")
+    one = Dose(amount="10 mg/kg", route="intraperitoneal")
     expected = sum(pk.simulate_pk(one, t - 24 * k, "rat").plasma_ng_ml for k in range(5))
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
     assert got[np.searchsorted(t, 4.5 * 24)] > 0  # the fifth dose is there
 
 
 def test_esketamine_twice_weekly_does_not_accumulate():
-    sched = pk.esketamine_induction("84 mg", weeks=4)
+    sched = schedules.esketamine_induction("84 mg", weeks=4)
     assert len(sched.doses) == 8
     assert [d.start_h / 24 for d in sched.doses] == [0, 3, 7, 10, 14, 17, 21, 24]
     t = np.arange(0, 28 * 24, 1 / 60)  # four weeks, one-minute grid
@@ -362,8 +364,8 @@ def test_unit_conversion():
 ])
 def test_dose_units(a, b):
     t = np.linspace(0, 4, 41)
-    ra = pk.simulate_pk(pk.Dose(route="iv_bolus", **a), t).plasma_ng_ml
-    rb = pk.simulate_pk(pk.Dose(route="iv_bolus", **b), t).plasma_ng_ml
+    ra = pk.simulate_pk(Dose(route="iv_bolus", **a), t).plasma_ng_ml
+    rb = pk.simulate_pk(Dose(route="iv_bolus", **b), t).plasma_ng_ml
     np.testing.assert_allclose(ra, rb, rtol=1e-12)
     assert ra.max() > 0
 
@@ -374,7 +376,7 @@ def test_body_weight_scaling():
     per_kg_70 = pk.simulate_pk(INFUSION, t, body_weight_kg=70).plasma_ng_ml
     per_kg_90 = pk.simulate_pk(INFUSION, t, body_weight_kg=90).plasma_ng_ml
     np.testing.assert_allclose(per_kg_90, per_kg_70, rtol=1e-10)
-    fixed = pk.Dose(amount="56 mg", route="intranasal")
+    fixed = Dose(amount="56 mg", route="intranasal")
     np.testing.assert_allclose(pk.simulate_pk(fixed, t, body_weight_kg=112).plasma_ng_ml,
                                pk.simulate_pk(fixed, t, body_weight_kg=56).plasma_ng_ml / 2,
                                rtol=1e-10, atol=1e-9)
@@ -383,24 +385,24 @@ def test_body_weight_scaling():
 
 # -------------------------------------------------------------------- bad inputs
 @pytest.mark.parametrize("make,key,expected", [
-    (lambda: pk.Dose(amount="-0.5 mg/kg", route="iv_bolus"), "amount", "non-negative dose"),
-    (lambda: pk.Dose(amount="0.5", route="iv_bolus"), "amount", "dose with a unit"),
-    (lambda: pk.Dose(amount="0.5 mg/kg", route="oral"), "route", "'iv_bolus'"),
-    (lambda: pk.Dose(amount="0.5 mg/kg", route="iv_infusion"), "duration", "above 0 s"),
-    (lambda: pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="0 min"), "duration", "above 0 s"),
-    (lambda: pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="-40 min"), "duration",
-     "greater than or equal to 0"),
-    (lambda: pk.Dose(amount="0.5 mg/kg", route="iv_bolus", start="-1 h"), "start",
-     "greater than or equal to 0"),
-    (lambda: pk.Dose(amount="56 mg", route="intranasal", duration="5 min"), "duration", "only route iv_infusion"),
-    (lambda: pk.Schedule(doses=[{"amount": "1 mg", "route": "nasal"}]), "doses.0.route", "'intranasal'"),
-    (lambda: pk.species_pk("dog"), "species", "human, rat, mouse"),
+    (lambda: Dose(amount="-0.5 mg/kg", route="iv_bolus"), "amount", "non-negative dose"),
+    (lambda: Dose(amount="0.5", route="iv_bolus"), "amount", "dose with a unit"),
+    (lambda: Dose(amount="0.5 mg/kg", route="oral"), "route", "'iv_bolus'"),
+    (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion"), "duration", "above 0 s"),
+    (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion", duration="0 min"), "duration", "above 0 s"),
+    (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion", duration="-40 min"), "duration",
+     "from 0 s to 365 d"),
+    (lambda: Dose(amount="0.5 mg/kg", route="iv_bolus", start="-1 h"), "start",
+     "from 0 s to 3650 d"),
+    (lambda: Dose(amount="56 mg", route="intranasal", duration="5 min"), "duration", "only route iv_infusion"),
+    (lambda: schedules.Schedule(doses=[{"amount": "1 mg", "route": "nasal"}]), "doses.0.route", "'intranasal'"),
+    (lambda: presets.species_pk("dog"), "species", "human, rat, mouse"),
     (lambda: pk.simulate_pk(INFUSION, [0, 1], species="monkey"), "species", "human, rat, mouse"),
-    (lambda: pk.simulate_pk(pk.Dose(amount="1 mg/kg", route="intraperitoneal"), [0, 1], "human"),
+    (lambda: pk.simulate_pk(Dose(amount="1 mg/kg", route="intraperitoneal"), [0, 1], "human"),
      "route", "bioavailability and absorption_rate"),
     (lambda: pk.simulate_pk(INFUSION, [0, 1], body_weight_kg=0), "body_weight_kg", "positive body weight"),
     (lambda: pk.simulate_pk(INFUSION, [0, np.nan]), "time_h", "finite times"),
-    (lambda: pk.repeated(INFUSION, 0, "1 d"), "count", ">= 1"),
+    (lambda: schedules.repeated(INFUSION, 0, "1 d"), "count", ">= 1"),
 ])
 def test_bad_input_is_one_clear_line(make, key, expected):
     with pytest.raises(ValueError) as info:
@@ -414,28 +416,31 @@ def test_bad_input_is_one_clear_line(make, key, expected):
 
 # -------------------------------------------------- pharmacodynamics: enantiomers
 IC50 = {"pyramidal": 5.2, "interneuron": 2.0}  # circuitsim config defaults (Kotermanski & Johnson 2009)
+#: The config's pharmacology: Ki_S, Ki_R (Ebert et al. 1997) and the NBQX block.
+PH = Config().pharmacology
+KI = (PH.enantiomers.ki_s_um, PH.enantiomers.ki_r_um)
 
 
 def test_competitive_block_formula():
     s, r = np.array([0.0, 0.3, 1.0, 2.0]), np.array([0.0, 1.0, 0.5, 3.0])
     for ic50 in IC50.values():
-        ks, kr = pd.population_affinities_um(ic50)
+        ks, kr = pd.population_affinities_um(ic50, *KI)
         assert kr / ks == pytest.approx(1.4 / 0.3)
         x = s / ks + r / kr
-        np.testing.assert_allclose(pd.enantiomer_block(s, r, ic50), x / (1 + x), rtol=1e-12)
+        np.testing.assert_allclose(pd.enantiomer_block(s, r, ic50, 1.0, *KI), x / (1 + x), rtol=1e-12)
 
 
 def test_racemic_block_equals_hill_block():
     c = np.linspace(0, 20, 41)
     for ic50 in IC50.values():
         for n in (1.0, 1.5):
-            np.testing.assert_allclose(pd.enantiomer_block(c / 2, c / 2, ic50, n), pd.hill_block(c, ic50, n),
+            np.testing.assert_allclose(pd.enantiomer_block(c / 2, c / 2, ic50, n, *KI), pd.hill_block(c, ic50, n),
                                        rtol=1e-12, atol=1e-15)
 
 
 def test_s_blocks_four_to_five_times_more_than_r():
     low = 0.01  # uM, far below every K
-    blocks = pd.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50)
+    blocks = pd.block_by_population(np.array([low, 0.0]), np.array([0.0, low]), IC50, 1.0, *KI)
     for name, b in blocks.items():
         assert 4.0 < b[0] / b[1] < 5.0, name
     assert blocks["interneuron"][0] > blocks["pyramidal"][0]  # GluN2C/2D-rich cells block more
@@ -444,28 +449,28 @@ def test_s_blocks_four_to_five_times_more_than_r():
 def test_block_from_pk_output():
     t = np.linspace(0, 6, 61)
     res = pk.simulate_pk(INFUSION, t)
-    b = pd.block_by_population(res.brain_s_um, res.brain_r_um, IC50)
+    b = pd.block_by_population(res.brain_s_um, res.brain_r_um, IC50, 1.0, *KI)
     peak = int(np.argmax(res.brain_um))
     assert 0 < b["pyramidal"][peak] < b["interneuron"][peak] < 0.5  # sub-anaesthetic
     with pytest.raises(UserInputError, match="^concentration: "):
-        pd.racemic_equivalent_um(-1.0, 0.0)
+        pd.racemic_equivalent_um(-1.0, 0.0, *KI)
 
 
 # ---------------------------------------------------------------- AUC and NBQX
 @pytest.mark.parametrize("species,dose", [
-    ("human", pk.Dose(amount="84 mg", route="intranasal", drug="esketamine")),
-    ("human", pk.Dose(amount="0.5 mg/kg", route="subcutaneous", drug="arketamine")),
-    ("rat", pk.Dose(amount="10 mg/kg", route="intraperitoneal", drug="esketamine")),
-    ("human", pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min", drug="esketamine")),
+    ("human", Dose(amount="84 mg", route="intranasal", drug="esketamine")),
+    ("human", Dose(amount="0.5 mg/kg", route="subcutaneous", drug="arketamine")),
+    ("rat", Dose(amount="10 mg/kg", route="intraperitoneal", drug="esketamine")),
+    ("human", Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min", drug="esketamine")),
 ])
 def test_auc_is_bioavailable_dose_over_clearance(species, dose):
     """Issue 3, item 7: AUC = F x dose / CL within 1 % (one enantiomer, so one clearance)."""
-    sp = pk.species_pk(species)
+    sp = presets.species_pk(species)
     enantiomer = "S" if dose.drug == "esketamine" else "R"
     t = np.arange(0, 60 + 1e-9, 2e-3)
     res = pk.simulate_pk(dose, t, species)
     c_mg_l = (res.plasma_s_ng_ml if enantiomer == "S" else res.plasma_r_ng_ml) / 1000.0
-    f = 1.0 if dose.route in pk.INTRAVENOUS else sp.routes[dose.route].bioavailability
+    f = 1.0 if dose.route in INTRAVENOUS else sp.routes[dose.route].bioavailability
     expected = f * dose.amount_mg(sp.reference_weight_kg) / pk.disposition(species, enantiomer=enantiomer).cl_l_per_h
     assert np.trapezoid(c_mg_l, t) == pytest.approx(expected, rel=0.01)
 
@@ -481,46 +486,48 @@ NBQX_CMAX = {0.0075: 41.0, 0.03: 177.0}
 def test_nbqx_human_preset_reproduces_the_volunteer_study():
     t = np.arange(0, 12 + 1e-9, 1e-3)
     for mg_per_kg, cmax in NBQX_CMAX.items():
-        res = pk.simulate_pk(pk.Dose(amount=f"{mg_per_kg} mg/kg", route="iv_infusion",
-                                     duration="30 min", drug="nbqx"), t, "human")
+        res = pk.simulate_pk(Dose(amount=f"{mg_per_kg} mg/kg", route="iv_infusion",
+                                  duration="30 min", drug="nbqx"), t, "human")
         assert res.plasma_nbqx_ng_ml.max() == pytest.approx(cmax, rel=0.10)
         assert t[np.argmax(res.plasma_nbqx_ng_ml)] == pytest.approx(0.5, abs=2e-3)
         assert not np.any(res.plasma_ng_ml)  # no ketamine
-    d = pk.disposition(pk.NBQX_SPECIES["human"])
+    d = pk.disposition(presets.NBQX_SPECIES["human"])
     assert d.terminal_half_life_h == pytest.approx(0.75, rel=0.02)
     assert d.cl_l_per_h / 70 == pytest.approx(0.222, rel=0.01)
     assert d.vss_l / 70 == pytest.approx(0.153, rel=0.01)
     # allometry: the rodents clear it faster
-    rat, mouse = (pk.disposition(pk.NBQX_SPECIES[s]) for s in ("rat", "mouse"))
+    rat, mouse = (pk.disposition(presets.NBQX_SPECIES[s]) for s in ("rat", "mouse"))
     assert mouse.terminal_half_life_h < rat.terminal_half_life_h < d.terminal_half_life_h
 
 
 def test_nbqx_does_not_change_ketamine_and_adds_its_own_series():
     t = np.arange(0, 3, 1 / 120)
-    ket = pk.Dose(amount="10 mg/kg", route="intraperitoneal", start="10 min")
-    nbqx = pk.Dose(amount="10 mg/kg", route="intraperitoneal", drug="nbqx")
+    ket = Dose(amount="10 mg/kg", route="intraperitoneal", start="10 min")
+    nbqx = Dose(amount="10 mg/kg", route="intraperitoneal", drug="nbqx")
     both = pk.simulate_pk([nbqx, ket], t, "mouse")
     alone = pk.simulate_pk([ket], t, "mouse")
     np.testing.assert_array_equal(both.plasma_ng_ml, alone.plasma_ng_ml)
     assert both.has_nbqx and not alone.has_nbqx
     assert "brain_nbqx_um" in both.timeline() and "brain_nbqx_um" not in alone.timeline()
-    np.testing.assert_allclose(both.plasma_nbqx_um, both.plasma_nbqx_ng_ml / pk.NBQX_MW_G_PER_MOL)
+    np.testing.assert_allclose(both.plasma_nbqx_um, both.plasma_nbqx_ng_ml / presets.NBQX_MW_G_PER_MOL)
     # AUC = F x dose / CL for NBQX too
     tt = np.arange(0, 6, 1e-4)
     res = pk.simulate_pk(nbqx, tt, "mouse")
-    cl = pk.disposition(pk.NBQX_SPECIES["mouse"]).cl_l_per_h
+    cl = pk.disposition(presets.NBQX_SPECIES["mouse"]).cl_l_per_h
     assert np.trapezoid(res.plasma_nbqx_ng_ml / 1000, tt) == pytest.approx(1.0 * 10 * 0.02 / cl, rel=0.01)
-    # The calibration of its brain ratio: about half the AMPA current at the brain peak (pk.py).
-    assert pd.ampa_block(res.brain_nbqx_um.max()) == pytest.approx(0.5, abs=0.05)
+    # The calibration of its brain ratio: about half the AMPA current at the brain peak (presets.py).
+    assert pd.ampa_block(res.brain_nbqx_um.max(), PH.nbqx.ic50_um, PH.nbqx.hill_n) == pytest.approx(0.5, abs=0.05)
 
 
 def test_nbqx_needs_a_species_preset():
-    custom = pk.HUMAN.model_copy(update={"name": "pig"})
+    custom = presets.HUMAN.model_copy(update={"name": "pig"})
     with pytest.raises(UserInputError, match="^drug: NBQX has presets for species human, rat, mouse only"):
-        pk.simulate_pk(pk.Dose(amount="1 mg/kg", route="iv_bolus", drug="nbqx"), [0, 1], custom)
+        pk.simulate_pk(Dose(amount="1 mg/kg", route="iv_bolus", drug="nbqx"), [0, 1], custom)
 
 
 def test_ampa_block():
-    assert pd.ampa_block(pd.NBQX_IC50_UM) == pytest.approx(0.5)
-    assert pd.ampa_block(0.0) == 0.0
-    assert pd.ampa_block(9 * pd.NBQX_IC50_UM) == pytest.approx(0.9)
+    nb = PH.nbqx
+    assert (nb.ic50_um, nb.hill_n) == (0.15, 1.0)  # Sheardown et al. 1990; one competitive site
+    assert pd.ampa_block(nb.ic50_um, nb.ic50_um, nb.hill_n) == pytest.approx(0.5)
+    assert pd.ampa_block(0.0, nb.ic50_um, nb.hill_n) == 0.0
+    assert pd.ampa_block(9 * nb.ic50_um, nb.ic50_um, nb.hill_n) == pytest.approx(0.9)

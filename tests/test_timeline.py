@@ -9,7 +9,8 @@ import pytest
 
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import main
-from circuitsim.config import config_from_dict, load_config
+from circuitsim.config import Config, config_from_dict, load_config
+from circuitsim.config.dosing import Dose
 from circuitsim.engine.acute import run_timeline
 from circuitsim.engine.response import load_sample, response_key, save_sample
 from circuitsim.engine.sampling import plan_states, staircase_config
@@ -111,19 +112,22 @@ def test_interpolation_error_is_relative_with_a_floor():
 
 def test_dissociation_index_shape_and_time_course():
     c = np.array([0, 50, 100, 150, 200])
-    d = dissociation_index(c)
+    di_cfg = Config().pharmacology.dissociation
+    assert (di_cfg.c50_ng_ml, di_cfg.hill_n) == (125.0, 3.0)  # calibration choices (pharmacology/acute.py)
+    d = dissociation_index(c, di_cfg.c50_ng_ml, di_cfg.hill_n)
     assert d[0] == 0 and np.all(np.diff(d) > 0)
     steps = np.diff(d[1:])
     assert steps.min() > 0.5 * steps.max()  # about linear over 50-200 ng/mL
     t = np.arange(0, 6, 1 / 600)
-    res = pk.simulate_pk(pk.Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
-    eff = pk.um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um))
-    di = dissociation_index(eff)
+    res = pk.simulate_pk(Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
+    ki = Config().pharmacology.enantiomers
+    eff = pk.um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um))
+    di = dissociation_index(eff, di_cfg.c50_ng_ml, di_cfg.hill_n)
     assert abs(t[np.argmax(di)] - 2 / 3) < 2 / 60  # peaks at the end of the infusion
     two_h_after = di[np.argmin(abs(t - (2 / 3 + 2)))]
     assert two_h_after < 0.1 * di.max()  # resolved within ~2 h
     with pytest.raises(ValueError):
-        dissociation_index(-1.0)
+        dissociation_index(-1.0, di_cfg.c50_ng_ml, di_cfg.hill_n)
 
 
 @pytest.mark.brian2
@@ -138,7 +142,8 @@ def test_tiny_timeline_runs_and_hits_its_cache(tmp_path, monkeypatch, tiny_overr
     assert all(len(v) == n for v in first.series.values())
     assert set(first.units) >= set(first.series)
     assert first.series["effective_um"].max() == pytest.approx(
-        pd.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"]).max())
+        pd.racemic_equivalent_um(first.series["brain_s_um"], first.series["brain_r_um"],
+                                 cfg.pharmacology.enantiomers.ki_s_um, cfg.pharmacology.enantiomers.ki_r_um).max())
     assert np.all(first.series["block_interneuron"] >= first.series["block_pyramidal"])
     assert len(first.interpolation_error["rate_pyramidal_hz"]) == 3  # 1 per decade: 0.02, 0.2, 0.905 uM
     second = run_timeline(cfg)
@@ -287,7 +292,8 @@ def test_tiny_two_drug_timeline(tmp_path, monkeypatch, tiny_overrides):
     tl = run_timeline(cfg)
     assert tl.plan.names[0] == "baseline" and any(n > 0 for n in tl.plan.nbqx_um)
     s = tl.series
-    assert s["block_ampa"] == pytest.approx(pd.ampa_block(s["brain_nbqx_um"]))
+    nb = cfg.pharmacology.nbqx
+    assert s["block_ampa"] == pytest.approx(pd.ampa_block(s["brain_nbqx_um"], nb.ic50_um, nb.hill_n))
     assert s["block_ampa"].max() > 0.3  # the mouse preset's calibration: ~0.5 at the peak
     for name in ("rate_pyramidal_hz", "rate_interneuron_hz", "glutamate_rel"):
         assert np.isfinite(s[name]).all(), name

@@ -223,7 +223,7 @@ def test_vta_populations_run_and_are_blocked_by_their_ic50(tiny_overrides):
     h = cfg.pharmacology.hill
     late = s.trace_t_s > 0.06
     for pop, ic50 in (("vta_dopamine", h.ic50_vta_dopamine_um), ("vta_gaba", h.ic50_vta_gaba_um)):
-        np.testing.assert_allclose(s.traces[f"block_{pop}"][late], hill_block(3.0, ic50), rtol=1e-9)
+        np.testing.assert_allclose(s.traces[f"block_{pop}"][late], hill_block(3.0, ic50, h.hill_n), rtol=1e-9)
         assert np.all(s.traces[f"block_{pop}"][s.trace_t_s < 0.05] == 0)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     assert a.epoch("baseline").dopamine_rel == pytest.approx(1.0)

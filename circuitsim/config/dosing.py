@@ -1,20 +1,19 @@
-"""The dose of a dosing schedule: one administration, validated like the rest of the config.
+"""The dosing section of a config: species, body weight and the doses.
 
-It lives in the config package because the config embeds it
-(``dosing.doses``); :mod:`circuitsim.pharmacology.pk` uses it and re-exports
-it. Used on its own, a bad dose raises
+A :class:`Dose` is one administration; :mod:`circuitsim.pharmacology.pk`
+takes it. Used on its own, outside a config, a bad dose raises
 :class:`~circuitsim.errors.UserInputError` with one line naming the key.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from ..errors import UserInputError
+from .base import CheckedModel, ConfigModel
 from .fields import Quantity
-from .units import RATE, TIME, UnitKind, parse_quantity
+from .units import H_PER_S, RATE, TIME, UnitKind, parse_quantity
 
 Route = Literal["iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous"]
 ExtravascularRoute = Literal["intranasal", "intraperitoneal", "subcutaneous"]
@@ -27,42 +26,6 @@ DOSE = UnitKind("dose", "mg or mg/kg", {
     "mg": 1.0, "g": 1e3, "ug": 1e-3, "mg/kg": 1.0, "g/kg": 1e3, "ug/kg": 1e-3,
 })
 BODY_WEIGHT = UnitKind("body weight", "kg", {"kg": 1.0, "g": 1e-3})
-
-_H_PER_S = 1.0 / 3600.0
-
-
-class _PKModel(BaseModel):
-    """Frozen, strict models whose validation errors are one line.
-
-    A mistake raises :class:`~circuitsim.errors.UserInputError` (a
-    ``ValueError``) naming the key, what was expected and what was given.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", validate_default=True, populate_by_name=True, frozen=True
-    )
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as err:
-            raise UserInputError(_error_line(err)) from None
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):
-        """pydantic's ``model_validate``, with the one-line error."""
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as err:
-            raise UserInputError(_error_line(err)) from None
-
-
-def _error_line(err: ValidationError) -> str:
-    """The config's one-line message naming the key (nested keys joined: "doses.0.route: ...")."""
-    # Imported here: config.load imports the schema, which imports this module.
-    from .load import validation_error_line
-
-    return validation_error_line(err)
 
 
 def parse_amount(text: object) -> tuple[float, bool]:
@@ -86,7 +49,7 @@ def parse_amount(text: object) -> tuple[float, bool]:
     return value, str(text).strip().endswith("/kg")
 
 
-class Dose(_PKModel):
+class Dose(CheckedModel):
     """One administration.
 
     ``amount`` is ``"<number> mg/kg"`` (scaled by body weight) or
@@ -98,11 +61,11 @@ class Dose(_PKModel):
 
     amount: str
     route: Route
-    start_s: Quantity(TIME, ge=0) = Field("0 s", alias="start")
-    duration_s: Quantity(TIME, ge=0) = Field("0 s", alias="duration")
+    start_s: Quantity(TIME, ge="0 s", le="3650 d") = Field("0 s", alias="start")
+    duration_s: Quantity(TIME, ge="0 s", le="365 d") = Field("0 s", alias="duration")
     drug: Drug = "racemic"
     bioavailability: float | None = Field(None, gt=0, le=1)
-    absorption_rate_hz: Quantity(RATE, gt=0) | None = Field(None, alias="absorption_rate")
+    absorption_rate_hz: Quantity(RATE, gt="0 Hz", le="10 Hz") | None = Field(None, alias="absorption_rate")
 
     @field_validator("amount", mode="before")
     @classmethod
@@ -135,13 +98,31 @@ class Dose(_PKModel):
 
     @property
     def start_h(self) -> float:
-        return self.start_s * _H_PER_S
+        return self.start_s * H_PER_S
 
     @property
     def duration_h(self) -> float:
-        return self.duration_s * _H_PER_S
+        return self.duration_s * H_PER_S
 
     def amount_mg(self, body_weight_kg: float) -> float:
         """The dose in mg for a body of `body_weight_kg`."""
         value = float(self.amount.split()[0])
         return value * body_weight_kg if self.per_kg else value
+
+
+class DosingConfig(ConfigModel):
+    """What is given to whom: a dosing schedule through the PK model (issue 3).
+
+    A config with a ``dosing`` section is a timeline experiment: the drug's
+    concentration over hours comes from circuitsim.pharmacology.pk and the
+    circuit is sampled at the concentrations the timeline needs (``timeline``);
+    the bath ``protocol`` is not used. Each dose takes the keys of
+    :class:`circuitsim.config.dosing.Dose` (amount "0.5 mg/kg" or "84 mg",
+    route, start, duration, drug, optional bioavailability, absorption_rate).
+    """
+
+    species: Literal["human", "rat", "mouse"] = "human"
+    # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
+    # with the presets in circuitsim/pharmacology/presets.py).
+    body_weight_kg: Quantity(BODY_WEIGHT, gt="0 kg", le="10000 kg") | None = Field(None, alias="body_weight")
+    doses: list[Dose] = Field(min_length=1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import UserInputError
+from .base import validation_error_line
 from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
@@ -24,37 +24,10 @@ def packaged_config_path(name: str = "default") -> Path:
     return Path(str(resources.files("circuitsim") / "data" / f"{name}.yaml"))
 
 
-_NESTED_KEY = re.compile(r"^([\w.]+): ([A-Za-z_][\w.]*): ")
-
-
-def _format_loc(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc if p not in ("function-after",)) or "<config>"
-
-
-def validation_error_line(err: ValidationError) -> str:
-    """One line naming the first bad key, what was expected and what was given."""
-    errors = err.errors(include_url=False)
-    e = errors[0]
-    loc = _format_loc(e["loc"])
-    msg = e["msg"].removeprefix("Value error, ")
-    if e["type"] == "extra_forbidden":
-        line = f"{loc}: unknown key (not part of the config schema)"
-    elif e["type"] == "missing":
-        line = f"{loc}: required key is missing"
-    elif "got " in msg:
-        # Cross-section checks (Config-level validators) name their keys themselves.
-        line = msg if loc == "<config>" else f"{loc}: {msg}"
-    else:
-        line = f"{loc}: {msg}, got {e.get('input')!r}"
-    if len(errors) > 1:
-        line += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
-    # A nested model that reports its own one-line error ("route: ...", the
-    # PK dose) gets pydantic's path in front: "doses.0: route: ..." becomes
-    # "doses.0.route: ...".
-    return _NESTED_KEY.sub(r"\1.\2: ", line, count=1)
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
+def read_yaml(path: Path) -> dict[str, Any]:
+    """The mapping of keys in the YAML file `path`; a file that cannot be read or parsed is a one-line error."""
+    if path.is_dir():
+        raise UserInputError(f"config: expected a YAML config file, got the directory {str(path)!r}")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -170,9 +143,11 @@ def load_config(
     """
     if path is None:
         path = packaged_config_path("default")
-    elif isinstance(path, str) and path in PACKAGED and not Path(path).exists():
+    elif isinstance(path, str) and path in PACKAGED and not Path(path).is_file():
+        # A directory is never a config file: a folder called "default" in
+        # the working directory does not shadow the packaged config.
         path = packaged_config_path(path)
-    data = _read_yaml(Path(path))
+    data = read_yaml(Path(path))
     if "sweep" in data:
         raise UserInputError(f"sweep: {str(path)!r} is a sweep (it has a sweep block); "
                              "run it with circuitsim sweep")

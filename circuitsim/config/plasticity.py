@@ -10,20 +10,16 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from .fields import Quantity
+from .base import ConfigModel
+from .fields import Name, Quantity
 from .units import RATE, TIME
 
 _DAY_S = 86400.0
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True, populate_by_name=True,
-                              frozen=True)
-
-
-class SignallingConfig(_Model):
+class SignallingConfig(ConfigModel):
     """The translation cascade of each pyramidal neuron (circuitsim.plasticity.signalling).
 
     Time constants are set so that the cascade has the published delays:
@@ -35,11 +31,11 @@ class SignallingConfig(_Model):
     calibration choices (docs/plasticity.md).
     """
 
-    tau_p_eef2_s: Quantity(TIME, gt=0) = Field("10 min", alias="tau_p_eef2")
-    tau_bdnf_s: Quantity(TIME, gt=0) = Field("30 min", alias="tau_bdnf")
-    tau_trkb_s: Quantity(TIME, gt=0) = Field("5 min", alias="tau_trkb")
-    tau_mtorc1_s: Quantity(TIME, gt=0) = Field("15 min", alias="tau_mtorc1")
-    tau_protein_s: Quantity(TIME, gt=0) = Field("6 h", alias="tau_protein")
+    tau_p_eef2_s: Quantity(TIME, gt="0 s", le="365 d") = Field("10 min", alias="tau_p_eef2")
+    tau_bdnf_s: Quantity(TIME, gt="0 s", le="365 d") = Field("30 min", alias="tau_bdnf")
+    tau_trkb_s: Quantity(TIME, gt="0 s", le="365 d") = Field("5 min", alias="tau_trkb")
+    tau_mtorc1_s: Quantity(TIME, gt="0 s", le="365 d") = Field("15 min", alias="tau_mtorc1")
+    tau_protein_s: Quantity(TIME, gt="0 s", le="365 d") = Field("6 h", alias="tau_protein")
     # eEF2 kinase inhibition per unit of AMPA drive above rest (strong AMPA
     # activation switches it off; SCIENCE.md stage 5). Calibration choice.
     ampa_kinase_gain: float = Field(1.0, ge=0, le=100)
@@ -54,7 +50,7 @@ class SignallingConfig(_Model):
     protein_gain: float = Field(2.0, ge=0, le=100)
 
 
-class SpineConfig(_Model):
+class SpineConfig(ConfigModel):
     """Spine agents on every potential E->E synapse (circuitsim.plasticity.spines).
 
     Volumes are relative to the healthy mean spine target (1); time in days.
@@ -71,8 +67,9 @@ class SpineConfig(_Model):
     # below it gives ~55 % occupancy and a turnover of ~1.5 % of spines per
     # day (formed = eliminated), within the few % per day of adult mouse
     # cortex (Holtmaat et al. 2005, Neuron 45:279; Zuo et al. 2005, Nature
-    # 436:261). Calibration choice.
-    k_form_per_d: Quantity(RATE, gt=0) = Field("0.02 /d", alias="k_form")
+    # 436:261). Calibration choice. Held in 1/s, as every RATE
+    # (``k_form_per_d`` gives it per day).
+    k_form_per_s: Quantity(RATE, gt="0 /d", le="1000 /d") = Field("0.02 /d", alias="k_form")
     # Formation x max(1 + gain (synaptic protein - 1), 0): "formation rate
     # grows with the neuron's synaptic protein" (issue 4). Calibrated so that
     # the protein rise after a dose gives the spine gain at 24 h
@@ -81,7 +78,8 @@ class SpineConfig(_Model):
     # Elimination hazard of a spine of volume 0, /day; it falls as
     # v_half / (v + v_half): small new spines (0.3) are lost at ~0.27 /d,
     # most within days (transient spines live <= 4 days, Holtmaat 2005).
-    k_elim_per_d: Quantity(RATE, gt=0) = Field("0.6 /d", alias="k_elim")
+    # Held in 1/s (``k_elim_per_d`` gives it per day).
+    k_elim_per_s: Quantity(RATE, gt="0 /d", le="1000 /d") = Field("0.6 /d", alias="k_elim")
     v_half: float = Field(0.25, gt=0, le=10)
     # Stable (persistent) spines: hazard x 0.03, ~0.4 %/day at volume 1
     # (3-5 % of spines turned over in 2 weeks in adult cortex, Zuo 2005).
@@ -89,13 +87,13 @@ class SpineConfig(_Model):
     # A spine becomes stable when at least t_stable old and v_stable large
     # (new spines that survive ~4 days persist, Holtmaat 2005; calibration
     # choice for the volume).
-    t_stable_s: Quantity(TIME, ge=0) = Field("4 d", alias="t_stable")
+    t_stable_s: Quantity(TIME, ge="0 s", le="36500 d") = Field("4 d", alias="t_stable")
     v_stable: float = Field(0.7, ge=0, le=10)
     # New spines are small (thin spines/filopodia, about a third of mature
     # volume) and grow towards their target over about a day (Knott et al.
     # 2006, Nat Neurosci 9:1117: new spines bear synapses after 15-19 h).
     v_new: float = Field(0.3, gt=0, le=10)
-    tau_volume_s: Quantity(TIME, gt=0) = Field("12 h", alias="tau_volume")
+    tau_volume_s: Quantity(TIME, gt="0 s", le="365 d") = Field("12 h", alias="tau_volume")
     # Log-normal spread of spine sizes (s.d. of log volume; spine head
     # volumes are log-normal, Loewenstein et al. 2011, J Neurosci 31:9481).
     sigma_size: float = Field(0.5, ge=0, le=3)
@@ -109,22 +107,24 @@ class SpineConfig(_Model):
     stress_shrink_gain: float = Field(0.3, ge=0, le=100)
     # Steady state before anything happens: the pool is grown from empty
     # at rest for this long (stable spines turn over in ~250 days).
-    burn_in_s: Quantity(TIME, gt=0) = Field("400 d", alias="burn_in")
+    burn_in_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("400 d", alias="burn_in")
     # Numerical choice: after a burn-in in 1-d steps, 7 days at rest in the
     # experiment's 2-h steps moved the density by at most 0.06 % (default
     # circuit, seed 1; docs/model.md, "The slow stage").
-    burn_in_step_s: Quantity(TIME, gt=0) = Field("1 d", alias="burn_in_step")
+    burn_in_step_s: Quantity(TIME, gt="0 s", le="365 d") = Field("1 d", alias="burn_in_step")
 
     @property
-    def k_form(self) -> float:
-        return self.k_form_per_d * _DAY_S
+    def k_form_per_d(self) -> float:
+        """Formation rate per empty slot at rest, per day."""
+        return self.k_form_per_s * _DAY_S
 
     @property
-    def k_elim(self) -> float:
-        return self.k_elim_per_d * _DAY_S
+    def k_elim_per_d(self) -> float:
+        """Elimination hazard of a spine of volume 0, per day."""
+        return self.k_elim_per_s * _DAY_S
 
 
-class StressConfig(_Model):
+class StressConfig(ConfigModel):
     """A chronic-stress history before the experiment (e.g. 21 days of restraint).
 
     Each pyramidal neuron has a susceptibility: a fraction ``susceptible`` of
@@ -134,12 +134,12 @@ class StressConfig(_Model):
     2019, Science 364:eaat8078).
     """
 
-    duration_s: Quantity(TIME, ge=0) = Field("21 d", alias="duration")
+    duration_s: Quantity(TIME, ge="0 s", le="36500 d") = Field("21 d", alias="duration")
     level: float = Field(1.0, ge=0, le=100)
     susceptible: float = Field(0.5, ge=0, le=1)
 
 
-class AgeConfig(_Model):
+class AgeConfig(ConfigModel):
     """The animal's age: ``adult`` (default) or ``adolescent``, a critical period that closes.
 
     In an adolescent the spines turn over faster, their elimination,
@@ -191,7 +191,7 @@ class AgeConfig(_Model):
     # Closure of the critical period: adolescence in the mouse runs from
     # about P21 to P60 (Spear 2000, Neurosci Biobehav Rev 24:417); with the
     # first dose at 4 weeks (P28), 15 days leave c = 0.1 at P63.
-    closure_s: Quantity(TIME, gt=0) = Field("15 d", alias="closure")
+    closure_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("15 d", alias="closure")
     # How fully formation and maturation depend on NMDA activation while
     # the period is open (1: entirely; model choice, see the docstring).
     nmda_dependence: float = Field(1.0, ge=0, le=1)
@@ -235,7 +235,7 @@ INTERVENTION_TARGET = {
 }
 
 
-class Intervention(_Model):
+class Intervention(ConfigModel):
     """A blocker active over a time window (relative to the first dose), with its strength.
 
     NBQX, the AMPA antagonist, is a dose (``dosing.doses[].drug: nbqx``):
@@ -246,23 +246,23 @@ class Intervention(_Model):
     # Default window: from the first dose for 1 d, which covers one dose's
     # induced cascade (p-eEF2, BDNF, mTORC1 at rest by 12 h, synaptic protein
     # within 2.1 % of rest at 24 h; docs/model.md, "The slow stage").
-    start_s: Quantity(TIME) = Field("0 s", alias="start")
-    duration_s: Quantity(TIME, gt=0) = Field("1 d", alias="duration")
+    start_s: Quantity(TIME, ge="-36500 d", le="36500 d") = Field("0 s", alias="start")
+    duration_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("1 d", alias="duration")
     inhibition: float = Field(1.0, ge=0, le=1)
 
 
-class Arm(_Model):
+class Arm(ConfigModel):
     """A variant of the experiment run beside it: its name and ``--set``-style overrides.
 
     E.g. the drug-free control ``{name: stress, set: ["dosing.doses.0.amount=0 mg/kg"]}``
     or a blocker ``{name: "+ rapamycin", set: ["plasticity.interventions=[{kind: rapamycin}]"]}``.
     """
 
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_ .,+()-]+$")
+    name: Name(64, r"^[A-Za-z0-9_ .,+()-]+$")
     set: list[str] = Field(default_factory=list)
 
 
-class PlasticityConfig(_Model):
+class PlasticityConfig(ConfigModel):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
     signalling: SignallingConfig = SignallingConfig()
@@ -271,20 +271,20 @@ class PlasticityConfig(_Model):
     interventions: list[Intervention] = Field(default_factory=list)
     age: AgeConfig = AgeConfig()
     # How long after the first dose to follow the spines.
-    days_after_s: Quantity(TIME, gt=0) = Field("7 d", alias="days_after")
+    days_after_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("7 d", alias="days_after")
     # Steps: the cascade and the spines at `acute_step` over the drug's window
     # (0 to timeline.horizon; 5 min = the cascade's fastest time constant,
     # tau_trkb), at `slow_step` during the stress history and after the window
     # (2 h: a third of tau_protein, a sixth of the spines' tau_volume).
     # Halving both changed the 24-h spine gain by 1.6 % of itself
     # (docs/model.md, "The slow stage").
-    acute_step_s: Quantity(TIME, gt=0) = Field("5 min", alias="acute_step")
-    slow_step_s: Quantity(TIME, gt=0) = Field("2 h", alias="slow_step")
+    acute_step_s: Quantity(TIME, gt="0 s", le="30 d") = Field("5 min", alias="acute_step")
+    slow_step_s: Quantity(TIME, gt="0 s", le="30 d") = Field("2 h", alias="slow_step")
     # A drug-free circuit sample (its rates over days) at least this often
     # after the drug's window: a measurement that feeds nothing back; the
     # rates between samples are interpolated, and after day 1 the spine
     # density behind them changes slowly (experiments/persistence/README.md).
-    sample_every_s: Quantity(TIME, gt=0) = Field("1 d", alias="sample_every")
+    sample_every_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("1 d", alias="sample_every")
     # Variants run beside the experiment (controls, blockers), each with the
     # experiment's seed, so that they differ only by their overrides; their
     # circuit is sampled at the dose and at the end only.

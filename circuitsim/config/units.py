@@ -17,6 +17,9 @@ import math
 import re
 from dataclasses import dataclass
 
+#: Hours per second (the PK stage counts time in hours).
+H_PER_S = 1.0 / 3600.0
+
 # Factors to the canonical unit of each kind.
 _TIME = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "min": 60.0, "h": 3600.0, "d": 86400.0, "day": 86400.0}
 _VOLTAGE = {"V": 1.0, "mV": 1e-3}
@@ -29,6 +32,8 @@ _CONCENTRATION_UM = {"M": 1e6, "mM": 1e3, "uM": 1.0, "nM": 1e-3}
 _MG_MM = {"M": 1e3, "mM": 1.0, "uM": 1e-3}
 # Second-order rate constant, canonical 1/(uM*s).
 _RATE_PER_UM = {"/uM/s": 1.0, "1/(uM*s)": 1.0, "/mM/s": 1e-3, "/M/s": 1e-6, "/uM/ms": 1e3}
+# Mass concentration, canonical ng/mL (= ug/L), as plasma levels are quoted.
+_MASS_CONCENTRATION = {"ng/mL": 1.0, "ug/L": 1.0, "ug/mL": 1e3, "mg/L": 1e3}
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ RATE = UnitKind("rate", "Hz", _RATE)
 CONCENTRATION = UnitKind("concentration", "uM", _CONCENTRATION_UM)
 MG_CONCENTRATION = UnitKind("concentration", "mM", _MG_MM)
 RATE_PER_UM = UnitKind("second-order rate constant", "/uM/s", _RATE_PER_UM)
+MASS_CONCENTRATION = UnitKind("mass concentration", "ng/mL", _MASS_CONCENTRATION)
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 

@@ -51,6 +51,7 @@ from ..config.schema import Config
 from ..network.sample import FastSample, ProgressFn
 from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
+from ..pharmacology.schedules import Schedule
 from . import interpolation as ip
 from .measures import SampleAnalysis
 from .response import measure
@@ -115,7 +116,7 @@ def exposure(config: Config) -> pk.PKResult:
     n = int(math.floor(tl.horizon_s / tl.dt_s + 1e-9)) + 1
     t_h = np.arange(n) * tl.dt_s / 3600.0
     d = config.dosing
-    return pk.simulate_pk(pk.Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
+    return pk.simulate_pk(Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
 
 
 def run_timeline(config: Config, progress: ProgressFn | None = None,
@@ -134,7 +135,7 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
         raise ValueError("run_timeline needs a config with a dosing section")
     sp = config.timeline.sampling
     res = exposure(config)
-    eff_um = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
+    eff_um = effective_um(res, config)
     if res.has_nbqx:
         return run_grid(config, res, eff_um, progress, weights)
     plan = plan_states(float(eff_um.max()), config)
@@ -161,7 +162,7 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
         states += [(e, True, round_) for e in new]
         states = [(e, False if any(e is b for b in bad) else h, r) for e, h, r in states]
 
-    series, units = exposure_series(res, eff_um)
+    series, units = exposure_series(res, eff_um, config)
     for name in present:
         series[name] = ip.interpolate(eff_um, nodes, ip.CIRCUIT_QUANTITIES[name])
     errors = ip.held_out_errors(nodes, held, present) if held else {q: np.zeros(0) for q in present}
@@ -180,15 +181,25 @@ def dose_table(config: Config) -> list[dict]:
              "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
 
 
-def exposure_series(res: pk.PKResult, eff_um: np.ndarray) -> tuple[dict, dict]:
-    """The timeline's exposure series (PK, effective concentration, dissociation) and units."""
+def effective_um(res: pk.PKResult, config: Config) -> np.ndarray:
+    """The racemic-equivalent, NMDA-weighted brain concentration of S and R (``pharmacology.enantiomers``)."""
+    ki = config.pharmacology.enantiomers
+    return pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um)
+
+
+def exposure_series(res: pk.PKResult, eff_um: np.ndarray, config: Config) -> tuple[dict, dict]:
+    """The timeline's exposure series (PK, effective concentration, dissociation) and units.
+
+    The dissociation index with ``pharmacology.dissociation`` of `config`.
+    """
     series: dict[str, np.ndarray] = {"time_h": np.asarray(res.time_h)}
     units = dict(TIMELINE_UNITS)
     for name, (values, unit) in res.timeline().items():
         series[name] = np.asarray(values)
         units[name] = unit
     series["effective_um"] = eff_um
-    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um))
+    di = config.pharmacology.dissociation
+    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um), di.c50_ng_ml, di.hill_n)
     return series, units
 
 
@@ -255,7 +266,7 @@ def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
         kx, nx = ip.split_cells(bad, grids, kx, nx)
 
     stair, sample, analysis = first
-    series, units = exposure_series(res, eff_um)
+    series, units = exposure_series(res, eff_um, config)
     nb = config.pharmacology.nbqx
     series["block_ampa"] = pd.ampa_block(nbqx_um, nb.ic50_um, nb.hill_n)
     for name in present:

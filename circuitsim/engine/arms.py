@@ -13,7 +13,6 @@ from ..config import config_from_dict
 from ..config.schema import Config
 from ..errors import UserInputError
 from ..network.sample import ProgressFn
-from .response import plain
 from .slow import DaysResult, ExperimentCache, run_days
 
 
@@ -54,7 +53,7 @@ def arm_configs(config: Config) -> dict[str, Config]:
     """
     out = {}
     for k, arm in enumerate(config.plasticity.arms):
-        data = plain(config)
+        data = config.model_dump(mode="json", by_alias=True)  # YAML keys, as the overrides name them
         data["plasticity"]["arms"] = []
         try:
             out[arm.name] = config_from_dict(data, arm.set)

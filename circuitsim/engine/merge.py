@@ -6,7 +6,8 @@ import numpy as np
 
 from ..config.schema import Config
 from ..pharmacology import pd, pk
-from .acute import TIMELINE_UNITS, Timeline, dose_table, exposure_series
+from ..pharmacology.schedules import Schedule
+from .acute import TIMELINE_UNITS, Timeline, dose_table, effective_um, exposure_series
 from .checks import DRUG_FREE, CircuitCheck
 from .interpolation import CIRCUIT_QUANTITIES
 
@@ -24,10 +25,10 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
     (:class:`CircuitCheck`), linear in time between them.
     """
     d = config.dosing
-    res = pk.simulate_pk(pk.Schedule(doses=list(d.doses)), np.maximum(grid, 0.0), d.species,
+    res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(grid, 0.0), d.species,
                          d.body_weight_kg)
-    eff = pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um)
-    series, units = exposure_series(res, eff)
+    eff = effective_um(res, config)
+    series, units = exposure_series(res, eff, config)
     before = grid < 0
     for name in list(series):
         if name != "time_h":

@@ -27,26 +27,25 @@ from ..version import __version__
 from .measures import SampleAnalysis, analyse
 
 
-def plain(config: Config) -> dict:
-    """The config as plain data (YAML keys, JSON types): what ``yaml.safe_load(dump_config(config))``
-    gives, without the YAML round trip (~300x faster; the same mapping, so the response keys built
-    from it are unchanged)."""
-    return config.model_dump(mode="json", by_alias=True)
-
-
 def response_key(stair: Config) -> str:
-    """Hash of everything that determines the staircase sample."""
+    """Hash of everything that determines the staircase sample.
+
+    The config without its run options (:meth:`~circuitsim.config.schema.Config.science_dict`),
+    of which the code target and the resolved thread count are added back
+    (spike trains depend on them). Of the slow stage only the slot pool
+    shapes the circuit (the weights enter the key separately,
+    :func:`measure`); the timeline section only chose the staircase, which
+    is the protocol.
+    """
     import brian2
 
-    data = plain(stair)
-    data.pop("output", None)
+    data = stair.science_dict()
     data.pop("timeline", None)
-    # Of the slow stage only the slot pool shapes the circuit (its weights
-    # enter the key separately, _measure).
     plasticity = data.pop("plasticity", None)
     if plasticity is not None:
         data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse
-    blob = json.dumps({"config": data, "threads": resolve_threads(stair.threads),
+    blob = json.dumps({"config": data, "codegen_target": stair.codegen_target,
+                       "threads": resolve_threads(stair.threads),
                        "circuitsim": __version__, "brian2": brian2.__version__,
                        "code": code_fingerprint()},
                       sort_keys=True)

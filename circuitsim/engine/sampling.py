@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config.schema import Config, Epoch, ProtocolConfig
+from ..config.protocol import Epoch, ProtocolConfig
+from ..config.schema import Config
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,14 @@ import numpy as np
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
 from ..network.sample import ProgressFn
-from ..pharmacology import pd, pk
+from ..pharmacology import pk
+from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp
 from ..plasticity.age import adolescent_step
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
 from ..seeds import int_seed, rng
-from .acute import Timeline, run_timeline
+from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, drug_free_check
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
@@ -170,7 +171,9 @@ def inhibition(config: Config, t_h: float) -> sig.Inhibition:
 
 def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:
     """What determines a run up to its first dose (the drug and what follows it do not)."""
-    data = config.model_dump(mode="json", by_alias=True, exclude={"dosing", "timeline", "output"})
+    data = config.science_dict()
+    for key in ("dosing", "timeline"):  # the drug and its window come after the dose
+        data.pop(key, None)
     plast = data["plasticity"]
     for key in ("arms", "days_after", "sample_every", "interventions"):
         plast.pop(key, None)
@@ -243,9 +246,9 @@ class _SlowRun:
         """PK on the step midpoints: the effective concentration and NBQX of each step."""
         d = self.config.dosing
         mids = 0.5 * (self.grid[:-1] + self.grid[1:])
-        res = pk.simulate_pk(pk.Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
+        res = pk.simulate_pk(Schedule(doses=list(d.doses)), np.maximum(mids, 0.0), d.species,
                              d.body_weight_kg)
-        self.eff = np.where(mids >= 0, pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um), 0.0)
+        self.eff = np.where(mids >= 0, effective_um(res, self.config), 0.0)
         self.nbqx = np.where(mids >= 0, res.brain_nbqx_um, 0.0)
         self.exposed = bool(np.any(self.eff > 0) or np.any(self.nbqx > 0))
 

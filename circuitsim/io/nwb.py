@@ -152,9 +152,14 @@ def export_nwb(results_path: str | os.PathLike, out_path: str | os.PathLike | No
         traces.add(TimeSeries(name=name, data=H5DataIO(np.asarray(values, dtype=float), compression="gzip"),
                               unit="dimensionless" if unit in ("1", "") else unit,
                               description=f"{name} ({unit})", **timing))
-    with atomic_path(out) as tmp, warnings.catch_warnings():
-        # The temporary name ends in .tmp (circuitsim.atomic); the file keeps its .nwb name.
-        warnings.filterwarnings("ignore", message="The file path provided", category=UserWarning)
-        with NWBHDF5IO(str(tmp), "w") as io:
-            io.write(nwb)
+    _write_atomically(nwb, out, NWBHDF5IO)
     return out
+
+
+def _write_atomically(nwb, out: Path, io_class) -> None:
+    """Write `nwb` to `out` through the atomic writer (a temporary name ending in .tmp, then renamed)."""
+    with atomic_path(out) as tmp, warnings.catch_warnings():
+        # The file keeps its .nwb name; only the temporary one lacks it.
+        warnings.filterwarnings("ignore", message="The file path provided", category=UserWarning)
+        with io_class(str(tmp), "w") as io:
+            io.write(nwb)

@@ -10,7 +10,8 @@ stage 9).
 The index is a sigmoid Emax function of the effect-site (brain) concentration
 in plasma-equivalent ng/mL of racemic ketamine,
 
-    D = C^n / (C^n + C50^n),   C50 = 125 ng/mL,  n = 3,
+    D = C^n / (C^n + C50^n),   C50 = 125 ng/mL,  n = 3  (config
+                                pharmacology.dissociation: c50, hill_n),
 
 so that D(50) = 0.06, D(100) = 0.34, D(150) = 0.63, D(200) = 0.80: steps
 of 0.28, 0.29 and 0.17 per 50 ng/mL, about linear over the stated range
@@ -27,15 +28,12 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Half-maximal effect-site concentration (ng/mL racemic equivalent): calibration choice.
-DISSOCIATION_C50_NG_ML = 125.0
-#: Steepness: calibration choice (module docstring).
-DISSOCIATION_HILL_N = 3.0
 
+def dissociation_index(c_ng_ml, c50_ng_ml: float, n: float) -> np.ndarray:
+    """Dissociation index in [0, 1) from the effect-site concentration (ng/mL, racemic equivalent).
 
-def dissociation_index(c_ng_ml, c50_ng_ml: float = DISSOCIATION_C50_NG_ML,
-                       n: float = DISSOCIATION_HILL_N) -> np.ndarray:
-    """Dissociation index in [0, 1) from the effect-site concentration (ng/mL, racemic equivalent)."""
+    `c50_ng_ml`, `n`: config ``pharmacology.dissociation.c50`` and ``hill_n``.
+    """
     c = np.asarray(c_ng_ml, dtype=float)
     if np.any(c < 0):
         raise ValueError("concentration must be non-negative")

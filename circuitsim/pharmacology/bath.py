@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.schema import ProtocolConfig
+from ..config.protocol import ProtocolConfig
 
 
 def epoch_bounds_s(protocol: ProtocolConfig) -> list[tuple[str, float, float, float]]:

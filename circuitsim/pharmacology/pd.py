@@ -25,7 +25,9 @@ The Mg2+ block is Jahr & Stevens (1990):
     B(V) = 1 / (1 + [Mg2+] exp(-0.062 V/mV) / 3.57 mM).
 
 These NumPy functions are the reference the Brian2 equations are tested
-against.
+against. They have no defaults: every number is a config field
+(``circuit.receptors``, ``pharmacology.*``; circuitsim/config/circuit.py and
+pharmacology.py hold the values and their sources).
 """
 
 from __future__ import annotations
@@ -38,13 +40,20 @@ import numpy as np
 from ..errors import UserInputError
 
 
-def mg_unblock(v_mv, mg_mm: float = 1.0, k_mm: float = 3.57, slope_per_mv: float = 0.062):
-    """Fraction of NMDA channels free of Mg2+ at membrane potential `v_mv` (mV)."""
+def mg_unblock(v_mv, mg_mm: float, k_mm: float, slope_per_mv: float):
+    """Fraction of NMDA channels free of Mg2+ at membrane potential `v_mv` (mV).
+
+    `mg_mm`, `k_mm`, `slope_per_mv`: config ``circuit.receptors.mg``,
+    ``mg_k`` and ``mg_slope_per_mv``.
+    """
     return 1.0 / (1.0 + (mg_mm / k_mm) * np.exp(-slope_per_mv * np.asarray(v_mv, dtype=float)))
 
 
-def hill_block(c_um, ic50_um: float, n: float = 1.0):
-    """Equilibrium fraction of NMDA receptors blocked at concentration `c_um` (uM)."""
+def hill_block(c_um, ic50_um: float, n: float):
+    """Equilibrium fraction of NMDA receptors blocked at concentration `c_um` (uM).
+
+    `n`: the Hill coefficient (config ``pharmacology.hill.hill_n``).
+    """
     c = np.asarray(c_um, dtype=float)
     if np.any(c < 0):
         raise ValueError("concentration must be non-negative")
@@ -52,12 +61,11 @@ def hill_block(c_um, ic50_um: float, n: float = 1.0):
     return x / (1.0 + x)
 
 
-#: NBQX IC50 at AMPA receptors, uM (Sheardown et al. 1990, Science 247:571).
-NBQX_IC50_UM = 0.15
+def ampa_block(c_nbqx_um, ic50_um: float, n: float):
+    """Fraction of AMPA conductance blocked by NBQX at brain concentration `c_nbqx_um` (uM).
 
-
-def ampa_block(c_nbqx_um, ic50_um: float = NBQX_IC50_UM, n: float = 1.0):
-    """Fraction of AMPA conductance blocked by NBQX at brain concentration `c_nbqx_um` (uM)."""
+    `ic50_um`, `n`: config ``pharmacology.nbqx.ic50`` and ``hill_n``.
+    """
     return hill_block(c_nbqx_um, ic50_um, n)
 
 
@@ -76,13 +84,11 @@ def trapping_step(b, c_um, open_fraction, k_on_per_um_s: float, k_off_hz: float,
 
 
 # ------------------------------------------------------------ enantiomers
-#: NMDA-receptor affinities of the enantiomers, [3H]MK-801 displacement in rat
-#: brain membranes (Ebert et al. 1997, Eur J Pharmacol 333:99; SCIENCE.md).
-KI_S_UM = 0.3
-KI_R_UM = 1.4
+# Ki_S, Ki_R below: the enantiomers' NMDA-receptor affinities, config
+# ``pharmacology.enantiomers.ki_s`` and ``ki_r``.
 
 
-def racemic_ic50_um(ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> float:
+def racemic_ic50_um(ki_s_um: float, ki_r_um: float) -> float:
     """Concentration of racemic ketamine that occupies half the sites: 2 / (1/Ki_S + 1/Ki_R).
 
     With S = R = C/2 the competitive occupancy x = S/Ki_S + R/Ki_R equals 1
@@ -93,8 +99,7 @@ def racemic_ic50_um(ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> float
     return 2.0 / (1.0 / ki_s_um + 1.0 / ki_r_um)
 
 
-def racemic_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float = KI_S_UM,
-                          ki_r_um: float = KI_R_UM) -> np.ndarray:
+def racemic_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float, ki_r_um: float) -> np.ndarray:
     """The racemic concentration that occupies the NMDA site as much as S and R together.
 
     Both enantiomers bind the same channel site, so they compete: the
@@ -110,8 +115,7 @@ def racemic_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float = KI_S_UM,
     return racemic_ic50_um(ki_s_um, ki_r_um) * (s / ki_s_um + r / ki_r_um)
 
 
-def population_affinities_um(ic50_um: float, ki_s_um: float = KI_S_UM,
-                             ki_r_um: float = KI_R_UM) -> tuple[float, float]:
+def population_affinities_um(ic50_um: float, ki_s_um: float, ki_r_um: float) -> tuple[float, float]:
     """(Ki_S, Ki_R) of a population whose racemic IC50 is `ic50_um`.
 
     Ebert et al.'s binding constants are scaled by IC50 / IC50_rac, which
@@ -123,8 +127,8 @@ def population_affinities_um(ic50_um: float, ki_s_um: float = KI_S_UM,
     return ki_s_um * scale, ki_r_um * scale
 
 
-def enantiomer_block(s_um: Any, r_um: Any, ic50_um: float, hill_n: float = 1.0,
-                     ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> np.ndarray:
+def enantiomer_block(s_um: Any, r_um: Any, ic50_um: float, hill_n: float,
+                     ki_s_um: float, ki_r_um: float) -> np.ndarray:
     """Fraction of a population's NMDA receptors blocked by S- and R-ketamine together.
 
     With the population's affinities K_S, K_R (:func:`population_affinities_um`)
@@ -145,17 +149,20 @@ def enantiomer_block(s_um: Any, r_um: Any, ic50_um: float, hill_n: float = 1.0,
         ``pharmacology.hill.ic50_pyramidal`` / ``ic50_interneuron``).
     hill_n : float
         Hill coefficient (config ``pharmacology.hill.hill_n``).
+    ki_s_um, ki_r_um : float
+        The enantiomers' affinities (config ``pharmacology.enantiomers``).
     """
     return hill_block(racemic_equivalent_um(s_um, r_um, ki_s_um, ki_r_um), ic50_um, hill_n)
 
 
-def block_by_population(s_um: Any, r_um: Any, ic50_um: Mapping[str, float], hill_n: float = 1.0,
-                        ki_s_um: float = KI_S_UM, ki_r_um: float = KI_R_UM) -> dict[str, np.ndarray]:
+def block_by_population(s_um: Any, r_um: Any, ic50_um: Mapping[str, float], hill_n: float,
+                        ki_s_um: float, ki_r_um: float) -> dict[str, np.ndarray]:
     """:func:`enantiomer_block` for each population of ``ic50_um`` (name -> racemic IC50 in uM).
 
     Example: ``block_by_population(res.brain_s_um, res.brain_r_um,
     {"pyramidal": hill.ic50_pyramidal_um, "interneuron": hill.ic50_interneuron_um},
-    hill.hill_n)`` with ``hill = config.pharmacology.hill``.
+    hill.hill_n, ki.ki_s_um, ki.ki_r_um)`` with ``hill = config.pharmacology.hill`` and
+    ``ki = config.pharmacology.enantiomers``.
     """
     return {name: enantiomer_block(s_um, r_um, ic50, hill_n, ki_s_um, ki_r_um)
             for name, ic50 in ic50_um.items()}

@@ -25,7 +25,7 @@ _DAY_S = 86400.0
 def spine_rules(cfg: SpineConfig) -> sp.SpineRules:
     """The kernel's rules (days, relative volume) from the config."""
     return sp.SpineRules(
-        k_form_per_d=cfg.k_form, k_elim_per_d=cfg.k_elim,
+        k_form_per_d=cfg.k_form_per_d, k_elim_per_d=cfg.k_elim_per_d,
         protein_formation_gain=cfg.protein_formation_gain, v_half=cfg.v_half,
         stable_factor=cfg.stable_factor, stress_elimination_gain=cfg.stress_elimination_gain,
         tau_volume_d=cfg.tau_volume_s / _DAY_S, protein_volume_gain=cfg.protein_volume_gain,

@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 
 from ..config import config_from_dict, dump_config
-from ..config.load import PACKAGED, _read_yaml, apply_override, packaged_config_path
+from ..config.load import PACKAGED, apply_override, packaged_config_path
+from ..config.load import read_yaml as _read_yaml
 from ..config.schema import Config
 from ..errors import UserInputError
 from .block import LABEL, SweepBlock, values_of

@@ -26,8 +26,6 @@ from circuitsim.plots._common import INTERNEURON_COLOR, PYRAMIDAL_COLOR, new_fig
 from circuitsim.validation import enantiomer_potency
 
 HERE = Path(__file__).resolve().parent
-#: Ebert et al. 1997 (Eur J Pharmacol 333:99), [3H]MK-801 binding in rat brain.
-KI_S_UM, KI_R_UM = 0.3, 1.4
 
 
 def main() -> None:
@@ -38,7 +36,10 @@ def main() -> None:
     config = circuitsim.load_config(HERE / "config.yaml", list(REDUCED_CIRCUIT) if args.reduced else [])
     res = circuitsim.run(config, args.out, figures=False, progress=True)
     sigs = enantiomer_potency(res)
-    published = KI_R_UM / KI_S_UM
+    # Ebert et al. 1997 (Eur J Pharmacol 333:99), [3H]MK-801 binding in rat
+    # brain: the config's affinities (pharmacology.enantiomers).
+    ki = config.pharmacology.enantiomers
+    published = ki.ki_r_um / ki.ki_s_um
     for s in sigs:
         print(f"{s.name}: {s.measured:.2f} (published Ki ratio {published:.2f})")
     tl = res.timeline

@@ -16,7 +16,7 @@ Two families of b(t):
 * one 10 mg/kg i.p. dose in the rat with the effect-site half-life ke0 of
   5 min (the preset), 15, 30 or 45 min, the brain:plasma ratio recalibrated
   each time so that 10 mg/kg i.p. in the mouse still peaks at 50 % block
-  (the preset's calibration rule, circuitsim/pharmacology/pk.py).
+  (the preset's calibration rule, circuitsim/pharmacology/presets.py).
 
     python experiments/nbqx_occlusion/window.py RESULTS.h5
 
@@ -34,6 +34,7 @@ from circuitsim.config import config_from_dict
 from circuitsim.engine.slow import cascade_rules
 from circuitsim.io import read_results
 from circuitsim.pharmacology import pk
+from circuitsim.pharmacology.presets import NBQX_MW_G_PER_MOL, nbqx_preset
 from circuitsim.plasticity.signalling import CascadeState, step_cascade
 
 DT_H = 1.0 / 60.0
@@ -52,16 +53,11 @@ def protein_peak(t_h, ampa, nmda, rules, block=lambda t: 0.0) -> float:
 
 def nbqx_brain_um(species: str, ke0: str, ratio: float, t_h: np.ndarray) -> np.ndarray:
     """Brain NBQX (uM) after 10 mg/kg i.p. at t = 0 with effect-site half-life `ke0`."""
-    preset = pk._nbqx_preset(species, {"rat": 0.25, "mouse": 0.02}[species], ke0)
-    saved = pk.NBQX_SPECIES
-    pk.NBQX_SPECIES = {species: preset}
-    try:
-        dose = config_from_dict({"dosing": {"species": species, "doses": [
-            {"amount": "10 mg/kg", "route": "intraperitoneal", "drug": "nbqx"}]}}).dosing.doses
-        effect_mg_l = pk.body_state(dose, t_h, species)["NBQX"][:, 3]
-    finally:
-        pk.NBQX_SPECIES = saved
-    return effect_mg_l * ratio * 1000.0 / pk.NBQX_MW_G_PER_MOL
+    preset = nbqx_preset(species, {"rat": 0.25, "mouse": 0.02}[species], ke0)
+    dose = config_from_dict({"dosing": {"species": species, "doses": [
+        {"amount": "10 mg/kg", "route": "intraperitoneal", "drug": "nbqx"}]}}).dosing.doses
+    effect_mg_l = pk.body_state(dose, t_h, species, nbqx=preset)["NBQX"][:, 3]
+    return effect_mg_l * ratio * 1000.0 / NBQX_MW_G_PER_MOL
 
 
 def main() -> None:
