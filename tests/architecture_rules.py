@@ -70,21 +70,28 @@ def imports(module: str, path: Path) -> Iterator[tuple[int, str, tuple[str, ...]
                 yield node.lineno, a.name, ()
 
 
+def circuitsim_imports(module: str, path: Path) -> Iterator[tuple[int, str]]:
+    """(line, imported circuitsim module) of every import of a module.
+
+    ``from circuitsim import x`` counts as importing ``circuitsim.x``;
+    ``__version__`` is the foundation's ``version`` module.
+    """
+    for line, target, names in imports(module, path):
+        if not target.startswith("circuitsim"):
+            continue
+        for t in ([target] if target != "circuitsim" or not names else [f"circuitsim.{n}" for n in names]):
+            yield line, "circuitsim.version" if t == "circuitsim.__version__" else t
+
+
 def layering_violations(root: Path) -> list[str]:
     """Imports of a later unit of :data:`ORDER` (and a foundation module importing a stage)."""
     out = []
     for module, path in modules(root):
         me = unit(module)
-        for line, target, names in imports(module, path):
-            if not target.startswith("circuitsim"):
-                continue
-            targets = [target] if target != "circuitsim" or not names else [f"circuitsim.{n}" for n in names]
-            for t in targets:
-                if t == "circuitsim.__version__":
-                    t = "circuitsim.version"
-                other = unit(t)
-                if other != me and rank(other) > rank(me) or (me in FOUNDATION and other not in FOUNDATION):
-                    out.append(f"{path}:{line}: {me} imports {t} ({other} comes after {me})")
+        for line, t in circuitsim_imports(module, path):
+            other = unit(t)
+            if other != me and rank(other) > rank(me) or (me in FOUNDATION and other not in FOUNDATION):
+                out.append(f"{path}:{line}: {me} imports {t} ({other} comes after {me})")
     return out
 
 
@@ -153,13 +160,9 @@ def unit_graph_cycles(root: Path) -> list[str]:
     """Cycles in the graph of units (subpackages and top-level modules) that import each other."""
     edges: dict[str, set[str]] = {}
     for module, path in modules(root):
-        for _line, target, names in imports(module, path):
-            if target.startswith("circuitsim"):
-                for t in ([target] if target != "circuitsim" or not names else [f"circuitsim.{n}" for n in names]):
-                    if t == "circuitsim.__version__":
-                        continue
-                    if unit(t) != unit(module):
-                        edges.setdefault(unit(module), set()).add(unit(t))
+        for _line, t in circuitsim_imports(module, path):
+            if unit(t) != unit(module):
+                edges.setdefault(unit(module), set()).add(unit(t))
     out, state = [], {}
 
     def visit(u: str, stack: list[str]) -> None:
