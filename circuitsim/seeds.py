@@ -29,3 +29,14 @@ def rng(master_seed: int, component: str) -> np.random.Generator:
 def int_seed(master_seed: int, component: str) -> int:
     """A 31-bit integer seed for libraries that take one (Brian2's ``seed()``)."""
     return int(seed_sequence(master_seed, component).generate_state(1, dtype=np.uint32)[0] >> 1)
+
+
+def recorded_rng(master_seed: int, component: str, used: dict[str, int] | None) -> np.random.Generator:
+    """:func:`rng` of `component`, noted in `used` (name -> :func:`int_seed`, the stream's seed in a results file).
+
+    `used` is the caller's record of the streams one run draws from (None:
+    not recorded).
+    """
+    if used is not None:
+        used[component] = int_seed(master_seed, component)
+    return rng(master_seed, component)

@@ -13,6 +13,7 @@ from circuitsim.engine.provenance import iso_utc, run_provenance
 from circuitsim.errors import UserInputError
 from circuitsim.io import read_results
 from circuitsim.runner import prepare_output_dir, results_path, run_experiment
+from circuitsim.seeds import int_seed
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
@@ -82,6 +83,13 @@ def test_run_experiment_tiny(tmp_path, tiny_config):
     assert "unknown" not in res.units.values()
     assert res.provenance["start_time"] <= res.provenance["end_time"]
     assert res.provenance["wall_run_s"] > 0
+    # Every random stream the build drew from is recorded, each with its seed.
+    pathways = ("e_to_e", "e_to_i", "i_to_e", "i_to_i", "pfc_to_vta_dopamine")
+    streams = {"seed_dynamics", *(f"seed_connectivity_{p}" for p in pathways),
+               *(f"seed_delays_{p}" for p in pathways),
+               *(f"seed_initial_state_{p}" for p in ("pyramidal", "interneuron", "vta_dopamine", "vta_gaba"))}
+    assert streams <= set(res.provenance)
+    assert res.provenance["seed_connectivity_e_to_i"] == int_seed(tiny_config.seed, "connectivity.e_to_i")
     # The block follows the concentration: none at baseline, some under the drug.
     assert res.epoch("baseline").block_interneuron == 0
     assert res.epoch("ketamine").block_interneuron > 0

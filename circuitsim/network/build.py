@@ -15,7 +15,7 @@ import numpy as np
 
 from ..config.schema import Config
 from ..pharmacology.bath import concentration_trace
-from ..seeds import int_seed, rng
+from ..seeds import int_seed, recorded_rng
 from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
@@ -91,7 +91,7 @@ class BuiltNetwork:
         )
 
 
-def e_to_e_pairs(config: Config) -> tuple[np.ndarray, np.ndarray]:
+def e_to_e_pairs(config: Config, used: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) of the circuit's E->E synapses, in the order their weights are given.
 
     With ``config.plasticity`` these are the spine slots: every pair is a
@@ -103,7 +103,7 @@ def e_to_e_pairs(config: Config) -> tuple[np.ndarray, np.ndarray]:
     if config.plasticity is not None:
         p = min(1.0, p * config.plasticity.spines.slots_per_synapse)
     n = cc.pyramidal.n
-    return random_pairs(n, n, p, rng(config.seed, "connectivity.e_to_e"), autapses=False)
+    return random_pairs(n, n, p, recorded_rng(config.seed, "connectivity.e_to_e", used), autapses=False)
 
 
 def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> BuiltNetwork:
@@ -153,14 +153,14 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
     objects = []
     for pop in POPULATIONS:
         g = cell_group(config, pop, cells[pop], ext_cfg[pop], common, formulation,
-                       sender=pop == "pyramidal" and formulation == "event")
+                       sender=pop == "pyramidal" and formulation == "event", used=seeds)
         groups[pop] = g
         objects.append(g)
 
     # ---- recurrent synapses
     n = {pop: cells[pop].n for pop in POPULATIONS}
     g_nmda_max = {pop: np.zeros(n[pop]) for pop in POPULATIONS}
-    objects += _recurrent_synapses(config, groups, n, formulation, e_to_e_weights, g_nmda_max)
+    objects += _recurrent_synapses(config, groups, n, formulation, e_to_e_weights, g_nmda_max, seeds)
 
     # ---- external Poisson drive
     for pop in POPULATIONS:
@@ -171,7 +171,7 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
     # ---- the VTA, built after the whole cortex: the cortex's build-time
     # random draws (initial arrival times) come first, as without it.
     if cc.vta.enabled:
-        vta_groups, vta_objects = build_vta(config, formulation, common, groups["pyramidal"])
+        vta_groups, vta_objects = build_vta(config, formulation, common, groups["pyramidal"], seeds)
         groups.update(vta_groups)
         objects += vta_objects
         n.update({pop: g.N for pop, g in vta_groups.items()})
@@ -188,11 +188,12 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
 
 
 def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
-                        e_to_e_weights: np.ndarray | None, g_nmda_max: dict) -> list:
+                        e_to_e_weights: np.ndarray | None, g_nmda_max: dict, used: dict[str, int]) -> list:
     """The four connected cortical pathways, in a fixed order.
 
     Adds the NMDA conductance (S) of each pyramidal-cell synapse to its
-    target's pool in `g_nmda_max` (population -> array over cells).
+    target's pool in `g_nmda_max` (population -> array over cells); the
+    random streams drawn from are noted in `used`.
     """
     import brian2 as b2
 
@@ -207,12 +208,12 @@ def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
     objects = []
     for name, (src, dst, pw) in pathways.items():
         if name == "e_to_e":
-            i, j = e_to_e_pairs(config)
+            i, j = e_to_e_pairs(config, used)
         else:
-            i, j = random_pairs(n[src], n[dst], pw.p, rng(config.seed, f"connectivity.{name}"),
+            i, j = random_pairs(n[src], n[dst], pw.p, recorded_rng(config.seed, f"connectivity.{name}", used),
                                 autapses=src != dst)
         delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
-                                rng(config.seed, f"delays.{name}"))
+                                recorded_rng(config.seed, f"delays.{name}", used))
         ns = synapse_namespace(pw, rc)
         syn = pathway_synapses(groups[src], groups[dst], src == "interneuron", formulation, ns,
                                f"syn_{name}")

@@ -9,16 +9,18 @@ unconnected Synapses of one pathway.
 from __future__ import annotations
 
 from ..config.schema import Config
-from ..seeds import rng
+from ..seeds import recorded_rng
 from .drive import external_kinds
 from .equations import SENDER_EQS, SENDER_RESET, neuron_equations
 
 
-def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str, sender: bool):
+def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str, sender: bool,
+               used: dict[str, int] | None = None):
     """The NeuronGroup of population `pop` (cell parameters `p`, external drive `ext`).
 
     `sender`: the cells keep their own NMDA gating (the sender side of the
-    event-driven scheme), for populations whose spikes carry NMDA.
+    event-driven scheme), for populations whose spikes carry NMDA. The
+    initial-state stream is noted in `used` (name -> seed).
     """
     import brian2 as b2
 
@@ -59,7 +61,7 @@ def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str,
         namespace=ns,
         name=pop,
     )
-    init = rng(config.seed, f"initial_state.{pop}")
+    init = recorded_rng(config.seed, f"initial_state.{pop}", used)
     g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
     return g
 

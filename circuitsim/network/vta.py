@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config.schema import Config
-from ..seeds import rng
+from ..seeds import recorded_rng
 from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import synapse_namespace
@@ -36,7 +36,8 @@ def vta_parts(vta) -> tuple[dict, dict, dict]:
     return cells, ext, pathways
 
 
-def build_vta(config: Config, formulation: str, common: dict, pyramidal) -> tuple[dict, list]:
+def build_vta(config: Config, formulation: str, common: dict, pyramidal,
+              used: dict[str, int] | None = None) -> tuple[dict, list]:
     """The VTA populations, their synapses and drives (``circuit.vta``); returns (groups, objects).
 
     The cells are the circuit's conductance-based LIF cells, with the same
@@ -46,23 +47,24 @@ def build_vta(config: Config, formulation: str, common: dict, pyramidal) -> tupl
     initial states draw from their own named NumPy streams
     (``connectivity.pfc_to_vta_dopamine``, ...), so they leave the cortex's
     untouched; the VTA's Poisson arrivals draw from Brian2's one random
-    stream, which the cortex shares (docs/model.md).
+    stream, which the cortex shares (docs/model.md). The streams drawn from
+    are noted in `used` (name -> seed).
     """
     import brian2 as b2
 
     cc = config.circuit
     rc = cc.receptors
     cells, ext, pathways = vta_parts(cc.vta)
-    groups = {pop: cell_group(config, pop, p, ext[pop], common, formulation, sender=False)
+    groups = {pop: cell_group(config, pop, p, ext[pop], common, formulation, sender=False, used=used)
               for pop, p in cells.items()}
     all_groups = {"pyramidal": pyramidal, **groups}
     objects: list = list(groups.values())
     g_nmda_max = {pop: np.zeros(p.n) for pop, p in cells.items()}
     for name, (src, dst, pw, (d_min, d_max)) in pathways.items():
         n_src, n_dst = all_groups[src].N, all_groups[dst].N
-        i, j = random_pairs(n_src, n_dst, pw.p, rng(config.seed, f"connectivity.{name}"),
+        i, j = random_pairs(n_src, n_dst, pw.p, recorded_rng(config.seed, f"connectivity.{name}", used),
                             autapses=True)
-        delays = uniform_delays(len(i), d_min, d_max, cc.dt_s, rng(config.seed, f"delays.{name}"))
+        delays = uniform_delays(len(i), d_min, d_max, cc.dt_s, recorded_rng(config.seed, f"delays.{name}", used))
         syn = pathway_synapses(all_groups[src], all_groups[dst], src != "pyramidal", formulation,
                                synapse_namespace(pw, rc), f"syn_{name}")
         syn.connect(i=i, j=j)
