@@ -1,10 +1,11 @@
 """One experiment end to end: simulate, analyse, write the results file, draw the figures.
 
 The one path from config to figure, in the package order of
-docs/architecture.md: the engine simulates (:func:`circuitsim.engine.simulate`),
-the analysis annotates (:func:`circuitsim.analysis.annotate.annotate`), io
-writes (:func:`circuitsim.io.write_results`), and the figures are drawn from
-the file as written (:func:`circuitsim.plots.write_figures`). The API and
+docs/architecture.md: the engine simulates (:func:`circuitsim.engine.simulate`)
+and records (:func:`circuitsim.engine.records.to_record`), the analysis
+annotates the record (:func:`circuitsim.analysis.annotate.annotate`), io
+writes it (:func:`circuitsim.io.write_record`), and the figures are drawn
+from the file as written (:func:`circuitsim.plots.write_figures`). The API and
 the CLI call :func:`run_experiment`; sweeps and ``circuitsim validate`` do
 too.
 """
@@ -22,9 +23,10 @@ from .analysis.annotate import annotate
 from .config.schema import Config
 from .engine import check_runnable, simulate
 from .engine.provenance import run_provenance
+from .engine.records import to_record
 from .engine.run import simulated_seconds
 from .errors import UserInputError
-from .io import read_results, write_results
+from .io import read_results, write_record
 from .network.sample import ProgressFn
 
 
@@ -121,9 +123,9 @@ def run_experiment(
                                 sample.wall_build_s, sample.wall_run_s, sample.run_info)
     if run.timeline is not None:
         provenance["response_cache_hit"] = run.timeline.cache_hit
+    record = annotate(to_record(config, sample, run.analysis, provenance, run.timeline, run.days))
     try:
-        write_results(path, config, sample, run.analysis, provenance, timeline=run.timeline, days=run.days,
-                      annotations=annotate(run.days))
+        write_record(path, record)
     except OSError as exc:
         raise UserInputError(
             f"--out/output.directory: cannot write {str(path)!r}: {exc.strerror or exc}"

@@ -93,8 +93,8 @@ def _timeline(doses, horizon_h, dt_h, dopamine, dissociation, peak_ng_ml=185.0):
               "block_interneuron": np.zeros(n_held)}
     return SimpleNamespace(
         series=series, units=units, monitoring_h=2.0, cache_hit=True, doses=doses,
-        plan=SimpleNamespace(names=tuple(names), concentrations_um=tuple(conc), held_out=tuple(held)),
-        interpolation_error=errors,
+        plan=SimpleNamespace(names=tuple(names), concentrations_um=tuple(conc), held_out=tuple(held), nbqx_um=()),
+        interpolation_error=errors, rounds=(),
         stair_config=SimpleNamespace(protocol=SimpleNamespace(baseline_epoch="baseline")),
     )
 

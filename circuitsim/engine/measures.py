@@ -17,6 +17,17 @@ from ..network.sample import POPULATIONS, VTA_POPULATIONS
 from ..pharmacology.bath import measure_windows_s
 from ..pharmacology.pd import ampa_block
 
+#: Units of the traces the analysis adds to the recorded ones.
+ANALYSIS_UNITS = {
+    "rate_pyramidal_hz": "Hz",
+    "rate_interneuron_hz": "Hz",
+    "glutamate_rel": "1",
+    "rate_vta_dopamine_hz": "Hz",
+    "rate_vta_gaba_hz": "Hz",
+    "dopamine_um": "uM",
+    "dopamine_rel": "1",
+}
+
 
 def population_rate(spike_times_s: np.ndarray, n_cells: int, t_grid_s: np.ndarray) -> np.ndarray:
     """Population rate (Hz per cell) in bins [t_k, t_k + dt) of the uniform grid `t_grid_s`."""

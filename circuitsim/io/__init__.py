@@ -3,6 +3,6 @@
 from .layout import RESULTS_SCHEMA_VERSION
 from .read import Results, read_results
 from .summary import results_summary
-from .write import write_results
+from .write import write_record, write_results
 
-__all__ = ["RESULTS_SCHEMA_VERSION", "Results", "read_results", "results_summary", "write_results"]
+__all__ = ["RESULTS_SCHEMA_VERSION", "Results", "read_results", "results_summary", "write_record", "write_results"]

@@ -3,8 +3,9 @@
 What :mod:`circuitsim.io.write` writes and :mod:`circuitsim.io.read` reads
 back: the layout version stored in the file (root attribute
 ``circuitsim_schema_version``; a reader refuses files from a newer layout),
-the SONATA identification of the spike groups, the units of every trace and
-epoch column, and the columns added within layout 1 that older files lack.
+the SONATA identification of the spike groups, and the columns added within
+layout 1 that older files lack. The names and units of the columns come with
+the record (:mod:`circuitsim.engine.record`, :mod:`circuitsim.engine.records`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from typing import Any
 
 import h5py
 import numpy as np
-
-from ..network.sample import TRACE_UNITS
 
 #: Layout version written into (and required from) every results file.
 RESULTS_SCHEMA_VERSION = 1
@@ -25,54 +24,13 @@ SONATA_VERSION = np.array([0, 1], dtype=np.uint32)
 SORTING_DTYPE = h5py.enum_dtype({"none": 0, "by_id": 1, "by_time": 2}, basetype=np.int8)
 SORTING_BY_TIME = 2
 
-#: Units of the traces the analysis adds to the recorded ones.
-ANALYSIS_UNITS = {
-    "rate_pyramidal_hz": "Hz",
-    "rate_interneuron_hz": "Hz",
-    "glutamate_rel": "1",
-    "rate_vta_dopamine_hz": "Hz",
-    "rate_vta_gaba_hz": "Hz",
-    "dopamine_um": "uM",
-    "dopamine_rel": "1",
-}
 #: Added within layout 1 with the VTA (2026-11-21): files written before lack
 #: these traces and epoch columns, and read back as NaN.
 VTA_TRACES = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_um", "dopamine_rel")
 VTA_EPOCH_COLUMNS = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_rel")
-#: Per-epoch columns (besides name, start_ms, stop_ms) and their units.
-EPOCH_UNITS = {
-    "concentration_um": "uM",
-    "rate_pyramidal_hz": "Hz",
-    "rate_interneuron_hz": "Hz",
-    "cv_pyramidal": "1",
-    "cv_interneuron": "1",
-    "glutamate_rel": "1",
-    "block_pyramidal": "1",
-    "block_interneuron": "1",
-    "rate_vta_dopamine_hz": "Hz",
-    "rate_vta_gaba_hz": "Hz",
-    "dopamine_rel": "1",
-    "nbqx_um": "uM",
-    "block_ampa": "1",
-}
 #: Epoch columns added within layout 1 after NBQX: absent in older files, which applied none (0).
 NBQX_EPOCH_COLUMNS = ("nbqx_um", "block_ampa")
 STR = h5py.string_dtype(encoding="utf-8")
-
-
-def trace_units(name: str) -> str:
-    """Unit of the trace `name` (``"1"`` for dimensionless; ``"unknown"`` if none is known)."""
-    if name in ANALYSIS_UNITS:
-        return ANALYSIS_UNITS[name]
-    if name in TRACE_UNITS:
-        return TRACE_UNITS[name]
-    return "unknown"
-
-
-
-#: Per-check columns of /plasticity/checks: EpochMeasures attribute -> unit.
-CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_pyramidal": "1",
-                 "rate_vta_dopamine_hz": "Hz", "rate_vta_gaba_hz": "Hz"}
 
 
 def str_value(value: Any) -> str:

@@ -8,7 +8,7 @@ VTA, 0 for NBQX), and a file from a newer layout is refused with one line.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,11 @@ import yaml
 
 from ..analysis.signatures import Signature
 from ..config import Config, config_from_dict
-from ..engine.measures import EpochMeasures
+from ..engine.measures import ANALYSIS_UNITS
+from ..engine.record import EPOCH_UNITS, RunRecord
 from ..errors import UserInputError
 from ..network.sample import POPULATIONS, VTA_POPULATIONS
 from .layout import (
-    ANALYSIS_UNITS,
-    EPOCH_UNITS,
     NBQX_EPOCH_COLUMNS,
     RESULTS_SCHEMA_VERSION,
     SONATA_MAGIC,
@@ -36,55 +35,15 @@ from .layout import (
 
 
 @dataclass(frozen=True, eq=False)
-class Results:
-    """A results file read back into memory.
+class Results(RunRecord):
+    """A results file read back: its :class:`~circuitsim.engine.record.RunRecord`, its path and layout version.
 
-    Attributes
-    ----------
-    path : Path
-        The file read.
-    schema_version : int
-        ``circuitsim_schema_version`` of the file.
-    spikes : dict
-        population -> (times in ms, float64; 0-based node ids, uint64), sorted by time.
-    n_cells : dict
-        population -> number of cells.
-    time_ms : ndarray
-        Start of each analysis bin (ms).
-    timeseries : dict
-        name -> trace on `time_ms` (units in `units`).
-    units : dict
-        trace name -> unit string (``"1"`` for dimensionless).
-    epochs : tuple of EpochMeasures
-        Per-epoch measures (times in s, as produced by the analysis).
-    baseline_epoch : str
-        Name of the reference epoch.
-    config_text : str
-        The full resolved config (YAML).
-    provenance : dict
-        Versions, seeds, host, start/end time (ISO 8601 UTC), wall times (s).
-    timeline : dict or None
-        A dosing experiment's ``/timeline`` series by name (None for a bath
-        protocol); their units in `timeline_units`, the rest of the group
-        (``monitoring_h``, ``doses``, ``sampling``) in `timeline_info`.
+    Equal to the record that was written (the path is not content):
+    ``read_results(write_record(path, r)) == r``.
     """
 
-    path: Path
-    schema_version: int
-    spikes: dict[str, tuple[np.ndarray, np.ndarray]]
-    n_cells: dict[str, int]
-    time_ms: np.ndarray
-    timeseries: dict[str, np.ndarray]
-    units: dict[str, str]
-    epochs: tuple[EpochMeasures, ...]
-    baseline_epoch: str
-    config_text: str
-    provenance: dict[str, Any] = field(default_factory=dict)
-    timeline: dict[str, np.ndarray] | None = None
-    timeline_units: dict[str, str] = field(default_factory=dict)
-    timeline_info: dict[str, Any] = field(default_factory=dict)
-    #: A plasticity experiment's ``/spines`` and ``/plasticity/checks`` (empty otherwise).
-    days: dict[str, Any] = field(default_factory=dict)
+    path: Path = Path()
+    schema_version: int = RESULTS_SCHEMA_VERSION
 
     @cached_property
     def config(self) -> Config:
@@ -110,13 +69,6 @@ class Results:
     def name(self) -> str:
         """The run's name (file name without ``.h5``)."""
         return self.path.name.removesuffix(".h5")
-
-    def epoch(self, name: str) -> EpochMeasures:
-        """The measures of the epoch called `name`."""
-        for e in self.epochs:
-            if e.name == name:
-                return e
-        raise KeyError(name)
 
 
 def read_results(path: str | os.PathLike) -> Results:
@@ -209,20 +161,12 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
             return np.zeros(len(names))
         raise KeyError(f"epochs/{c}")
 
-    cols = {c: column(c) for c in ("start_ms", "stop_ms", *EPOCH_UNITS)}
+    table: dict[str, Any] = {"name": names}
+    table.update({c: column(c) for c in ("start_ms", "stop_ms")})
     # Added within layout 1: files written before it lack the window (NaN).
-    cols["window_start_ms"] = (np.asarray(ep["window_start_ms"][()], dtype=np.float64)
-                               if "window_start_ms" in ep else np.full(len(names), np.nan))
-    epochs = tuple(
-        EpochMeasures(
-            name=n,
-            start_s=float(cols["start_ms"][k]) / 1e3,
-            stop_s=float(cols["stop_ms"][k]) / 1e3,
-            window_start_s=float(cols["window_start_ms"][k]) / 1e3,
-            **{c: float(cols[c][k]) for c in EPOCH_UNITS},
-        )
-        for k, n in enumerate(names)
-    )
+    table["window_start_ms"] = (np.asarray(ep["window_start_ms"][()], dtype=np.float64)
+                                if "window_start_ms" in ep else np.full(len(names), np.nan))
+    table.update({c: column(c) for c in EPOCH_UNITS})
     provenance = {k: attr_value(v) for k, v in f["provenance"].attrs.items()}
     timeline, timeline_units, timeline_info = _read_timeline(f)
     return Results(
@@ -233,7 +177,7 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
         time_ms=time_ms,
         timeseries=timeseries,
         units=units,
-        epochs=epochs,
+        epoch_table=table,
         baseline_epoch=str_value(ep.attrs["baseline"]),
         config_text=str_value(f["config"][()]),
         provenance=provenance,
