@@ -132,9 +132,20 @@ class RunRecord:
                 return e
         raise KeyError(name)
 
+    @property
+    def source(self) -> str:
+        """How messages name where the record came from."""
+        return "the record"
+
     @cached_property
     def config(self) -> Config:
-        """The run's config, validated by the current schema (raises UserInputError if it no longer validates)."""
+        """The run's config, validated by the current schema.
+
+        Raises
+        ------
+        UserInputError
+            If the stored config no longer validates (a file from an older schema).
+        """
         import yaml
 
         from ..errors import UserInputError
@@ -142,8 +153,8 @@ class RunRecord:
         try:
             data = yaml.safe_load(self.config_text)
         except yaml.YAMLError:
-            raise UserInputError("results: the file holds an unreadable /config") from None
+            raise UserInputError(f"results: {self.source} holds an unreadable /config") from None
         try:
             return config_from_dict(data if isinstance(data, dict) else {})
         except UserInputError as exc:
-            raise UserInputError(f"results: the stored config does not validate: {exc}") from None
+            raise UserInputError(f"results: the config stored in {self.source} does not validate: {exc}") from None

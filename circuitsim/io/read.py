@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
-import yaml
 
 from ..analysis.signatures import Signature
-from ..config import Config, config_from_dict
 from ..engine.measures import ANALYSIS_UNITS
 from ..engine.record import EPOCH_UNITS, RunRecord
 from ..errors import UserInputError
@@ -45,25 +42,10 @@ class Results(RunRecord):
     path: Path = Path()
     schema_version: int = RESULTS_SCHEMA_VERSION
 
-    @cached_property
-    def config(self) -> Config:
-        """The run's config, validated by the current schema.
-
-        Raises
-        ------
-        UserInputError
-            If the stored config no longer validates (file from an older schema).
-        """
-        try:
-            data = yaml.safe_load(self.config_text)
-        except yaml.YAMLError:
-            raise UserInputError(f"results: {str(self.path)!r} holds an unreadable /config") from None
-        try:
-            return config_from_dict(data if isinstance(data, dict) else {})
-        except UserInputError as exc:
-            raise UserInputError(
-                f"results: the config stored in {str(self.path)!r} does not validate: {exc}"
-            ) from None
+    @property
+    def source(self) -> str:
+        """The file, as messages name it."""
+        return repr(str(self.path))
 
     @property
     def name(self) -> str:
