@@ -158,3 +158,7 @@ def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_
     calm = _config(*tiny_overrides, "circuit.vta.enabled=false", "plasticity.stress=null", data=data)
     assert pre_dose_key(calm, time_grid_h(calm), sp.step_numba) != \
         pre_dose_key(cfg, time_grid_h(cfg), sp.step_numba)
+    # nor does one whose circuit checks run on another code target (other spike trains)
+    other = _config(*tiny_overrides, "circuit.vta.enabled=false", "codegen_target=cython", data=data)
+    assert pre_dose_key(other, time_grid_h(other), sp.step_numba) != \
+        pre_dose_key(cfg, time_grid_h(cfg), sp.step_numba)

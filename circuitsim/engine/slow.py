@@ -45,6 +45,7 @@ import numpy as np
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
 from ..network.sample import ProgressFn
+from ..network.standalone import resolve_threads
 from ..pharmacology import pk
 from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
@@ -170,7 +171,12 @@ def inhibition(config: Config, t_h: float) -> sig.Inhibition:
 
 
 def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:
-    """What determines a run up to its first dose (the drug and what follows it do not)."""
+    """What determines a run up to its first dose (the drug and what follows it do not).
+
+    The circuit checks before the dose are part of that state, so the code
+    target and the thread count (their spike trains depend on them) are part
+    of the key although they are run options.
+    """
     data = config.science_dict()
     for key in ("dosing", "timeline"):  # the drug and its window come after the dose
         data.pop(key, None)
@@ -181,6 +187,7 @@ def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:
     # Interventions enter as the inhibitions applied at each step before the dose.
     applied = [dataclasses.astuple(inhibition(config, 0.5 * (a + b))) for a, b in zip(pre[:-1], pre[1:], strict=True)]
     blob = json.dumps({"config": data, "grid": pre, "inhibitions": applied,
+                       "codegen_target": config.codegen_target, "threads": resolve_threads(config.threads),
                        "kernel": getattr(kernel, "__name__", str(kernel))}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
 
