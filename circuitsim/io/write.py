@@ -10,6 +10,7 @@ always complete.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -80,7 +81,7 @@ def write_results(
     """
     record = to_record(config, sample, analysis, provenance, timeline, days)
     if days is not None:
-        record.days["signatures"] = list(signatures)
+        record = dataclasses.replace(record, days={**record.days, "signatures": list(signatures)})
     return write_record(path, record)
 
 

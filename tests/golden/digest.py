@@ -1,6 +1,6 @@
 """Digests of every array a run writes: the golden record that a refactor must not change.
 
-``python -m tests.golden.digest [--only NAME ...] [--out FILE]`` runs every
+``python -m tests.golden.digest [--only NAME ...] [--out FILE] [--against GOLDEN]`` runs every
 packaged config (the reduced circuit of ``circuitsim validate`` except the
 default config, which runs at full scale), each in an empty response cache,
 and writes one SHA-256 per dataset of its results file: spikes, binned
@@ -115,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", default=None, help="packaged config names (default: all)")
     parser.add_argument("--out", default=None, help="JSON file to write (default: stdout)")
+    parser.add_argument("--against", default=None,
+                        help="a golden file (tests/data/golden_*.json): print, per config, the datasets that differ")
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -130,6 +132,13 @@ def main(argv: list[str] | None = None) -> int:
         record[name] = {"overrides": list(RUNS[name]), "digests": isolated_run(name, builds)}
         print(f"{name}: {len(record[name]['digests'])} datasets, {time.perf_counter() - t0:.0f} s",
               file=sys.stderr, flush=True)
+    if args.against:
+        golden = json.loads(Path(args.against).read_text())["runs"]
+        for name, run in record.items():
+            want, got = golden[name]["digests"], run["digests"]
+            changed = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
+            print(f"{name}: {len(got)} datasets, {len(changed)} differ from the golden file {changed[:5]}",
+                  file=sys.stderr)
     text = json.dumps(record, indent=1, sort_keys=True)
     if args.out:
         Path(args.out).write_text(text + "\n")
