@@ -1,0 +1,115 @@
+"""What each validation row can tell: constructed, calibrated or predicted.
+
+A row that passes says little unless one knows why it could pass:
+
+``constructed``
+    True by the model's structure: it checks the code, not the science
+    (the potency ratio of the enantiomers is the ratio of the affinities
+    the model was given).
+``calibrated``
+    A parameter was fitted to it: it checks that the fit still holds.
+``predicted``
+    Nothing was fitted to it: the only rows that test the model.
+
+:data:`KIND_RULES` gives, for every signature the suite measures, its kind
+and the reason (for a calibrated row: the parameter fitted to it; for a
+constructed row: the structure that makes it true; for a predicted row:
+what the band comes from, and ``direction only`` where the source that
+could be read gives no size). :func:`classify` applies them; a signature no
+rule names is an error, so a new row cannot enter the table without a kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("predicted", "calibrated", "constructed")
+
+
+@dataclass(frozen=True)
+class KindRule:
+    """Signatures whose name matches `pattern` (``re.search``) are of `kind`, for `basis`."""
+
+    pattern: str
+    kind: str
+    basis: str
+
+
+KIND_RULES: tuple[KindRule, ...] = (
+    # ---- the circuit at fixed concentrations (docs/calibration.md)
+    KindRule(r"^1 inverted U: .*sub-anaesthetic", "calibrated",
+             "circuit conductances (e_to_i, i_to_e, external NMDA) fitted to pyramidal >= +40 % and "
+             "glutamate >= +30 % at 0.8 uM (docs/calibration.md); glutamate equals the pyramidal rate "
+             "in steady state by construction (network/glutamate.py)"),
+    KindRule(r"^1 inverted U: .*anaesthetic", "calibrated",
+             "external pyramidal NMDA and adaptation b_w fitted to 'below baseline at 10 uM' "
+             "(docs/calibration.md)"),
+    KindRule(r"^2 interneurons first", "calibrated",
+             "a calibration target (docs/calibration.md); the wash-in time constant was chosen so that "
+             "the order holds (docs/model.md, protocol.wash_tau)"),
+    KindRule(r"^1 unbound plasma ketamine at half pyramidal NMDA block", "predicted",
+             "IC50 from recombinant receptors in vitro (Kotermanski & Johnson 2009) through the "
+             "plasma-equivalent convention and human fu; nothing fitted to the in-vivo occupancy. "
+             "Band: the 95 % CI of Shaffer et al. 2014 (rat, abstract read)"),
+    KindRule(r"^1 rat dose series: .* after 200 mg/kg", "calibrated",
+             "the circuit was fitted to fall below baseline at anaesthetic concentrations, a target taken "
+             "from this dose (docs/calibration.md)"),
+    KindRule(r"^1 rat dose series", "predicted",
+             "nothing fitted to the dose series; rat PK preset scaled from the human one (not fitted to "
+             "rat data, docs/pharmacokinetics.md). Direction only: Moghaddam et al. 1997 (abstract read); "
+             "+-10 % counts as no change (model choice)"),
+    # ---- exposure
+    KindRule(r"^6 S- vs R-ketamine potency", "constructed",
+             "the ratio of the affinities given (ki_r / ki_s = 1.4 / 0.3; one site, Hill law on the "
+             "combined occupancy): checks that they reach the recorded block intact"),
+    KindRule(r"^6 intranasal exposure", "constructed",
+             "F is an input of the PK (dosing bioavailability); checks that the solver conserves it"),
+    KindRule(r"^6 human plasma .* after 10 mg i\.v\.", "predicted",
+             "human preset: CL, Vss from Kamp et al. 2020, V1 fitted to the 185 ng/mL infusion peak "
+             "(Zarate 2006); nothing fitted to a bolus. Band: geometric mean x/÷ GSD^(2/sqrt(n))"),
+    KindRule(r"hit and run: plasma below 5 %", "constructed",
+             "the PK alone (terminal half-life from the preset's CL and volumes)"),
+    # ---- minutes to hours
+    KindRule(r"^7 dissociation: peak lag", "constructed",
+             "dissociation is a function of the effect-site concentration (ke0 half-life 1 min)"),
+    KindRule(r"^7 dissociation: below 10 %", "calibrated",
+             "pharmacology.dissociation.hill_n: the smallest integer that passes this row"),
+    KindRule(r"^7 dopamine: peak lag", "constructed",
+             "the circuit is sampled at each effective concentration (adiabatic coupling, "
+             "docs/timeline.md), and the dopamine response rises with concentration at clinical levels"),
+    # ---- days
+    KindRule(r"hit and run: spines at day .* above the dose", "predicted",
+             "nothing fitted to day 7. Direction only: Phoumthipphavong et al. 2016 (abstract read: "
+             "density higher for up to 2 weeks; its size could not be read here)"),
+    KindRule(r"spine increase at 24 h \(over vehicle\)", "calibrated",
+             "plasticity.spines.protein_formation_gain (g_F = 10) chosen for the 24-h gain (docs/plasticity.md)"),
+    KindRule(r": abolishes the 24-h increase", "constructed",
+             "the intervention removes a node on the only path from the surge to spine formation"),
+    KindRule(r": glutamate surge intact", "constructed",
+             "the intervention acts downstream of the circuit, and nothing feeds back within hours"),
+    KindRule(r": raises spines without the drug", "constructed",
+             "the eEF2 kinase inhibitor acts on the node through which the drug raises synaptic protein"),
+    KindRule(r"^5 stress: spine density lost", "calibrated",
+             "plasticity.spines.stress_elimination_gain and stress_shrink_gain (e_S, g_S) fitted to -16 % after 21 days (Radley et al. 2004)"),
+    KindRule(r"^5 rescue: 24-h gain on stressed minus unstressed", "predicted",
+             "nothing fitted to it. Direction only: Moda-Sava et al. 2019 (abstract read: the rescue "
+             "restores the spines stress removed; no size read)"),
+    KindRule(r"^7 spines track the cascade", "predicted",
+             "nothing fitted to it (cascade time constants from their own sources, docs/plasticity.md). "
+             "Direction only: Li et al. 2010 (abstract read: synaptic proteins first, spines by 24 h)"),
+)
+
+
+def classify(name: str) -> KindRule:
+    """The rule of the signature called `name` (the first that matches).
+
+    Raises
+    ------
+    ValueError
+        If no rule names it: every row of the table needs a kind.
+    """
+    for rule in KIND_RULES:
+        if re.search(rule.pattern, name):
+            return rule
+    raise ValueError(f"validation row {name!r} has no kind: add a rule to circuitsim.validation.kinds.KIND_RULES")
