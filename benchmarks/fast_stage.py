@@ -25,13 +25,13 @@ import time
 
 from circuitsim.config import Config, config_from_dict
 from circuitsim.network.sample import FastSample
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 
 
 def run(formulation: str, seconds: float, overrides: list[str]) -> tuple[FastSample, float]:
     cfg = config_from_dict({}, [f"protocol.epochs=[{{name: baseline, duration: {seconds} s}}]", *overrides])
     t0 = time.perf_counter()
-    s = simulate_sample(cfg, formulation=formulation)
+    s = simulate_config(cfg, formulation=formulation)
     return s, time.perf_counter() - t0
 
 

@@ -18,12 +18,12 @@ from circuitsim.analysis.calibration import (
 )
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 
 
 def _signatures(seed: int) -> dict[str, float]:
     cfg = config_from_dict({}, [*REDUCED_CIRCUIT, *calibration_protocol(), f"seed={seed}"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     return signatures(a, "baseline", "clinical", "anaesthetic").values
 

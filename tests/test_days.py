@@ -12,6 +12,7 @@ from circuitsim.engine.drives import DriveTable
 from circuitsim.engine.slow import ExperimentCache, pre_dose_key, run_days, time_grid_h
 from circuitsim.io import read_results
 from circuitsim.network.build import e_to_e_pairs
+from circuitsim.network.inputs import CircuitSpec
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import healthy_pool
 
@@ -34,15 +35,15 @@ def _config(*overrides, data=SHORT):
 def test_slot_pool_is_the_e_to_e_pathway_times_the_slot_factor():
     base = config_from_dict({}, ["circuit.pyramidal.n=400"])
     plastic = _config("circuit.pyramidal.n=400")
-    n_syn = len(e_to_e_pairs(base)[0])
-    n_slot = len(e_to_e_pairs(plastic)[0])
+    n_syn = len(e_to_e_pairs(CircuitSpec.of(base))[0])
+    n_slot = len(e_to_e_pairs(CircuitSpec.of(plastic))[0])
     assert n_slot == pytest.approx(2 * n_syn, rel=0.05)
     cp = healthy_pool(plastic)
     assert cp.pool.n_slots == n_slot
     # the healthy state has the calibrated circuit's total E->E weight
     assert cp.synapse_weights().sum() == pytest.approx(n_slot / 2, rel=1e-6)
     w = cp.synapse_weights()
-    pre, post = e_to_e_pairs(plastic)
+    pre, post = e_to_e_pairs(CircuitSpec.of(plastic))
     assert np.array_equal(post[cp.order], cp.post) and np.array_equal(pre[cp.order], cp.pool.pre)
     assert np.all(w[cp.order][~cp.pool.present] == 0)
 

@@ -45,7 +45,7 @@ def test_run_refuses_unwritable_out_before_simulating(tmp_path, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("simulated although the output directory is unusable")
 
-    monkeypatch.setattr(run_module, "simulate_sample", never)
+    monkeypatch.setattr(run_module, "simulate_config", never)
     blocker = tmp_path / "blocker"
     blocker.write_text("")
     with pytest.raises(UserInputError, match="--out"):

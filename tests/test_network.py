@@ -8,7 +8,7 @@ import pytest
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
 from circuitsim.network.equations import poisson_mean_increment
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 from circuitsim.pharmacology.pd import hill_block
 
 SMALL = (
@@ -23,7 +23,7 @@ def test_hill_block_in_circuit_matches_formula():
     cfg = config_from_dict({}, [*SMALL, "protocol.wash_tau=0 s",
                                 "protocol.epochs=[{name: baseline, duration: 50 ms}, "
                                 "{name: drug, duration: 50 ms, concentration: 3 uM}]"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     t = s.trace_t_s
     late = t > 0.06
     h = cfg.pharmacology.hill
@@ -46,7 +46,7 @@ def test_trapping_block_reaches_its_closed_form_steady_state():
                                 "pharmacology.trapping.k_off=3 /s",
                                 "protocol.epochs=[{name: baseline, duration: 50 ms}, "
                                 "{name: drug, duration: 1.5 s, concentration: 5 uM}]"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     late = s.trace_t_s > 1.1
     tc = cfg.pharmacology.trapping
     for pop, k_on in (("pyramidal", tc.k_on_pyramidal_per_um_s), ("interneuron", tc.k_on_interneuron_per_um_s)):
@@ -99,7 +99,7 @@ def test_nbqx_lowers_both_rates(tiny_overrides):
         {"name": "nbqx", "duration": "300 ms", "nbqx": "150 uM"}]}}
     overrides = [o for o in tiny_overrides if not o.startswith("protocol.")]
     cfg = config_from_dict(data, [*overrides, "circuit.vta.enabled=false"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     base, nbqx = a.epoch("baseline"), a.epoch("nbqx")
     assert nbqx.block_ampa == pytest.approx(1000 / 1001)

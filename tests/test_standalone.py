@@ -12,7 +12,8 @@ from circuitsim.config import config_from_dict
 from circuitsim.errors import UserInputError
 from circuitsim.network import simulate
 from circuitsim.network.build import padded_trace
-from circuitsim.network.simulate import code_structure, simulate_sample
+from circuitsim.network.inputs import CircuitSpec, DrugInput
+from circuitsim.network.simulate import code_structure, simulate_config
 from circuitsim.network.standalone import (
     CACHE_ENV,
     THREADS_ENV,
@@ -69,7 +70,7 @@ def test_structure_key_ignores_values_but_not_structure():
 
     def key(*overrides, formulation="event", threads=1):
         cfg = config_from_dict({}, list(overrides)) if overrides else base
-        return structure_key(code_structure(cfg, formulation, threads))
+        return structure_key(code_structure(CircuitSpec.of(cfg), DrugInput.of_protocol(cfg.protocol), formulation, threads))
 
     same = key("seed=7", "circuit.e_to_e.g_ampa=0.3 nS",
                "protocol.epochs=[{name: baseline, duration: 5 s}]")
@@ -100,7 +101,7 @@ def test_runtime_device_restored_when_a_standalone_run_fails(monkeypatch, tiny_o
     monkeypatch.setattr(simulate, "structure_key", fail)
     cfg = config_from_dict({}, [*tiny_overrides, "codegen_target=cpp_standalone"])
     with pytest.raises(RuntimeError, match="stop before compiling"):
-        simulate_sample(cfg)
+        simulate_config(cfg)
     assert get_device() is runtime_device
 
 
@@ -139,7 +140,7 @@ def standalone_runs(tmp_path_factory):
         ):
             cfg = config_from_dict({}, [*TINY_OVERRIDES, "codegen_target=cpp_standalone", *extra])
             since = time.time_ns()
-            sample = simulate_sample(cfg)
+            sample = simulate_config(cfg)
             runs[name] = {
                 "sample": sample,
                 "recompiled": _recompiled(since, _object_mtimes(root)),
@@ -214,7 +215,7 @@ def test_standalone_agrees_with_cython(standalone_runs, tiny_overrides):
     and two threads by 2 %); the Hill block is a function of time only.
     """
     sa = standalone_runs["seed1"]["sample"]
-    cy = simulate_sample(config_from_dict({}, [*tiny_overrides, "codegen_target=cython", "seed=1"]))
+    cy = simulate_config(config_from_dict({}, [*tiny_overrides, "codegen_target=cython", "seed=1"]))
     for pop, n in sa.n_cells.items():
         rate_sa = len(sa.spikes[pop][0]) / n / sa.duration_s
         rate_cy = len(cy.spikes[pop][0]) / n / cy.duration_s
@@ -234,7 +235,7 @@ def test_one_thread_standalone_spikes_equal_numpy(standalone_runs, tiny_override
     circuitsim.network.drive) and the arithmetic is the same double precision.
     """
     sa = standalone_runs["seed1"]["sample"]
-    nu = simulate_sample(config_from_dict({}, [*tiny_overrides, "codegen_target=numpy", "seed=1"]))
+    nu = simulate_config(config_from_dict({}, [*tiny_overrides, "codegen_target=numpy", "seed=1"]))
     for pop in sa.n_cells:
         np.testing.assert_array_equal(sa.spikes[pop][1], nu.spikes[pop][1], err_msg=pop)
         np.testing.assert_allclose(sa.spikes[pop][0], nu.spikes[pop][0], rtol=0, atol=1e-12, err_msg=pop)
@@ -246,7 +247,7 @@ def test_openmp_runs_repeat_exactly(tmp_path, monkeypatch, tiny_overrides):
     """Two threads: the same spikes twice (static scheduling, one random stream per thread)."""
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     cfg = config_from_dict({}, [*tiny_overrides, "codegen_target=cpp_standalone", "threads=2"])
-    a, b = simulate_sample(cfg), simulate_sample(cfg)
+    a, b = simulate_config(cfg), simulate_config(cfg)
     assert a.run_info["threads"] == 2
     for pop in a.spikes:
         np.testing.assert_array_equal(a.spikes[pop][0], b.spikes[pop][0])

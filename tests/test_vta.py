@@ -14,8 +14,9 @@ from circuitsim.errors import UserInputError
 from circuitsim.io import read_results, write_results
 from circuitsim.network.build import build_network
 from circuitsim.network.dopamine import dopamine_pool
+from circuitsim.network.inputs import CircuitSpec, DrugInput
 from circuitsim.network.sample import POPULATIONS, VTA_POPULATIONS, FastSample
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 from circuitsim.pharmacology.pd import hill_block
 
 VTA_TRACES = ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_um", "dopamine_rel")
@@ -165,7 +166,7 @@ def _build(config):
 
     b2.start_scope()
     b2.prefs.codegen.target = "numpy"
-    return build_network(config, "event", None)
+    return build_network(CircuitSpec.of(config), DrugInput.of_protocol(config.protocol), "event", None)
 
 
 def _cortex_state(built) -> dict[str, np.ndarray]:
@@ -201,8 +202,8 @@ def test_disabled_vta_leaves_no_objects_and_the_cortex_as_it_was(tiny_overrides)
 @pytest.mark.brian2
 def test_disabled_vta_parameters_do_not_touch_the_cortex(tiny_overrides):
     """With the VTA disabled its parameters change nothing: identical cortical spikes, bit for bit."""
-    a = simulate_sample(config_from_dict({}, [*tiny_overrides, "circuit.vta.enabled=false"]))
-    b = simulate_sample(config_from_dict({}, [*tiny_overrides, "circuit.vta.enabled=false",
+    a = simulate_config(config_from_dict({}, [*tiny_overrides, "circuit.vta.enabled=false"]))
+    b = simulate_config(config_from_dict({}, [*tiny_overrides, "circuit.vta.enabled=false",
                                               "circuit.vta.dopamine.n=7", "circuit.vta.gaba_to_dopamine.p=1",
                                               "pharmacology.hill.ic50_vta_gaba=0.1 uM"]))
     assert set(a.spikes) == set(POPULATIONS)
@@ -217,7 +218,7 @@ def test_vta_populations_run_and_are_blocked_by_their_ic50(tiny_overrides):
                                 "analysis.transient=10 ms",
                                 "protocol.epochs=[{name: baseline, duration: 50 ms}, "
                                 "{name: drug, duration: 100 ms, concentration: 3 uM}]"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     assert s.n_cells["vta_dopamine"] == 100 and s.n_cells["vta_gaba"] == 50
     assert all(len(s.spikes[pop][0]) > 0 for pop in VTA_POPULATIONS)
     h = cfg.pharmacology.hill
@@ -236,7 +237,7 @@ def test_vta_with_the_reference_nmda_formulation(tiny_overrides):
     cfg = config_from_dict({}, [*tiny_overrides, "protocol.wash_tau=0 s",
                                 "analysis.transient=10 ms",
                                 "protocol.epochs=[{name: baseline, duration: 50 ms}]"])
-    s = simulate_sample(cfg, formulation="per_synapse_ode")
+    s = simulate_config(cfg, formulation="per_synapse_ode")
     assert set(s.spikes) == {*POPULATIONS, *VTA_POPULATIONS}
 
 
@@ -253,7 +254,7 @@ def test_dopamine_rises_at_the_clinical_concentration_on_the_reduced_circuit():
     )
 
     cfg = config_from_dict({}, [*REDUCED_CIRCUIT, *calibration_protocol(), "seed=1"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     v = vta_signatures(a, "baseline", "clinical", "anaesthetic")
     failing = {k: v[k] for k in ("baseline_rate_vta_dopamine_hz", "baseline_rate_vta_gaba_hz",

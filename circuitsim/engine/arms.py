@@ -9,6 +9,8 @@ the signatures what to compare it with.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..config import config_from_dict
 from ..config.schema import Config
 from ..errors import UserInputError
@@ -76,6 +78,7 @@ def run_arms(config: Config, progress: ProgressFn | None = None,
     for name, cfg in arm_configs(config).items():
         once = cfg.model_copy(update={"plasticity": cfg.plasticity.model_copy(
             update={"sample_every_s": cfg.plasticity.days_after_s})})
-        out[name] = run_days(once, progress, with_timeline=False, cache=cache)
-        out[name].role, out[name].blockers = arm_role(cfg)
+        role, blockers = arm_role(cfg)
+        out[name] = replace(run_days(once, progress, with_timeline=False, cache=cache),
+                            role=role, blockers=blockers)
     return out

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..config.schema import Config
+from ..network.inputs import CircuitSpec, Device, DrugInput
 from ..network.sample import FastSample, ProgressFn
 from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
@@ -120,7 +121,8 @@ def measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
     sample = load_sample(path) if use_cache else None
     hit = sample is not None
     if sample is None:
-        sample = simulate_sample(stair, progress=progress, e_to_e_weights=weights)
+        sample = simulate_sample(CircuitSpec.of(stair), DrugInput.of_protocol(stair.protocol), weights,
+                                 device=Device.of(stair), progress=progress)
         if use_cache:
             save_sample(path, sample)
     return sample, analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces), hit

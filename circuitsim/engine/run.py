@@ -17,13 +17,13 @@ from it above (:mod:`circuitsim.runner`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from ..config.schema import Config
 from ..errors import UserInputError
 from ..network.sample import FastSample, ProgressFn
-from ..network.simulate import simulate_sample
+from ..network.simulate import simulate_config
 from .acute import Timeline, run_timeline
 from .arms import arm_configs, run_arms
 from .measures import SampleAnalysis, analyse
@@ -105,14 +105,14 @@ def simulate(config: Config, progress: ProgressFn | None = None) -> SimulatedRun
         cache = ExperimentCache()
         days = run_days(config, progress=progress, cache=cache)
         if config.plasticity.arms:
-            days.arms = run_arms(config, progress=progress, cache=cache)
+            days = replace(days, arms=run_arms(config, progress=progress, cache=cache))
         timeline = days.timeline
         sample, analysis = timeline.sample, timeline.analysis
     elif config.dosing is not None:
         timeline = run_timeline(config, progress=progress)
         sample, analysis = timeline.sample, timeline.analysis
     else:
-        sample = simulate_sample(config, progress=progress)
+        sample = simulate_config(config, progress=progress)
         analysis = analyse(config, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces)
     seeds = dict(sample.seeds)
     if days is not None:

@@ -89,9 +89,9 @@ def cascade_rules(config: Config) -> sig.CascadeRules:
         trkb_half_activation=s.trkb_half_activation, protein_gain=s.protein_gain)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DaysResult:
-    """The slow stage of one experiment."""
+    """The slow stage of one experiment (frozen: its arms and an arm's role are given with ``dataclasses.replace``)."""
 
     series: dict[str, np.ndarray]
     units: dict[str, str]

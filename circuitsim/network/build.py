@@ -13,13 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config.schema import Config
-from ..pharmacology.bath import concentration_trace
 from ..seeds import int_seed, recorded_rng
 from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
 from .groups import cell_group, pathway_synapses
+from .inputs import CircuitSpec, DrugInput
 from .sample import POPULATIONS, FastSample
 from .standalone import seed_at_run_time
 from .vta import build_vta
@@ -91,28 +90,32 @@ class BuiltNetwork:
         )
 
 
-def e_to_e_pairs(config: Config, used: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def e_to_e_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) of the circuit's E->E synapses, in the order their weights are given.
 
-    With ``config.plasticity`` these are the spine slots: every pair is a
-    potential synapse with probability ``e_to_e.p x slots_per_synapse``, and
-    the spines (:mod:`circuitsim.plasticity.spines`) set their weights.
+    With a spine-slot pool (``spec.spine_slots`` > 0) these are the slots:
+    every pair is a potential synapse with probability ``e_to_e.p x
+    spine_slots``, and the spines (:mod:`circuitsim.plasticity.spines`) set
+    their weights.
     """
-    cc = config.circuit
+    cc = spec.circuit
     p = cc.e_to_e.p
-    if config.plasticity is not None:
-        p = min(1.0, p * config.plasticity.spines.slots_per_synapse)
+    if spec.spine_slots:
+        p = min(1.0, p * spec.spine_slots)
     n = cc.pyramidal.n
-    return random_pairs(n, n, p, recorded_rng(config.seed, "connectivity.e_to_e", used), autapses=False)
+    return random_pairs(n, n, p, recorded_rng(spec.seed, "connectivity.e_to_e", used), autapses=False)
 
 
-def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray | None) -> BuiltNetwork:
-    """Create the Brian2 objects of `config` on the active device (every object named).
+def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
+                  e_to_e_weights: np.ndarray | None) -> BuiltNetwork:
+    """Create the Brian2 objects of circuit `spec` under `drug` on the active device (every object named).
 
     Parameters
     ----------
-    config : Config
-        The experiment (circuit, pharmacology, protocol, seed).
+    spec : CircuitSpec
+        The circuit, its receptor pharmacology, the seed.
+    drug : DrugInput
+        The concentrations (uM) the receptors see over the sample.
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation (:mod:`circuitsim.network.equations`).
     e_to_e_weights : ndarray or None
@@ -128,31 +131,26 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
     from brian2.devices.cpp_standalone.device import CPPStandaloneDevice
     from brian2.devices.device import get_device
 
-    cc = config.circuit
+    cc = spec.circuit
     rc = cc.receptors
     dt = cc.dt_s * b2.second
     b2.defaultclock.dt = dt
-    seeds = {"dynamics": int_seed(config.seed, "brian2.dynamics")}
+    seeds = {"dynamics": int_seed(spec.seed, "brian2.dynamics")}
     device = get_device()
     if isinstance(device, CPPStandaloneDevice):
         seed_at_run_time(device, seeds["dynamics"])
     else:
         b2.seed(seeds["dynamics"])
 
-    _, c_trace = concentration_trace(config.protocol, 1e-3)
-    conc = b2.TimedArray(padded_trace(c_trace), dt=1 * b2.ms, name="drug_concentration")
-    nbqx_trace = nbqx = None
-    if config.protocol.has_nbqx:
-        _, nbqx_trace = concentration_trace(config.protocol, 1e-3, drug="nbqx")
-        nbqx = b2.TimedArray(padded_trace(nbqx_trace), dt=1 * b2.ms, name="nbqx_concentration")
-    common = common_namespace(config, conc, nbqx)
+    conc, nbqx = _drug_arrays(drug)
+    common = common_namespace(cc, spec.pharmacology, conc, nbqx)
 
     ext_cfg = {"pyramidal": cc.external_pyramidal, "interneuron": cc.external_interneuron}
     cells = {"pyramidal": cc.pyramidal, "interneuron": cc.interneuron}
     groups = {}
     objects = []
     for pop in POPULATIONS:
-        g = cell_group(config, pop, cells[pop], ext_cfg[pop], common, formulation,
+        g = cell_group(spec, pop, cells[pop], ext_cfg[pop], common, formulation,
                        sender=pop == "pyramidal" and formulation == "event", used=seeds)
         groups[pop] = g
         objects.append(g)
@@ -160,7 +158,7 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
     # ---- recurrent synapses
     n = {pop: cells[pop].n for pop in POPULATIONS}
     g_nmda_max = {pop: np.zeros(n[pop]) for pop in POPULATIONS}
-    objects += _recurrent_synapses(config, groups, n, formulation, e_to_e_weights, g_nmda_max, seeds)
+    objects += _recurrent_synapses(spec, groups, n, formulation, e_to_e_weights, g_nmda_max, seeds)
 
     # ---- external Poisson drive
     for pop in POPULATIONS:
@@ -171,23 +169,34 @@ def build_network(config: Config, formulation: str, e_to_e_weights: np.ndarray |
     # ---- the VTA, built after the whole cortex: the cortex's build-time
     # random draws (initial arrival times) come first, as without it.
     if cc.vta.enabled:
-        vta_groups, vta_objects = build_vta(config, formulation, common, groups["pyramidal"], seeds)
+        vta_groups, vta_objects = build_vta(spec, formulation, common, groups["pyramidal"], seeds)
         groups.update(vta_groups)
         objects += vta_objects
         n.update({pop: g.N for pop, g in vta_groups.items()})
 
     # ---- recording
-    spike_mons, state_mons = _monitors(config, groups, n)
+    spike_mons, state_mons = _monitors(spec, groups, n)
     objects += list(spike_mons.values())
     objects += list(state_mons.values())
 
     net = b2.Network(*objects, name="circuit")
-    return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=c_trace,
-                        nbqx_trace=nbqx_trace,
-                        n_cells=dict(n), duration_s=config.protocol.duration_s, seeds=seeds)
+    return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=drug.ketamine_um,
+                        nbqx_trace=drug.nbqx_um,
+                        n_cells=dict(n), duration_s=drug.duration_s, seeds=seeds)
 
 
-def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
+def _drug_arrays(drug: DrugInput) -> tuple:
+    """The TimedArrays of ketamine and (None without it) NBQX, in 1-ms steps (``DrugInput.dt_s``)."""
+    import brian2 as b2
+
+    conc = b2.TimedArray(padded_trace(drug.ketamine_um), dt=1 * b2.ms, name="drug_concentration")
+    nbqx = None
+    if drug.nbqx_um is not None:
+        nbqx = b2.TimedArray(padded_trace(drug.nbqx_um), dt=1 * b2.ms, name="nbqx_concentration")
+    return conc, nbqx
+
+
+def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: str,
                         e_to_e_weights: np.ndarray | None, g_nmda_max: dict, used: dict[str, int]) -> list:
     """The four connected cortical pathways, in a fixed order.
 
@@ -197,7 +206,7 @@ def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
     """
     import brian2 as b2
 
-    cc = config.circuit
+    cc = spec.circuit
     rc = cc.receptors
     pathways = {
         "e_to_e": ("pyramidal", "pyramidal", cc.e_to_e),
@@ -208,12 +217,12 @@ def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
     objects = []
     for name, (src, dst, pw) in pathways.items():
         if name == "e_to_e":
-            i, j = e_to_e_pairs(config, used)
+            i, j = e_to_e_pairs(spec, used)
         else:
-            i, j = random_pairs(n[src], n[dst], pw.p, recorded_rng(config.seed, f"connectivity.{name}", used),
+            i, j = random_pairs(n[src], n[dst], pw.p, recorded_rng(spec.seed, f"connectivity.{name}", used),
                                 autapses=src != dst)
         delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
-                                recorded_rng(config.seed, f"delays.{name}", used))
+                                recorded_rng(spec.seed, f"delays.{name}", used))
         ns = synapse_namespace(pw, rc)
         syn = pathway_synapses(groups[src], groups[dst], src == "interneuron", formulation, ns,
                                f"syn_{name}")
@@ -221,10 +230,10 @@ def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
         syn.delay = delays * b2.second
         if src == "pyramidal":
             w = np.ones(len(i))
-            if name == "e_to_e" and config.plasticity is not None:
+            if name == "e_to_e" and spec.spine_slots:
                 # A pool of potential synapses (spine slots): the same total
                 # weight as the calibrated circuit until spines set it.
-                w = np.full(len(i), 1.0 / config.plasticity.spines.slots_per_synapse)
+                w = np.full(len(i), 1.0 / spec.spine_slots)
             if name == "e_to_e" and e_to_e_weights is not None:
                 w = np.asarray(e_to_e_weights, dtype=float)
                 if w.shape != (len(i),):
@@ -235,12 +244,12 @@ def _recurrent_synapses(config: Config, groups: dict, n: dict, formulation: str,
     return objects
 
 
-def _monitors(config: Config, groups: dict, n: dict) -> tuple[dict, dict]:
+def _monitors(spec: CircuitSpec, groups: dict, n: dict) -> tuple[dict, dict]:
     """Spike monitors and population-trace state monitors, by population."""
     import brian2 as b2
 
     spike_mons = {pop: b2.SpikeMonitor(g, name=f"spikes_{pop}") for pop, g in groups.items()}
-    trace_clock = b2.Clock(config.analysis.trace_dt_s * b2.second, name="trace_clock")
+    trace_clock = b2.Clock(spec.trace_dt_s * b2.second, name="trace_clock")
     state_mons = {
         pop: b2.StateMonitor(g, ["block", "open_frac", "g_ampa", "g_nmda"],
                              record=_trace_sample(n[pop]), clock=trace_clock, name=f"trace_{pop}")

@@ -41,7 +41,8 @@ from __future__ import annotations
 
 import math
 
-from ..config.schema import Config
+from ..config.circuit import CircuitConfig
+from ..config.pharmacology import PharmacologyConfig
 
 
 def neuron_equations(block_model: str, formulation: str, adaptation: bool = False,
@@ -122,13 +123,15 @@ def poisson_mean_increment(a: float, rate_hz: float, tau_rise_s: float, tau_deca
     return a / (1.0 + a * rate_hz * (tau_rise_s + tau_decay_s))
 
 
-def common_namespace(config: Config, conc, nbqx=None) -> dict:
+def common_namespace(circuit: CircuitConfig, pc: PharmacologyConfig, conc, nbqx=None) -> dict:
     """Brian2 namespace shared by every population: receptors, Mg2+ unblock, drug block.
 
     Parameters
     ----------
-    config : Config
-        The experiment (its receptor kinetics and pharmacology).
+    circuit : CircuitConfig
+        The circuit (its receptor kinetics).
+    pc : PharmacologyConfig
+        The block model's constants.
     conc : brian2.TimedArray
         Drug concentration (uM) over time.
     nbqx : brian2.TimedArray, optional
@@ -136,9 +139,7 @@ def common_namespace(config: Config, conc, nbqx=None) -> dict:
     """
     import brian2 as b2
 
-    cc = config.circuit
-    rc = cc.receptors
-    pc = config.pharmacology
+    rc = circuit.receptors
     common = {
         "e_exc": rc.e_exc_v * b2.volt,
         "e_inh": rc.e_inh_v * b2.volt,

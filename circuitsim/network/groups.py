@@ -8,13 +8,13 @@ unconnected Synapses of one pathway.
 
 from __future__ import annotations
 
-from ..config.schema import Config
 from ..seeds import recorded_rng
 from .drive import external_kinds
 from .equations import SENDER_EQS, SENDER_RESET, neuron_equations
+from .inputs import CircuitSpec
 
 
-def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str, sender: bool,
+def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: str, sender: bool,
                used: dict[str, int] | None = None):
     """The NeuronGroup of population `pop` (cell parameters `p`, external drive `ext`).
 
@@ -24,7 +24,7 @@ def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str,
     """
     import brian2 as b2
 
-    pc = config.pharmacology
+    pc = spec.pharmacology
     ns = dict(common)
     ns.update(
         c_m=p.c_m_f * b2.farad,
@@ -61,7 +61,7 @@ def cell_group(config: Config, pop: str, p, ext, common: dict, formulation: str,
         namespace=ns,
         name=pop,
     )
-    init = recorded_rng(config.seed, f"initial_state.{pop}", used)
+    init = recorded_rng(spec.seed, f"initial_state.{pop}", used)
     g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
     return g
 

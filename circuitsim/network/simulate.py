@@ -19,6 +19,7 @@ import numpy as np
 from ..config.schema import Config
 from .build import build_network
 from .drive import external_kinds
+from .inputs import CircuitSpec, Device, DrugInput
 from .sample import POPULATIONS, FastSample, ProgressFn
 from .standalone import (
     locked_build_dir,
@@ -29,39 +30,47 @@ from .standalone import (
 )
 from .vta import vta_parts
 
+#: The default device: C++ standalone, threads from ``$CIRCUITSIM_THREADS`` (else 1).
+DEFAULT_DEVICE = Device()
+
 
 def simulate_sample(
-    config: Config,
+    circuit: CircuitSpec,
+    drug: DrugInput,
+    weights: np.ndarray | None = None,
     *,
+    device: Device = DEFAULT_DEVICE,
     progress: ProgressFn | None = None,
     formulation: str = "event",
-    e_to_e_weights: np.ndarray | None = None,
 ) -> FastSample:
-    """Build the circuit of `config`, run its protocol, return spikes and traces.
+    """Build `circuit`, run it under the concentrations of `drug`, return spikes and traces.
 
-    With ``config.codegen_target`` ``"cython"`` or ``"numpy"`` the network runs
-    in Brian2's runtime mode. With ``"cpp_standalone"`` it is written as a C++
-    project into a cached, locked build directory
+    With ``device.codegen_target`` ``"cython"`` or ``"numpy"`` the network
+    runs in Brian2's runtime mode. With ``"cpp_standalone"`` it is written as
+    a C++ project into a cached, locked build directory
     (:mod:`circuitsim.network.standalone`), compiled incrementally, run with
-    ``config.threads`` OpenMP threads, read back, and Brian2 is switched back
-    to the device that was active before (runtime mode), so that calls can
-    follow each other in one process.
+    ``device.threads`` OpenMP threads, read back, and Brian2 is switched
+    back to the device that was active before (runtime mode), so that calls
+    can follow each other in one process.
 
     Parameters
     ----------
-    config : Config
-        The experiment (circuit, pharmacology, protocol, seed).
+    circuit : CircuitSpec
+        The circuit, its receptor pharmacology and the seed.
+    drug : DrugInput
+        Ketamine (and NBQX) concentrations at the receptors over the sample (uM).
+    weights : ndarray, optional
+        Relative weight of every E->E synapse in the order of
+        :func:`circuitsim.network.build.e_to_e_pairs` (over a spine-slot
+        pool: each slot's spine's scaled volume, 0 without a spine). Default
+        1, or 1 / ``spine_slots`` over a slot pool.
+    device : Device
+        Code target and threads.
     progress : callable, optional
         Called as ``progress(simulated_s, total_s)`` during the run (runtime
         mode: every simulated second; standalone: once, at the end).
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation; ``per_synapse_ode`` is the slow reference.
-    e_to_e_weights : ndarray, optional
-        Relative weight of every E->E synapse in the order of
-        :func:`circuitsim.network.build.e_to_e_pairs` (with
-        ``config.plasticity``: of every spine slot, its spine's scaled volume,
-        0 without a spine). Default 1, or 1 / ``slots_per_synapse`` over a
-        slot pool.
 
     Returns
     -------
@@ -78,21 +87,28 @@ def simulate_sample(
         raise ValueError(f"unknown NMDA formulation {formulation!r}")
     t_start = time.perf_counter()
     b2.start_scope()
-    if config.codegen_target != "cpp_standalone":
-        return _run_runtime(config, formulation, e_to_e_weights, progress, t_start)
-    sample = _run_standalone(config, formulation, e_to_e_weights, t_start)
+    if device.codegen_target != "cpp_standalone":
+        return _run_runtime(circuit, drug, weights, device, formulation, progress, t_start)
+    sample = _run_standalone(circuit, drug, weights, device, formulation, t_start)
     if progress is not None:
         progress(sample.duration_s, sample.duration_s)
     return sample
 
 
-def _run_runtime(config: Config, formulation: str, e_to_e_weights: np.ndarray | None,
-                 progress: ProgressFn | None, t_start: float) -> FastSample:
-    """Build and run in Brian2's runtime mode (``config.codegen_target`` cython or numpy)."""
+def simulate_config(config: Config, weights: np.ndarray | None = None, *,
+                    progress: ProgressFn | None = None, formulation: str = "event") -> FastSample:
+    """:func:`simulate_sample` of an experiment config's circuit, bath protocol and device."""
+    return simulate_sample(CircuitSpec.of(config), DrugInput.of_protocol(config.protocol), weights,
+                           device=Device.of(config), progress=progress, formulation=formulation)
+
+
+def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
+                 formulation: str, progress: ProgressFn | None, t_start: float) -> FastSample:
+    """Build and run in Brian2's runtime mode (``device.codegen_target`` cython or numpy)."""
     import brian2 as b2
 
-    b2.prefs.codegen.target = config.codegen_target
-    built = build_network(config, formulation, e_to_e_weights)
+    b2.prefs.codegen.target = device.codegen_target
+    built = build_network(circuit, drug, formulation, weights)
     t_built = time.perf_counter()
     report = None
     if progress is not None:
@@ -106,36 +122,37 @@ def _run_runtime(config: Config, formulation: str, e_to_e_weights: np.ndarray | 
                          threads=1)
 
 
-def _run_standalone(config: Config, formulation: str, e_to_e_weights: np.ndarray | None,
-                    t_start: float) -> FastSample:
+def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
+                    formulation: str, t_start: float) -> FastSample:
     """Build, compile and run as a C++ standalone project; Brian2 returns to runtime mode after."""
-    threads = resolve_threads(config.threads)
+    threads = resolve_threads(device.threads)
     # Collect unreachable Brian2 objects of earlier runs: automatic names
     # ("<object>_stateupdater_codeobject_1") would otherwise change, and with
     # them the generated files.
     gc.collect()
-    with standalone_device(threads) as device:
-        built = build_network(config, formulation, e_to_e_weights)
+    variant = _variant(circuit)
+    with standalone_device(threads) as b2_device:
+        built = build_network(circuit, drug, formulation, weights)
         built.run()
-        _sort_clock_starts(device, built.net)
-        key = structure_key(code_structure(config, formulation, threads))
-        with locked_build_dir(key, variant=_variant(config)) as directory:
+        _sort_clock_starts(b2_device, built.net)
+        key = structure_key(code_structure(circuit, drug, formulation, threads))
+        with locked_build_dir(key, variant=variant) as directory:
             try:
-                device.build(directory=str(directory), compile=True, run=False, with_output=False)
+                b2_device.build(directory=str(directory), compile=True, run=False, with_output=False)
             except RuntimeError as exc:
                 if "compilation failed" not in str(exc):
                     raise
                 # An interrupted earlier build can leave truncated object
                 # files that look up to date: rebuild from scratch once.
-                device.build(directory=str(directory), compile=True, run=False, with_output=False,
-                             clean=True)
-            mark_variant(directory, _variant(config))
+                b2_device.build(directory=str(directory), compile=True, run=False, with_output=False,
+                                clean=True)
+            mark_variant(directory, variant)
             t_built = time.perf_counter()
-            device.run(directory=str(directory), with_output=False)
+            b2_device.run(directory=str(directory), with_output=False)
             sample = built.collect(wall_build_s=t_built - t_start,
-                                   wall_run_s=float(device._last_run_time),
+                                   wall_run_s=float(b2_device._last_run_time),
                                    threads=threads,
-                                   wall_binary_s=float(device.timers["run_binary"]))
+                                   wall_binary_s=float(b2_device.timers["run_binary"]))
             # Inputs and outputs of this run only (Brian2 rewrites the inputs
             # before every build): ~150 MB for the default circuit.
             for sub in ("static_arrays", "results"):
@@ -160,17 +177,17 @@ def _sort_clock_starts(device, net) -> None:
         queue[pos[0]:pos[-1] + 1] = sorted(queue[pos[0]:pos[-1] + 1], key=lambda e: e[1][0])
 
 
-def code_structure(config: Config, formulation: str, threads: int) -> dict:
+def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, threads: int) -> dict:
     """What shapes the generated C++ code, beyond parameter values (the build-directory key).
 
     Parameter values (conductances, time constants, the seed, the protocol)
     only change constants or data files, which an incremental ``make`` in the
     same directory handles; these change many files at once.
     """
-    cc = config.circuit
+    cc = circuit.circuit
     out = {
         "formulation": formulation,
-        "block_model": config.pharmacology.block_model,
+        "block_model": circuit.pharmacology.block_model,
         "threads": threads,
         "cells": {pop: {"n": getattr(cc, pop).n,
                         "adaptation": getattr(cc, pop).adaptation_increment_a > 0}
@@ -185,20 +202,20 @@ def code_structure(config: Config, formulation: str, threads: int) -> dict:
                       "external": {pop: external_kinds(e) for pop, e in ext.items()}}
     # Likewise: NBQX adds a term to every neuron's equations; a spine-slot
     # pool makes the E->E synapse arrays twice as long.
-    if config.protocol.has_nbqx:
+    if drug.nbqx_um is not None:
         out["ampa_block"] = True
-    if config.plasticity is not None:
-        out["spine_slots"] = config.plasticity.spines.slots_per_synapse
+    if circuit.spine_slots:
+        out["spine_slots"] = circuit.spine_slots
     return out
 
 
-def _variant(config: Config) -> str:
+def _variant(circuit: CircuitSpec) -> str:
     """What sizes the static arrays of a build, beyond its structure: the seed and circuit values.
 
     A build directory last built for the same variant recompiles nothing
     (:func:`circuitsim.network.standalone.locked_build_dir`). Broader than
     needed (any circuit value counts), which only costs a recompile.
     """
-    payload = {"seed": config.seed, "circuit": config.circuit.model_dump(mode="json"),
-               "slots": None if config.plasticity is None else config.plasticity.spines.slots_per_synapse}
+    payload = {"seed": circuit.seed, "circuit": circuit.circuit.model_dump(mode="json"),
+               "slots": circuit.spine_slots or None}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

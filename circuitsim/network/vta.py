@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..config.schema import Config
 from ..seeds import recorded_rng
 from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import synapse_namespace
 from .groups import cell_group, pathway_synapses
+from .inputs import CircuitSpec
 
 
 def vta_parts(vta) -> tuple[dict, dict, dict]:
@@ -36,7 +36,7 @@ def vta_parts(vta) -> tuple[dict, dict, dict]:
     return cells, ext, pathways
 
 
-def build_vta(config: Config, formulation: str, common: dict, pyramidal,
+def build_vta(spec: CircuitSpec, formulation: str, common: dict, pyramidal,
               used: dict[str, int] | None = None) -> tuple[dict, list]:
     """The VTA populations, their synapses and drives (``circuit.vta``); returns (groups, objects).
 
@@ -52,19 +52,19 @@ def build_vta(config: Config, formulation: str, common: dict, pyramidal,
     """
     import brian2 as b2
 
-    cc = config.circuit
+    cc = spec.circuit
     rc = cc.receptors
     cells, ext, pathways = vta_parts(cc.vta)
-    groups = {pop: cell_group(config, pop, p, ext[pop], common, formulation, sender=False, used=used)
+    groups = {pop: cell_group(spec, pop, p, ext[pop], common, formulation, sender=False, used=used)
               for pop, p in cells.items()}
     all_groups = {"pyramidal": pyramidal, **groups}
     objects: list = list(groups.values())
     g_nmda_max = {pop: np.zeros(p.n) for pop, p in cells.items()}
     for name, (src, dst, pw, (d_min, d_max)) in pathways.items():
         n_src, n_dst = all_groups[src].N, all_groups[dst].N
-        i, j = random_pairs(n_src, n_dst, pw.p, recorded_rng(config.seed, f"connectivity.{name}", used),
+        i, j = random_pairs(n_src, n_dst, pw.p, recorded_rng(spec.seed, f"connectivity.{name}", used),
                             autapses=True)
-        delays = uniform_delays(len(i), d_min, d_max, cc.dt_s, recorded_rng(config.seed, f"delays.{name}", used))
+        delays = uniform_delays(len(i), d_min, d_max, cc.dt_s, recorded_rng(spec.seed, f"delays.{name}", used))
         syn = pathway_synapses(all_groups[src], all_groups[dst], src != "pyramidal", formulation,
                                synapse_namespace(pw, rc), f"syn_{name}")
         syn.connect(i=i, j=j)

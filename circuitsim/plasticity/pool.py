@@ -88,9 +88,10 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
 def _grow_healthy(config: Config, kernel) -> CircuitPool:
     """The burn-in of :func:`healthy_pool`, formation times relative to its end (0)."""
     from ..network.build import e_to_e_pairs
+    from ..network.inputs import CircuitSpec
 
     cfg = config.plasticity.spines
-    pre, post = e_to_e_pairs(config)
+    pre, post = e_to_e_pairs(CircuitSpec.of(config))
     order = np.argsort(post, kind="stable")
     n = config.circuit.pyramidal.n
     counts = np.bincount(post, minlength=n)

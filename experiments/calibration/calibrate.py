@@ -24,13 +24,13 @@ from circuitsim.analysis.calibration import TARGETS, calibration_protocol, passe
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 
 
 def one_seed(args: tuple[int, list[str]]) -> dict[str, float]:
     seed, overrides = args
     cfg = config_from_dict({}, [f"seed={seed}", *overrides])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     return signatures(a, "baseline", "clinical", "anaesthetic").values
 

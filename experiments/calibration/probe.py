@@ -24,7 +24,7 @@ from circuitsim.analysis.calibration import REDUCED_CIRCUIT, calibration_protoco
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 
 REDUCED = list(REDUCED_CIRCUIT)
 PROTOCOL = calibration_protocol()
@@ -38,7 +38,7 @@ def synchrony(t_s: np.ndarray, t0: float, t1: float, bin_s: float = 0.05) -> flo
 
 def probe(overrides: list[str], seed: int = 1) -> dict[str, float]:
     cfg = config_from_dict({}, [*REDUCED, *PROTOCOL, f"seed={seed}", *overrides])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     v = dict(signatures(a, "baseline", "clinical", "anaesthetic").values)
     t_e = s.spikes["pyramidal"][0]

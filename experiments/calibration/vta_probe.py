@@ -30,7 +30,7 @@ from circuitsim.analysis.calibration import (
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
-from circuitsim.network.simulate import simulate_sample
+from circuitsim.network.simulate import simulate_config
 
 # Reported beside the targets (no band).
 EXTRA = {
@@ -47,7 +47,7 @@ EXTRA = {
 def one_seed(args: tuple[int, list[str]]) -> dict[str, float]:
     seed, overrides = args
     cfg = config_from_dict({}, [*overrides, f"seed={seed}"])
-    s = simulate_sample(cfg)
+    s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     v = vta_signatures(a, "baseline", "clinical", "anaesthetic")
     cortex = signatures(a, "baseline", "clinical", "anaesthetic").values

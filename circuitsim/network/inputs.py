@@ -1,0 +1,125 @@
+"""The typed inputs of a fast sample: the circuit, the drug it sees, the device it runs on.
+
+:func:`circuitsim.network.simulate.simulate_sample` takes these three (and
+the E->E weights as an array), never a whole experiment config: the drug
+arrives as sampled concentrations, so a caller that plans its own drug
+states (the engine's staircases) hands over numbers, not config text.
+:meth:`CircuitSpec.of`, :meth:`DrugInput.of_protocol` and :meth:`Device.of`
+take them out of a :class:`~circuitsim.config.schema.Config`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..config.circuit import CircuitConfig
+from ..config.pharmacology import PharmacologyConfig
+from ..config.protocol import ProtocolConfig
+from ..config.schema import Config
+from ..pharmacology.bath import concentration_trace
+
+#: Sampling interval (s) of the drug traces a sample is given: the drug's
+#: Brian2 TimedArray has 1-ms steps.
+DRUG_DT_S = 1e-3
+
+
+@dataclass(frozen=True)
+class CircuitSpec:
+    """What the network stage builds: the circuit, its receptor pharmacology, the seed, the recording.
+
+    Attributes
+    ----------
+    circuit : CircuitConfig
+        Cells, pathways, receptors, external drive, the VTA.
+    pharmacology : PharmacologyConfig
+        The block model and its constants (IC50s, trapping rates, NBQX).
+    seed : int
+        Root seed of every stream the sample draws from (:mod:`circuitsim.seeds`).
+    trace_dt_s : float
+        Sampling interval (s) of the recorded population traces.
+    spine_slots : float
+        0 for the calibrated E->E synapses; k >= 1 for a pool of potential
+        synapses (spine slots) with k times the connection probability, whose
+        weights the spines set (``plasticity.spines.slots_per_synapse``).
+    """
+
+    circuit: CircuitConfig
+    pharmacology: PharmacologyConfig
+    seed: int
+    trace_dt_s: float
+    spine_slots: float = 0.0
+
+    @classmethod
+    def of(cls, config: Config) -> CircuitSpec:
+        """The circuit of an experiment config."""
+        slots = 0.0 if config.plasticity is None else config.plasticity.spines.slots_per_synapse
+        return cls(circuit=config.circuit, pharmacology=config.pharmacology, seed=config.seed,
+                   trace_dt_s=config.analysis.trace_dt_s, spine_slots=slots)
+
+
+@dataclass(frozen=True)
+class DrugInput:
+    """The concentrations the circuit sees, sampled every ``dt_s`` from t = 0 (uM).
+
+    Attributes
+    ----------
+    duration_s : float
+        How long the sample runs (s); the last value holds beyond the trace.
+    ketamine_um : ndarray
+        Ketamine concentration at the receptors (uM), one value per ``dt_s``.
+    nbqx_um : ndarray or None
+        NBQX concentration (uM) on the same grid, or None: the circuit is
+        then built without the AMPA-block term (a different generated code).
+    dt_s : float
+        Sampling interval (s); :data:`DRUG_DT_S`.
+    """
+
+    duration_s: float
+    ketamine_um: np.ndarray
+    nbqx_um: np.ndarray | None = None
+    dt_s: float = DRUG_DT_S
+
+    def __post_init__(self) -> None:
+        if self.dt_s != DRUG_DT_S:
+            raise ValueError(f"DrugInput.dt_s: expected {DRUG_DT_S} s (the TimedArray step), got {self.dt_s}")
+        if not self.duration_s > 0:
+            raise ValueError(f"DrugInput.duration_s: expected > 0 s, got {self.duration_s}")
+        for name in ("ketamine_um", "nbqx_um"):
+            arr = getattr(self, name)
+            if arr is None:
+                continue
+            arr = np.array(arr, dtype=np.float64)
+            if arr.ndim != 1 or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+                raise ValueError(f"DrugInput.{name}: expected a 1-D array of finite concentrations >= 0 uM")
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+        if self.nbqx_um is not None and len(self.nbqx_um) != len(self.ketamine_um):
+            raise ValueError("DrugInput.nbqx_um: expected as many samples as ketamine_um, "
+                             f"got {len(self.nbqx_um)} and {len(self.ketamine_um)}")
+
+    @classmethod
+    def of_protocol(cls, protocol: ProtocolConfig) -> DrugInput:
+        """The wash-in of a bath protocol (:func:`circuitsim.pharmacology.bath.concentration_trace`)."""
+        _, ketamine = concentration_trace(protocol, DRUG_DT_S)
+        nbqx = concentration_trace(protocol, DRUG_DT_S, drug="nbqx")[1] if protocol.has_nbqx else None
+        return cls(duration_s=protocol.duration_s, ketamine_um=ketamine, nbqx_um=nbqx)
+
+
+@dataclass(frozen=True)
+class Device:
+    """Where and how Brian2 runs the sample (run options: they leave the model unchanged).
+
+    ``threads`` 0 defers to ``$CIRCUITSIM_THREADS``
+    (:func:`circuitsim.network.standalone.resolve_threads`).
+    """
+
+    codegen_target: Literal["cpp_standalone", "cython", "numpy"] = "cpp_standalone"
+    threads: int = 0
+
+    @classmethod
+    def of(cls, config: Config) -> Device:
+        """The device options of an experiment config."""
+        return cls(codegen_target=config.codegen_target, threads=config.threads)
