@@ -52,19 +52,8 @@ from ..analysis.calibration import REDUCED_CIRCUIT, calibration_protocol
 from ..analysis.signatures import Signature
 from ..config.schema import Config
 from ..io.read import Results, read_results
+from . import measures as M
 from .kinds import KINDS, classify
-from .measures import (
-    MOGHADDAM_DIRECTIONS,
-    days_signatures,
-    dissociation_tracks,
-    enantiomer_potency,
-    human_bolus,
-    interneurons_first,
-    inverted_u,
-    nasal_bioavailability,
-    occupancy_potency,
-    rat_dose_series,
-)
 
 
 @dataclass(frozen=True)
@@ -93,7 +82,7 @@ class Experiment:
 
 
 def _wash_in(res: Results) -> list[Signature]:
-    return inverted_u(res) + interneurons_first(res) + occupancy_potency(res)
+    return M.inverted_u(res) + M.interneurons_first(res) + M.occupancy_potency(res)
 
 
 def rat_dose(dose_mg_kg: float) -> tuple[str, ...]:
@@ -110,14 +99,14 @@ HUMAN_BOLUS = ("dosing.doses=[{amount: 10 mg, route: iv_bolus, drug: racemic}]",
 
 EXPERIMENTS = (
     Experiment("wash-in", "default", (*calibration_protocol(), "output.figures=false"), _wash_in),
-    Experiment("enantiomers", "enantiomers", ("output.figures=false",), enantiomer_potency),
-    Experiment("nasal esketamine", "esketamine_nasal", ("output.figures=false",), nasal_bioavailability),
-    Experiment("human i.v. bolus", "clinical_infusion", ("output.figures=false", *HUMAN_BOLUS), human_bolus),
-    Experiment("clinical infusion", "clinical_infusion", ("output.figures=false",), dissociation_tracks),
-    *(Experiment(f"rat {dose:g} mg/kg i.p.", "rodent_ip", ("output.figures=false", *rat_dose(dose)), rat_dose_series)
-      for dose in MOGHADDAM_DIRECTIONS),
+    Experiment("enantiomers", "enantiomers", ("output.figures=false",), M.enantiomer_potency),
+    Experiment("nasal esketamine", "esketamine_nasal", ("output.figures=false",), M.nasal_bioavailability),
+    Experiment("human i.v. bolus", "clinical_infusion", ("output.figures=false", *HUMAN_BOLUS), M.human_bolus),
+    Experiment("clinical infusion", "clinical_infusion", ("output.figures=false",), M.dissociation_tracks),
+    *(Experiment(f"rat {dose:g} mg/kg i.p.", "rodent_ip", ("output.figures=false", *rat_dose(dose)), M.rat_dose_series)
+      for dose in M.MOGHADDAM_DIRECTIONS),
     Experiment("stress and rescue", "stress_ketamine_7d", ("output.figures=false", "circuit.vta.enabled=false"),
-               days_signatures, drop_arms=("+ NBQX",)),
+               M.days_signatures, drop_arms=("+ NBQX",)),
 )
 
 
