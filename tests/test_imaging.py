@@ -12,7 +12,7 @@ from circuitsim.config import config_from_dict
 from circuitsim.engine import simulate
 from circuitsim.engine.records import to_record
 from circuitsim.engine.sessions import ImagingSessions, lead_h
-from circuitsim.engine.slow import time_grid_h
+from circuitsim.engine.slow import run_days, time_grid_h
 from circuitsim.errors import UserInputError
 from circuitsim.io import read_results, results_summary, write_record
 from circuitsim.plasticity import spines as sp
@@ -153,3 +153,18 @@ def test_tiny_run_with_imaging_sessions_writes_and_reads_them(tmp_path, monkeypa
     assert {"seed_spines_lead", "seed_imaging_neurons"} <= set(back.provenance)
     assert undocumented_names(tmp_path / "img.h5") == []
     assert "imaging of stress, vehicle (40 neurons" in results_summary(back)
+
+
+def test_sessions_within_the_run_change_nothing_else(tiny_overrides):
+    """Imaging only looks: with every session inside the run, the run is bit-identical to one without."""
+    sets = [*tiny_overrides, "circuit.vta.enabled=false"]
+    plain = run_days(config_from_dict(SHORT, sets), with_timeline=False)
+    imaged = run_days(config_from_dict(_with_sessions(["-2 d", "-1 d", "1 d", "2 d"]), sets),
+                      with_timeline=False)
+    assert plain.imaging is None and imaged.imaging is not None
+    for key in plain.series:
+        np.testing.assert_array_equal(plain.series[key], imaged.series[key])
+    np.testing.assert_array_equal(plain.snapshot_density, imaged.snapshot_density)
+    assert plain.seeds == imaged.seeds
+    # the session at the start of the stress history sees the healthy pool
+    assert imaged.imaging.spines[0] == int(plain.healthy_density.sum())
