@@ -262,6 +262,50 @@ class Arm(ConfigModel):
     set: list[str] = Field(default_factory=list)
 
 
+class ImagingConfig(ConfigModel):
+    """Imaging sessions: what two-photon imaging of the same dendrites would see (issue 18, item 2).
+
+    At each session the run records which slots hold a spine and which spine
+    (its formation time); between consecutive sessions it reports the spines
+    formed and eliminated as % of the spines seen at the earlier one, and the
+    density relative to session ``reference`` (docs/plasticity.md, "Imaging
+    readout"; :mod:`circuitsim.plasticity.imaging`). Session times are
+    relative to the first dose and must end by ``plasticity.days_after``;
+    sessions before the start of the run (the stress history, or the dose
+    when there is none) add a drug-free, stress-free period of that length
+    before it, stepped from the healthy pool with its own random stream
+    (``spines.lead``).
+    """
+
+    # E.g. [-3 d, -1 d, 1 d, 3 d, 5 d, 10 d, 15 d] (Phoumthipphavong et al.
+    # 2016, eNeuro: 2-day intervals around one dose). Strictly increasing, >= 2.
+    sessions_s: list[Quantity(TIME, ge="-365 d", le="36500 d")] = Field(alias="sessions")
+    # Index of the session that density is relative to.
+    reference: int = Field(0, ge=0, le=1000)
+    # Imaging sees a few dendrites: the number of pyramidal neurons imaged,
+    # drawn without replacement from the seed's "imaging.neurons" stream;
+    # null: every pyramidal neuron (model choice: all, for the least noise).
+    neurons: int | None = Field(None, ge=1, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _sessions(self) -> ImagingConfig:
+        s = self.sessions_s
+        days = "[" + ", ".join(f"{t / _DAY_S:g} d" for t in s) + "]"
+        if len(s) < 2:
+            raise ValueError(f"sessions: expected at least 2 sessions, got {days}")
+        if any(b <= a for a, b in zip(s[:-1], s[1:], strict=True)):
+            raise ValueError(f"sessions: expected strictly increasing times, got {days}")
+        if self.reference >= len(s):
+            raise ValueError(f"reference: expected the index of a session (0 to {len(s) - 1}), "
+                             f"got {self.reference}")
+        return self
+
+    @property
+    def sessions_d(self) -> list[float]:
+        """Session times, days from the first dose."""
+        return [t / _DAY_S for t in self.sessions_s]
+
+
 class PlasticityConfig(ConfigModel):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
@@ -289,6 +333,8 @@ class PlasticityConfig(ConfigModel):
     # experiment's seed, so that they differ only by their overrides; their
     # circuit is sampled at the dose and at the end only.
     arms: list[Arm] = Field(default_factory=list)
+    # Imaging sessions (absent: none; ImagingConfig).
+    imaging: ImagingConfig | None = None
 
     @model_validator(mode="after")
     def _arm_names(self) -> PlasticityConfig:
@@ -301,6 +347,14 @@ class PlasticityConfig(ConfigModel):
     def _steps(self) -> PlasticityConfig:
         if self.acute_step_s > self.slow_step_s:
             raise ValueError("acute_step must not be longer than slow_step")
+        return self
+
+    @model_validator(mode="after")
+    def _sessions_within_the_run(self) -> PlasticityConfig:
+        if self.imaging is not None and self.imaging.sessions_s[-1] > self.days_after_s * (1 + 1e-12):
+            raise ValueError(f"imaging.sessions: the last session is after the end of the run "
+                             f"(plasticity.days_after = {self.days_after:g} d); expected sessions up to it, "
+                             f"got {self.imaging.sessions_s[-1] / _DAY_S:g} d")
         return self
 
     @property

@@ -108,3 +108,12 @@ class Config(ConfigModel):
                     f"ln(1/analysis.settle_fraction)); expected more than {need:.3g} s, "
                     f"got {epoch.duration_s:.3g} s")
         return self
+
+    @model_validator(mode="after")
+    def _imaged_neurons_exist(self) -> Config:
+        """Imaging samples no more pyramidal neurons than the circuit has."""
+        imaging = self.plasticity.imaging if self.plasticity is not None else None
+        if imaging is not None and imaging.neurons is not None and imaging.neurons > self.circuit.pyramidal.n:
+            raise ValueError(f"plasticity.imaging.neurons: expected at most circuit.pyramidal.n "
+                             f"({self.circuit.pyramidal.n}), got {imaging.neurons}")
+        return self

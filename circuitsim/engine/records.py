@@ -16,6 +16,7 @@ import numpy as np
 from ..config import dump_config
 from ..config.schema import Config
 from ..network.sample import TRACE_UNITS, FastSample
+from ..plasticity.imaging import ImagingReadout
 from .acute import Timeline
 from .checks import CircuitCheck
 from .measures import ANALYSIS_UNITS, SampleAnalysis
@@ -25,6 +26,9 @@ from .slow import DaysResult
 #: Per-check columns of /plasticity/checks: EpochMeasures attribute -> unit.
 CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_pyramidal": "1",
                  "rate_vta_dopamine_hz": "Hz", "rate_vta_gaba_hz": "Hz"}
+#: Columns of /plasticity/imaging (ImagingReadout attribute -> unit); its attributes: reference, neurons.
+IMAGING_UNITS = {"session_d": "d", "time_h": "h", "spines": "1", "formed": "1", "eliminated": "1",
+                 "formed_pct": "%", "eliminated_pct": "%", "density_rel": "1"}
 
 
 def trace_units(name: str) -> str:
@@ -105,6 +109,13 @@ def acute_peaks(days: DaysResult) -> dict[str, float]:
             "peak_rate_pyramidal_hz": float(np.nanmax(s["rate_pyramidal_hz"]))}
 
 
+def imaging_part(readout: ImagingReadout) -> dict[str, Any]:
+    """``/plasticity/imaging``: the columns of :data:`IMAGING_UNITS` and ``attrs`` (reference, neurons)."""
+    out: dict[str, Any] = {col: np.asarray(getattr(readout, col)) for col in IMAGING_UNITS}
+    out["attrs"] = {"reference": int(readout.reference), "neurons": int(readout.neurons)}
+    return out
+
+
 def arm_part(arm: DaysResult) -> dict[str, Any]:
     """``/arms/<name>``: the arm's slow series, their units, its attributes and its checks."""
     out: dict[str, Any] = {k: np.asarray(v, dtype=np.float64) for k, v in arm.series.items()}
@@ -112,6 +123,8 @@ def arm_part(arm: DaysResult) -> dict[str, Any]:
     out["attrs"] = {**acute_peaks(arm), "role": arm.role, "blockers": ",".join(arm.blockers),
                     "age": arm.age, "end_rate_pyramidal_hz": float(arm.end_rate_pyramidal_hz)}
     out["checks"] = check_table(arm.checks)
+    if arm.imaging is not None:
+        out["imaging"] = imaging_part(arm.imaging)
     return out
 
 
@@ -119,6 +132,7 @@ def days_part(days: DaysResult) -> dict[str, Any]:
     """``/spines``, ``/plasticity`` (checks; signatures empty until the analysis adds them) and ``/arms``."""
     checks = check_table(days.checks)
     rates = checks["rate_pyramidal_hz"]
+    imaging = {"imaging": imaging_part(days.imaging)} if days.imaging is not None else {}
     return {
         "time_h": np.asarray(days.snapshots_time_h, dtype=np.float64),
         "density": np.asarray(days.snapshot_density, dtype=np.float32),
@@ -132,6 +146,7 @@ def days_part(days: DaysResult) -> dict[str, Any]:
                        "end_rate_pyramidal_hz": float(rates[-1]) if len(rates) else float("nan")},
         "signatures": [],
         "arms": {name: arm_part(arm) for name, arm in days.arms.items()},
+        **imaging,
     }
 
 

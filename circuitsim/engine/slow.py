@@ -5,7 +5,8 @@ stress history (``plasticity.stress``) runs before it, from
 -``stress.duration`` to 0; the experiment ends ``plasticity.days_after``
 after 0. Steps: ``plasticity.slow_step`` during the stress history and
 after the drug's window, ``plasticity.acute_step`` over the drug's window
-(0 to ``timeline.horizon``).
+(0 to ``timeline.horizon``); before them, the drug-free lead of early
+imaging sessions (:mod:`circuitsim.engine.sessions`).
 
 The loop, with the spine pool's volumes as the circuit's E->E weights
 (:mod:`circuitsim.plasticity.pool`):
@@ -33,6 +34,7 @@ homeostatic mechanisms the model does not have).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import json
@@ -51,21 +53,20 @@ from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp
 from ..plasticity.age import adolescent_step
+from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
 from ..seeds import int_seed, rng
 from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, drug_free_check
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
+from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions, lead_h
 
 _H_PER_D = 24.0
 _S_PER_H = 3600.0
 
 #: Random streams of the slow stage (name under the master seed, seeds.py).
 SPINE_STREAMS = ("spines.burn_in", "spines.experiment", "stress.susceptibility")
-
-_H_PER_D = 24.0
-_S_PER_H = 3600.0
 
 #: The slow-stage series and their units.
 SLOW_UNITS = {
@@ -117,6 +118,8 @@ class DaysResult:
     last_dose_h: float = 0.0
     #: Random streams used (name -> 31-bit seed, :func:`circuitsim.seeds.int_seed`).
     seeds: dict[str, int] = field(default_factory=dict)
+    #: What imaging at plasticity.imaging.sessions sees (None without sessions).
+    imaging: ImagingReadout | None = None
 
     @property
     def end_rate_pyramidal_hz(self) -> float:
@@ -142,14 +145,17 @@ class ExperimentCache:
 
 
 def time_grid_h(config: Config) -> np.ndarray:
-    """Step boundaries (h): stress history, the drug's window, the days after."""
+    """Step boundaries (h): imaging's lead (:func:`.sessions.lead_h`), stress history, drug's window, days after."""
     p = config.plasticity
     slow = p.slow_step_s / _S_PER_H
     fast = p.acute_step_s / _S_PER_H
     horizon = config.timeline.horizon_s / _S_PER_H
     end = p.days_after * _H_PER_D
     stress = p.stress.duration_s / _S_PER_H if p.stress is not None else 0.0
+    lead = lead_h(config)
     parts = []
+    if lead > 0:
+        parts.append(np.linspace(-stress - lead, -stress, int(math.ceil(lead / slow - 1e-9)) + 1)[:-1])
     if stress > 0:
         parts.append(np.linspace(-stress, 0.0, int(math.ceil(stress / slow - 1e-9)) + 1)[:-1])
     window = min(horizon, end)
@@ -198,8 +204,6 @@ def mean_volume(cp: CircuitPool) -> np.ndarray:
     return np.divide(vol, dens, out=np.zeros_like(vol), where=dens > 0)
 
 
-
-
 class _SlowRun:
     """The state of one slow-stage run between steps (:func:`run_days` drives it).
 
@@ -218,6 +222,11 @@ class _SlowRun:
         self.rules = spine_rules(p.spines)
         self.crules = cascade_rules(config)
         self.seed = int_seed(config.seed, "spines.experiment")
+        # Steps before the stress history (imaging's lead) draw from their own stream.
+        self.stress_start_h = -p.stress.duration_s / _S_PER_H if p.stress is not None else 0.0
+        self.n_lead = int(np.count_nonzero(self.grid[:-1] < self.stress_start_h - 1e-9))
+        self.lead_seed = int_seed(config.seed, LEAD_STREAM)
+        self.sessions = ImagingSessions.of(config, self.cp.pool, self.age.adolescent) if p.imaging else None
         if p.stress is not None:
             self.susceptible = rng(config.seed, "stress.susceptibility").random(n) < p.stress.susceptible
             self.stress_level = np.where(self.susceptible, p.stress.level, 0.0)
@@ -269,7 +278,7 @@ class _SlowRun:
             "rec": {name: values[:k].copy() for name, values in self.rec.items()},
             "snap_t": list(self.snap_t), "snap_d": list(self.snap_d), "snap_v": list(self.snap_v),
             "checks": [dataclasses.replace(c) for c in self.checks],
-            "scalars": tuple(getattr(self, s) for s in self._SCALARS)}
+            "scalars": tuple(getattr(self, s) for s in self._SCALARS), "sessions": copy.copy(self.sessions)}
 
     def restore_at_dose(self, saved: dict) -> int:
         """Continue from a state saved by :meth:`save_at_dose`; return its step."""
@@ -282,7 +291,16 @@ class _SlowRun:
         self.checks = [dataclasses.replace(c) for c in saved["checks"]]
         for name, value in zip(self._SCALARS, saved["scalars"], strict=True):
             setattr(self, name, value)
+        self.sessions = copy.copy(saved["sessions"])
         return k
+
+    def streams(self) -> dict[str, int]:
+        """The random streams this run drew from (name -> seed)."""
+        p = self.config.plasticity
+        names = [*SPINE_STREAMS[:2], *(["stress.susceptibility"] if p.stress is not None else []),
+                 *([LEAD_STREAM] if self.n_lead else []),
+                 *([NEURON_STREAM] if p.imaging is not None and p.imaging.neurons is not None else [])]
+        return {name: int_seed(self.config.seed, name) for name in names}
 
     def record(self, k: int) -> None:
         """Write every slow-stage series at grid point `k`."""
@@ -331,6 +349,8 @@ class _SlowRun:
         if t0 >= self.next_snap - 1e-9:
             self.snapshot(t0)
             self.next_snap = t0 + _H_PER_D
+        if self.sessions is not None:
+            self.sessions.take(self.cp.pool, t0)
 
     def snapshot(self, t: float) -> None:
         """Every neuron's spine density and mean volume now."""
@@ -358,14 +378,16 @@ class _SlowRun:
                                inhibition(self.config, 0.5 * (t0 + t1)))
         protein = 0.5 * (self.state.synaptic_protein + new.synaptic_protein)
         self.state = new
-        stress = self.stress_level if t1 <= 0.0 else np.zeros(n)
+        stress = self.stress_level if self.stress_start_h - 1e-9 <= t0 and t1 <= 0.0 else np.zeros(n)
+        # imaging's lead: its own stream; the experiment's steps are counted from its end
+        seed, j = (self.lead_seed, k) if k < self.n_lead else (self.seed, k - self.n_lead)
         if age.adolescent:
             formed, eliminated, self.gate_mean = adolescent_step(
-                self.cp, age, t0 / _H_PER_D, t1 / _H_PER_D, k, protein, stress, amp, self.n_rest, self.rules,
-                self.seed, self.kernel)
+                self.cp, age, t0 / _H_PER_D, t1 / _H_PER_D, j, protein, stress, amp, self.n_rest, self.rules,
+                seed, self.kernel)
         else:
-            formed, eliminated = self.kernel(self.cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, k, protein, stress,
-                                             self.rules, self.seed)
+            formed, eliminated = self.kernel(self.cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, j, protein, stress,
+                                             self.rules, seed)
         present = max(float(formed.sum() - eliminated.sum() + self.last_present), 1.0)
         self.last_present = present
         self.formed_rate = formed.sum() / present / (dt_h / _H_PER_D)
@@ -391,10 +413,11 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     k_start = 0
     if saved is not None:  # the same stress history was run by the experiment or an earlier arm
         k_start = run.restore_at_dose(saved)
-    elif p.stress is not None and p.stress.duration_s > 0:
-        run.checks.append(drug_free_check(config, run.cp, "before stress", float(grid[0]), progress))
+    stressed = saved is None and p.stress is not None and p.stress.duration_s > 0
     for k in range(k_start, len(grid) - 1):
         t0 = float(grid[k])
+        if stressed and k == run.n_lead:  # after imaging's lead, if any
+            run.checks.append(drug_free_check(config, run.cp, "before stress", t0, progress))
         if t0 >= 0.0 and not run.dosed:
             if saved is None and k > 0:
                 run.save_at_dose(key, k)
@@ -404,6 +427,8 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
         run.step(k)
     run.record(len(grid) - 1)
     run.snapshot(float(grid[-1]))
+    if run.sessions is not None:
+        run.sessions.take(run.cp.pool, float(grid[-1]))
     run.checks.append(drug_free_check(config, run.cp, f"day {grid[-1] / _H_PER_D:g} (end)", float(grid[-1]),
                                       progress))
     run.pool_states["end"] = (run.cp.pool.state.copy(), run.cp.pool.volume.copy())
@@ -419,6 +444,5 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
                       timeline=(merged_timeline(config, grid, run.rec, SLOW_UNITS, run.acute, run.checks)
                                 if with_timeline else None),
                       healthy_density=run.cp.healthy_density, age=run.age.stage,
-                      last_dose_h=max((dz.start_h for dz in d.doses), default=0.0),
-                      seeds={name: int_seed(config.seed, name) for name in SPINE_STREAMS
-                             if name != "stress.susceptibility" or p.stress is not None})
+                      last_dose_h=max((dz.start_h for dz in d.doses), default=0.0), seeds=run.streams(),
+                      imaging=run.sessions.readout() if run.sessions is not None else None)

@@ -205,11 +205,22 @@ def _read_days(f: h5py.File) -> dict[str, Any]:
                           for k in range(len(sg["name"]))])
     out["arms"] = {}
     for name, g in f.get("arms", {}).items():
-        arm = {k: np.asarray(g[k][()]) for k in g if k != "checks"}
-        arm["units"] = {k: str_value(g[k].attrs.get("units", "")) for k in g if k != "checks"}
+        series = [k for k in g if k not in ("checks", "imaging")]
+        arm = {k: np.asarray(g[k][()]) for k in series}
+        arm["units"] = {k: str_value(g[k].attrs.get("units", "")) for k in series}
         arm["attrs"] = {k: attr_value(v) for k, v in g.attrs.items()}
         arm["checks"] = _read_checks(g["checks"])
+        if "imaging" in g:  # added within layout 1 (issue 18): older files have none
+            arm["imaging"] = _read_imaging(g["imaging"])
         out["arms"][name] = arm
+    if "plasticity/imaging" in f:
+        out["imaging"] = _read_imaging(f["plasticity/imaging"])
+    return out
+
+
+def _read_imaging(g: h5py.Group) -> dict[str, Any]:
+    out: dict[str, Any] = {k: np.asarray(g[k][()]) for k in g}
+    out["attrs"] = {k: attr_value(v) for k, v in g.attrs.items()}
     return out
 
 

@@ -177,10 +177,26 @@ def days_lines(results: Results) -> list[str]:
     for k, label in enumerate(c["label"]):
         lines.append(f"    {label:<26}{c['time_h'][k] / 24:>7.2f} d  spines {c['spine_density_rel'][k]:.3f}"
                      f"  E {c['rate_pyramidal_hz'][k]:.3f} Hz  I {c['rate_interneuron_hz'][k]:.3f} Hz")
+    imaged = {results.name: results.days.get("imaging"),
+              **{name: arm.get("imaging") for name, arm in results.days.get("arms", {}).items()}}
+    for name, im in imaged.items():
+        if im is not None:
+            lines += imaging_lines(name, im)
     sigs = results.days.get("signatures", [])
     if sigs:
         lines.append(f"  signatures (issue 4 item 6; {sum(x.passed for x in sigs)} of {len(sigs)} pass):")
         for x in sigs:
             lines.append(f"    {'pass' if x.passed else 'FAIL'}  {x.name[:52]:<53}{x.measured:>9.3g} {x.unit:<17}"
                          f"target {x.target}")
+    return lines
+
+
+def imaging_lines(name: str, im: dict) -> list[str]:
+    """What imaging at the sessions saw (``/plasticity/imaging``): one row per interval between sessions."""
+    d, ref = im["session_d"], int(im["attrs"]["reference"])
+    lines = [f"  imaging of {name[:40]} ({im['attrs']['neurons']} neurons; density relative to day {d[ref]:g}):",
+             f"    {'from d':>7}{'to d':>7}{'formed %':>10}{'elim. %':>9}{'density':>9}"]
+    for k in range(len(d) - 1):
+        lines.append(f"    {d[k]:>7g}{d[k + 1]:>7g}{_fmt(im['formed_pct'][k], 10, 1)}"
+                     f"{_fmt(im['eliminated_pct'][k], 9, 1)}{_fmt(im['density_rel'][k + 1], 9, 3)}")
     return lines

@@ -25,7 +25,7 @@ from ..config import Config
 from ..engine.acute import Timeline
 from ..engine.measures import SampleAnalysis
 from ..engine.record import EPOCH_TIMES, EPOCH_UNITS, RunRecord
-from ..engine.records import CHECK_COLUMNS, to_record
+from ..engine.records import CHECK_COLUMNS, IMAGING_UNITS, to_record
 from ..engine.slow import DaysResult
 from ..network.sample import FastSample
 from .layout import (
@@ -169,15 +169,19 @@ def _write_days(f: h5py.File, days: Mapping[str, Any]) -> None:
         d.attrs["units"] = "1"
     plasticity = f.create_group("plasticity")
     _write_checks(plasticity.create_group("checks"), days["checks"])
+    if "imaging" in days:
+        _write_imaging(plasticity.create_group("imaging"), days["imaging"])
     if days["arms"]:
         ga = f.create_group("arms")
         for name, arm in days["arms"].items():
             g = ga.create_group(name)
-            series = {k: v for k, v in arm.items() if k not in ("units", "attrs", "checks")}
+            series = {k: v for k, v in arm.items() if k not in ("units", "attrs", "checks", "imaging")}
             _write_columns(g, series, arm["units"])
             for key, value in arm["attrs"].items():
                 g.attrs[key] = value
             _write_checks(g.create_group("checks"), arm["checks"])
+            if "imaging" in arm:
+                _write_imaging(g.create_group("imaging"), arm["imaging"])
     plasticity.attrs["age"] = days["experiment"]["age"]
     plasticity.attrs["last_dose_h"] = days["experiment"]["last_dose_h"]
     _write_signatures(plasticity.create_group("signatures"), days["signatures"])
@@ -190,6 +194,13 @@ def _write_signatures(g: h5py.Group, sigs: list) -> None:
         g.create_dataset(col, data=[getattr(x, col) for x in sigs], dtype=STR)
     g.create_dataset("measured", data=np.array([x.measured for x in sigs], dtype=np.float64))
     g.create_dataset("passed", data=np.array([x.passed for x in sigs], dtype=bool))
+
+
+def _write_imaging(g: h5py.Group, imaging: Mapping[str, Any]) -> None:
+    """What imaging at the sessions sees (circuitsim.plasticity.imaging): one entry per session or interval."""
+    _write_columns(g, {k: v for k, v in imaging.items() if k != "attrs"}, IMAGING_UNITS)
+    for key, value in imaging["attrs"].items():
+        g.attrs[key] = value
 
 
 def _write_checks(c: h5py.Group, checks: Mapping[str, Any]) -> None:
