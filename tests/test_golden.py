@@ -7,7 +7,9 @@ results file (the reduced circuit of ``circuitsim validate``; the default
 config at full scale), each run in a fresh process with an empty response
 cache. The full comparison runs every config (tens of minutes on 2 cores),
 so it is marked slow; the default suite checks that the file covers every
-packaged config.
+packaged config. The newest file is used: golden_2026-12-07.json is the
+2026-12-06 file with one config added (``phoumthipphavong_2016``, digested
+when it was added; its ``added`` entry says how).
 """
 
 from __future__ import annotations

@@ -49,6 +49,7 @@ RUNS: dict[str, tuple[str, ...]] = {
     "stress_ketamine_7d_rat": REDUCED,
     "occlusion": REDUCED,
     "adolescent_ketamine": REDUCED,
+    "phoumthipphavong_2016": REDUCED,
 }
 
 
