@@ -201,3 +201,16 @@ def undocumented_names(path) -> list[str]:
         missing.update(f"@{a}" for a in h5.attrs if not known(a))
         h5.visititems(visit)
     return sorted(missing)
+
+
+#: A short plasticity experiment (tests/test_days.py, tests/test_imaging.py): 2 days of
+#: stress, one clinical infusion, 2 days after; a 40-day burn-in (the pool is small),
+#: coarse steps.
+SHORT = {
+    "dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]},
+    "timeline": {"horizon": "6 h", "dt": "10 min",
+                 "sampling": {"per_decade": 1, "window": "100 ms", "refine": 0}},
+    "plasticity": {"stress": {"duration": "2 d", "level": 4.0},
+                   "days_after": "2 d", "acute_step": "30 min", "slow_step": "6 h",
+                   "spines": {"burn_in": "40 d"}},
+}

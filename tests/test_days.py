@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import undocumented_names
+from conftest import SHORT, undocumented_names
 
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict
@@ -15,17 +15,6 @@ from circuitsim.network.build import e_to_e_pairs
 from circuitsim.network.inputs import CircuitSpec
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import healthy_pool
-
-#: A short experiment: 2 days of stress, one clinical infusion, 2 days after;
-#: a 40-day burn-in (the pool is small), coarse steps.
-SHORT = {
-    "dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]},
-    "timeline": {"horizon": "6 h", "dt": "10 min",
-                 "sampling": {"per_decade": 1, "window": "100 ms", "refine": 0}},
-    "plasticity": {"stress": {"duration": "2 d", "level": 4.0},
-                   "days_after": "2 d", "acute_step": "30 min", "slow_step": "6 h",
-                   "spines": {"burn_in": "40 d"}},
-}
 
 
 def _config(*overrides, data=SHORT):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import undocumented_names
+from conftest import SHORT, undocumented_names
 
 from circuitsim.analysis.annotate import annotate
 from circuitsim.cli import main
@@ -17,16 +17,6 @@ from circuitsim.errors import UserInputError
 from circuitsim.io import read_results, results_summary, write_record
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.imaging import imaging_readout
-
-#: A short experiment (tests/test_days.py): 2 days of stress, one infusion, 2 days after.
-SHORT = {
-    "dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]},
-    "timeline": {"horizon": "6 h", "dt": "10 min",
-                 "sampling": {"per_decade": 1, "window": "100 ms", "refine": 0}},
-    "plasticity": {"stress": {"duration": "2 d", "level": 4.0},
-                   "days_after": "2 d", "acute_step": "30 min", "slow_step": "6 h",
-                   "spines": {"burn_in": "40 d"}},
-}
 
 
 def _with_sessions(sessions, **imaging):
