@@ -71,12 +71,13 @@ def test_every_row_has_a_kind_and_a_reason():
              "3/4 eEF2K inhibitor, no ketamine: raises spines without the drug",
              "5 stress: spine density lost before the dose",
              "5 rescue: 24-h gain on stressed minus unstressed neurons",
-             "7 spines track the cascade: half of the 24-h rise reached at"]
+             "7 spines track the cascade: half of the 24-h rise reached at",
+             "5 rescue sites: new spines (dose to day 7) in stress-emptied slots, x chance"]
     kinds = [V.classify(n) for n in names]
     assert [k.kind for k in kinds] == [
         "calibrated", "calibrated", "calibrated", "predicted", "constructed", "constructed", "predicted",
         "constructed", "calibrated", "constructed", "constructed", "predicted", "calibrated", "constructed",
-        "constructed", "constructed", "calibrated", "predicted", "predicted"]
+        "constructed", "constructed", "calibrated", "predicted", "predicted", "predicted"]
     assert all(k.basis for k in kinds)
     with pytest.raises(ValueError, match="has no kind"):
         V.classify("8 a row nobody classified")
@@ -120,3 +121,28 @@ def test_rat_dose_series_reads_the_direction_of_each_dose():
     assert V.rat_dose_series(res(200, 0.2))[0].passed
     assert V.classify(V.rat_dose_series(res(200, 0.2))[0].name).kind == "calibrated"
     assert V.classify(up.name).kind == "predicted"
+
+
+def test_rescue_sites_count_new_spines_in_stress_emptied_slots_against_chance():
+    """Share of new spines in slots stress emptied, over the share of such slots among the empty ones."""
+    from types import SimpleNamespace
+
+    # 8 slots: 0-3 held a spine when healthy and are empty at the dose (stress-emptied),
+    # 4-5 were empty throughout until the dose, 6-7 hold a spine all along.
+    healthy = np.array([1, 1, 1, 1, 0, 0, 2, 2], np.uint8)
+    at_dose = np.array([0, 0, 0, 0, 0, 0, 2, 2], np.uint8)
+    cfg = load_config("stress_ketamine_7d")
+
+    def res(end):
+        pool = {"healthy": {"state": healthy}, "at dose": {"state": at_dose}, "end": {"state": np.array(end, np.uint8)}}
+        return SimpleNamespace(config=cfg, days={"pool": pool}, timeline={"time_h": np.array([0.0, 168.0])})
+
+    # New spines in slots 0, 1 (emptied) and 4 (not): 2/3 against a chance of 4/6.
+    at_chance, = V.rescue_sites(res([1, 1, 0, 0, 1, 0, 2, 2]))
+    assert at_chance.measured == pytest.approx(1.0) and not at_chance.passed
+    # Only in emptied slots: (2/2) / (4/6) = 1.5.
+    selective, = V.rescue_sites(res([1, 1, 0, 0, 0, 0, 2, 2]))
+    assert selective.measured == pytest.approx(1.5) and selective.passed and "day 7" in selective.name
+    assert V.classify(selective.name).kind == "predicted"
+    # No new spine: no row.
+    assert V.rescue_sites(res([0, 0, 0, 0, 0, 0, 2, 2])) == []

@@ -11,10 +11,11 @@ from .measures import (
     nasal_bioavailability,
     occupancy_potency,
     rat_dose_series,
+    rescue_sites,
 )
 from .suite import EXPERIMENTS, Experiment, Row, exit_status, format_table, run_validation
 
 __all__ = ["EXPERIMENTS", "KINDS", "KIND_RULES", "Experiment", "Row", "classify", "days_signatures",
            "dissociation_tracks", "enantiomer_potency", "exit_status", "format_table", "human_bolus",
            "interneurons_first", "inverted_u", "nasal_bioavailability", "occupancy_potency", "rat_dose_series",
-           "run_validation"]
+           "rescue_sites", "run_validation"]

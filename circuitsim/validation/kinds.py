@@ -95,6 +95,10 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule(r"^5 rescue: 24-h gain on stressed minus unstressed", "predicted",
              "nothing fitted to it. Direction only: Moda-Sava et al. 2019 (abstract read: the rescue "
              "restores the spines stress removed; no size read)"),
+    KindRule(r"^5 rescue sites: ", "predicted",
+             "nothing fitted to it (the model has no memory of where spines were lost: chance is its "
+             "expectation). Direction only: Moda-Sava et al. 2019 (abstract read: the rescue restores "
+             "spines that stress removed)"),
     KindRule(r"^7 spines track the cascade", "predicted",
              "nothing fitted to it (cascade time constants from their own sources, docs/plasticity.md). "
              "Direction only: Li et al. 2010 (abstract read: synaptic proteins first, spines by 24 h)"),

@@ -211,7 +211,33 @@ def days_signatures(res: Results) -> list[Signature]:
     half_h = float(t[after][np.argmax(d[after] - at_dose >= 0.5 * rise24)]) if rise24 > 0 else float("inf")
     out.append(Signature("7 spines track the cascade: half of the 24-h rise reached at", half_h, "h",
                          ">= 4", "Li et al. 2010 (synaptic proteins from ~2 h, spines by 24 h)", half_h >= 4.0))
-    return out
+    return out + rescue_sites(res)
+
+
+def rescue_sites(res: Results) -> list[Signature]:
+    """Signature 5: new spines land where stress removed spines, more often than chance.
+
+    From the spine pool states the file stores (``/spines/pool``): a slot is
+    *stress-emptied* when it held a spine in the healthy pool and is empty at
+    the dose; a spine is *new* when its slot is empty at the dose and holds
+    a spine at the end of the run. The measure is the share of new spines
+    in stress-emptied slots divided by the share of stress-emptied slots
+    among the slots empty at the dose: 1 is chance. Empty list without the
+    three pool states (or without a stress history).
+    """
+    pool = res.days.get("pool", {})
+    plasticity = res.config.plasticity
+    if not {"healthy", "at dose", "end"} <= set(pool) or plasticity is None or plasticity.stress is None:
+        return []
+    held, at_dose, end = (np.asarray(pool[k]["state"]) != 0 for k in ("healthy", "at dose", "end"))
+    emptied = held & ~at_dose
+    new = end & ~at_dose
+    if not new.any() or not emptied.any():
+        return []
+    enrichment = float((new & emptied).sum() / new.sum()) / float(emptied.sum() / (~at_dose).sum())
+    day = float(np.asarray(res.timeline["time_h"], float)[-1]) / 24.0
+    return [Signature(f"5 rescue sites: new spines (dose to day {day:g}) in stress-emptied slots, x chance",
+                      enrichment, "x chance", "> 1 (direction only)", "Moda-Sava et al. 2019", enrichment > 1.0)]
 
 
 #: Plasma ketamine after 10 mg racemic i.v.: geometric mean Cmax 296 ng/mL (geometric
