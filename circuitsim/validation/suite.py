@@ -18,8 +18,9 @@ rat dose series        ``rodent_ip`` at 10, 20, 30,    1 glutamate over 0-2 h ag
 clinical infusion      ``clinical_infusion``           7 dissociation, dopamine track
                                                        concentration (minutes)
 stress and rescue      ``stress_ketamine_7d`` (arms,   3 hit and run, 4 blockers,
-                       without its NBQX arm)           5 stress then rescue, 7 spines
-                                                       track the cascade (hours)
+                       without its NBQX arm)           5 stress then rescue (and where
+                                                       it lands), 7 spines track the
+                                                       cascade (hours)
 =====================  ==============================  ==============================
 
 Every row has a kind (:mod:`circuitsim.validation.kinds`): ``constructed``,
