@@ -18,6 +18,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Baseline turnover imaged in young-adult mouse medial frontal cortex, saline group
+#: of Phoumthipphavong et al. 2016 (eNeuro; n = 8 mice, as quoted in issue 18):
+#: (from day, to day) -> (formed %, SEM, eliminated %, SEM), 2-day intervals, % of
+#: the spines at the earlier session. What the spine rates are to be calibrated on.
+PHOUMTHIPPHAVONG_SALINE = {(-3.0, -1.0): (12.9, 1.2, 22.6, 1.9), (-1.0, 1.0): (14.4, 1.1, 19.6, 1.4)}
+
 
 @dataclass(frozen=True)
 class ImagingReadout:

@@ -33,12 +33,12 @@ from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import run_script
 from circuitsim.config import load_config
 from circuitsim.plasticity import spines as sp
-from circuitsim.plasticity.imaging import interval_counts
+from circuitsim.plasticity.imaging import PHOUMTHIPPHAVONG_SALINE, interval_counts
 from circuitsim.plasticity.pool import healthy_pool, spine_rules
 from circuitsim.seeds import int_seed
 
-#: Saline, 2-day intervals: (formed %, SEM, eliminated %, SEM) (issue 18, Phoumthipphavong et al. 2016).
-SALINE = ((12.9, 1.2, 22.6, 1.9), (14.4, 1.1, 19.6, 1.4))
+#: Saline, 2-day intervals: (formed %, SEM, eliminated %, SEM) (Phoumthipphavong et al. 2016).
+SALINE = tuple(PHOUMTHIPPHAVONG_SALINE.values())
 INTERVAL_D = 2.0
 
 

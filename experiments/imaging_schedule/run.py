@@ -21,11 +21,11 @@ import numpy as np
 import circuitsim
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import run_script
+from circuitsim.plasticity.imaging import PHOUMTHIPPHAVONG_SALINE
 from circuitsim.plots._common import new_figure, save
 
-#: Saline group, mean +- SEM over n = 8 mice, 2-day intervals (issue 18 quoting
-#: Phoumthipphavong et al. 2016): (from day, to day) -> (formed %, SEM, eliminated %, SEM).
-SALINE = {(-3.0, -1.0): (12.9, 1.2, 22.6, 1.9), (-1.0, 1.0): (14.4, 1.1, 19.6, 1.4)}
+#: The published saline turnover: (from day, to day) -> (formed %, SEM, eliminated %, SEM).
+SALINE = PHOUMTHIPPHAVONG_SALINE
 
 
 def table(label: str, im: dict) -> list[str]:
