@@ -112,11 +112,24 @@ class SpineConfig(ConfigModel):
     # experiment's 2-h steps moved the density by at most 0.06 % (default
     # circuit, seed 1; docs/model.md, "The slow stage").
     burn_in_step_s: Quantity(TIME, gt="0 s", le="365 d") = Field("1 d", alias="burn_in_step")
+    # Site memory (issue 18, item 4): a slot that lost a spine is taken by a
+    # new spine with weight 1 + site_bias exp(-(time since the loss) /
+    # site_memory) against 1 for any other empty slot. Model choice, not a
+    # measured number: Moda-Sava et al. 2019 (abstract) say ketamine
+    # "selectively rescu[es] eliminated spines" but give no distance or time
+    # that could be read here; 0 (the default) switches it off.
+    site_bias: float = Field(0.0, ge=0, le=100)
+    site_memory_s: Quantity(TIME, gt="0 s", le="3650 d") = Field("30 d", alias="site_memory")
 
     @property
     def k_form_per_d(self) -> float:
         """Formation rate per empty slot at rest, per day."""
         return self.k_form_per_s * _DAY_S
+
+    @property
+    def site_memory_d(self) -> float:
+        """How long a slot remembers a lost spine (e-folding), days."""
+        return self.site_memory_s / _DAY_S
 
     @property
     def k_elim_per_d(self) -> float:
@@ -306,6 +319,32 @@ class ImagingConfig(ConfigModel):
         return [t / _DAY_S for t in self.sessions_s]
 
 
+class SpinogenesisConfig(ConfigModel):
+    """The slow spinogenic program (circuitsim.plasticity.spinogenesis): formation x (1 + gain G).
+
+    G follows the synaptic protein's excess through two first-order stages
+    (tau_rise, then tau_decay). Both time constants are set from the
+    published windows of formation after a dose, not fitted to an effect
+    size: formation not up at 3-6 h but up at 12-24 h after one dose
+    (Moda-Sava et al. 2019, via the abstract of a later paper), up at
+    72-132 h but not at 6-24 h of five daily doses (Pryazhnikov et al. 2018,
+    abstract), density higher for up to 2 weeks (Phoumthipphavong et al.
+    2016, abstract). docs/plasticity.md, "Persistence", gives the windows
+    the chosen values produce. The gain is calibrated (see the config that
+    sets it).
+    """
+
+    # Induction: the stage that the protein's excess drives. 12 h: with the
+    # protein's own 6 h (signalling.tau_protein) the program is still < 5 %
+    # of its peak at 6 h after the dose (model choice within the windows).
+    tau_rise_s: Quantity(TIME, gt="0 s", le="365 d") = Field("12 h", alias="tau_rise")
+    # Decay of the program: 3 days, so that formation stays up for days and
+    # density for about two weeks (model choice within the windows).
+    tau_decay_s: Quantity(TIME, gt="0 s", le="365 d") = Field("3 d", alias="tau_decay")
+    # Formation x (1 + gain G), G in units of the protein's excess.
+    gain: float = Field(0.0, ge=0, le=1000)
+
+
 class PlasticityConfig(ConfigModel):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
@@ -314,6 +353,8 @@ class PlasticityConfig(ConfigModel):
     stress: StressConfig | None = None
     interventions: list[Intervention] = Field(default_factory=list)
     age: AgeConfig = AgeConfig()
+    # The slow spinogenic program; null: none (formation follows the protein only).
+    spinogenesis: SpinogenesisConfig | None = None
     # How long after the first dose to follow the spines.
     days_after_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("7 d", alias="days_after")
     # Steps: the cascade and the spines at `acute_step` over the drug's window

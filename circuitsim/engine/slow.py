@@ -52,6 +52,7 @@ from ..pharmacology import pk
 from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
 from ..plasticity import spines as sp
+from ..plasticity import spinogenesis as sg
 from ..plasticity.age import adolescent_step
 from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
@@ -77,6 +78,8 @@ SLOW_UNITS = {
     "ampa_drive": "1", "nmda_rest": "1",
     "critical_period": "1", "nmda_gate": "1",
 }
+#: Recorded besides, when plasticity.spinogenesis is set: the program G, mean over neurons.
+PROGRAM_UNITS = {"spinogenic_program": "1"}
 
 
 def cascade_rules(config: Config) -> sig.CascadeRules:
@@ -88,6 +91,14 @@ def cascade_rules(config: Config) -> sig.CascadeRules:
         tau_protein_h=s.tau_protein_s / _S_PER_H, ampa_kinase_gain=s.ampa_kinase_gain,
         translation_gain=s.translation_gain, release_exponent=s.release_exponent,
         trkb_half_activation=s.trkb_half_activation, protein_gain=s.protein_gain)
+
+
+def program_rules(config: Config) -> sg.ProgramRules | None:
+    """The spinogenic program's rules from ``plasticity.spinogenesis`` (None without it)."""
+    s = config.plasticity.spinogenesis
+    if s is None:
+        return None
+    return sg.ProgramRules(tau_rise_h=s.tau_rise_s / _S_PER_H, tau_decay_h=s.tau_decay_s / _S_PER_H, gain=s.gain)
 
 
 @dataclass(frozen=True)
@@ -221,6 +232,8 @@ class _SlowRun:
         n = self.n = self.cp.pool.n_neurons
         self.rules = spine_rules(p.spines)
         self.crules = cascade_rules(config)
+        self.prules = program_rules(config)
+        self.program = sg.ProgramState.at_rest(n)
         self.seed = int_seed(config.seed, "spines.experiment")
         # Steps before the stress history (imaging's lead) draw from their own stream.
         self.stress_start_h = -p.stress.duration_s / _S_PER_H if p.stress is not None else 0.0
@@ -242,7 +255,8 @@ class _SlowRun:
         self.healthy_total = max(float(self.cp.healthy_density.sum()), 1.0)
         self.stressed_total = max(float(self.cp.healthy_density[self.susceptible].sum()), 1.0)
         self.calm_total = max(float(self.cp.healthy_density[~self.susceptible].sum()), 1.0)
-        self.rec = {k: np.empty(len(self.grid)) for k in SLOW_UNITS}
+        self.units = {**SLOW_UNITS, **(PROGRAM_UNITS if self.prules is not None else {})}
+        self.rec = {k: np.empty(len(self.grid)) for k in self.units}
         self.snap_t: list[float] = []
         self.snap_d: list[np.ndarray] = []
         self.snap_v: list[np.ndarray] = []
@@ -274,7 +288,7 @@ class _SlowRun:
     def save_at_dose(self, key: str, k: int) -> None:
         """Keep the state at the dose (step `k`) in the experiment's cache under `key`."""
         self.cache.at_dose[key] = {
-            "k": k, "pool": self.cp.pool.copy(), "state": self.state.copy(),
+            "k": k, "pool": self.cp.pool.copy(), "state": self.state.copy(), "program": self.program.copy(),
             "rec": {name: values[:k].copy() for name, values in self.rec.items()},
             "snap_t": list(self.snap_t), "snap_d": list(self.snap_d), "snap_v": list(self.snap_v),
             "checks": [dataclasses.replace(c) for c in self.checks],
@@ -285,6 +299,7 @@ class _SlowRun:
         k = saved["k"]
         self.cp.pool = saved["pool"].copy()
         self.state = saved["state"].copy()
+        self.program = saved["program"].copy()
         for name, values in saved["rec"].items():
             self.rec[name][:k] = values
         self.snap_t, self.snap_d, self.snap_v = list(saved["snap_t"]), list(saved["snap_d"]), list(saved["snap_v"])
@@ -323,6 +338,8 @@ class _SlowRun:
         rec["nmda_rest"][k] = self.n_rest
         rec["critical_period"][k] = self.openness[k]
         rec["nmda_gate"][k] = self.gate_mean
+        if self.prules is not None:
+            rec["spinogenic_program"][k] = self.program.program.mean()
 
     def dose(self) -> None:
         """The dose: the circuit with the spines of now, along the schedule (or a vehicle's check)."""
@@ -378,16 +395,21 @@ class _SlowRun:
                                inhibition(self.config, 0.5 * (t0 + t1)))
         protein = 0.5 * (self.state.synaptic_protein + new.synaptic_protein)
         self.state = new
+        form_scale = None
+        if self.prules is not None:
+            program = sg.step_program(self.program, protein, dt_h, self.prules)
+            form_scale = sg.formation_factor(self.program, program, self.prules)
+            self.program = program
         stress = self.stress_level if self.stress_start_h - 1e-9 <= t0 and t1 <= 0.0 else np.zeros(n)
         # imaging's lead: its own stream; the experiment's steps are counted from its end
         seed, j = (self.lead_seed, k) if k < self.n_lead else (self.seed, k - self.n_lead)
         if age.adolescent:
             formed, eliminated, self.gate_mean = adolescent_step(
                 self.cp, age, t0 / _H_PER_D, t1 / _H_PER_D, j, protein, stress, amp, self.n_rest, self.rules,
-                seed, self.kernel)
+                seed, self.kernel, form_scale)
         else:
             formed, eliminated = self.kernel(self.cp.pool, t0 / _H_PER_D, dt_h / _H_PER_D, j, protein, stress,
-                                             self.rules, seed)
+                                             self.rules, seed, form_scale)
         present = max(float(formed.sum() - eliminated.sum() + self.last_present), 1.0)
         self.last_present = present
         self.formed_rate = formed.sum() / present / (dt_h / _H_PER_D)
@@ -436,12 +458,12 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
         for c in run.checks:  # arms keep their measures only
             c.sample = c.analysis = c.config = None
     d = config.dosing
-    return DaysResult(series={"time_h": grid, **run.rec}, units={"time_h": "h", **SLOW_UNITS}, acute=run.acute,
+    return DaysResult(series={"time_h": grid, **run.rec}, units={"time_h": "h", **run.units}, acute=run.acute,
                       checks=run.checks, snapshots_time_h=np.array(run.snap_t),
                       snapshot_density=np.array(run.snap_d), snapshot_volume=np.array(run.snap_v),
                       susceptible=run.susceptible, pool_states=run.pool_states,
                       wall_slow_s=time.perf_counter() - t_wall,
-                      timeline=(merged_timeline(config, grid, run.rec, SLOW_UNITS, run.acute, run.checks)
+                      timeline=(merged_timeline(config, grid, run.rec, run.units, run.acute, run.checks)
                                 if with_timeline else None),
                       healthy_density=run.cp.healthy_density, age=run.age.stage,
                       last_dose_h=max((dz.start_h for dz in d.doses), default=0.0), seeds=run.streams(),

@@ -30,7 +30,8 @@ def spine_rules(cfg: SpineConfig) -> sp.SpineRules:
         stable_factor=cfg.stable_factor, stress_elimination_gain=cfg.stress_elimination_gain,
         tau_volume_d=cfg.tau_volume_s / _DAY_S, protein_volume_gain=cfg.protein_volume_gain,
         stress_shrink_gain=cfg.stress_shrink_gain, v_new=cfg.v_new, sigma_size=cfg.sigma_size,
-        t_stable_d=cfg.t_stable_s / _DAY_S, v_stable=cfg.v_stable)
+        t_stable_d=cfg.t_stable_s / _DAY_S, v_stable=cfg.v_stable,
+        site_bias=cfg.site_bias, site_memory_d=cfg.site_memory_s / _DAY_S)
 
 
 @dataclass
@@ -82,6 +83,7 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
     # Times from here on are experiment times: re-base formation times so that
     # the pool's "now" is `start_d` (ages are kept).
     out.pool.birth_d += np.float32(start_d)
+    out.pool.lost_d += np.float32(start_d)
     return out
 
 
@@ -106,6 +108,7 @@ def _grow_healthy(config: Config, kernel) -> CircuitPool:
     total = float(pool.volume.sum(dtype=np.float64))
     scale = pool.n_slots / cfg.slots_per_synapse / total if total > 0 else 0.0
     pool.birth_d -= np.float32(steps * dt_d)
+    pool.lost_d -= np.float32(steps * dt_d)
     present = pool.present
     return CircuitPool(pool=pool, order=order, post=np.sort(post, kind="stable"), scale=scale,
                        healthy_density=pool.density().astype(float),

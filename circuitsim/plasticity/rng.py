@@ -35,6 +35,7 @@ LANE_SLOT = 1       # which empty slot (one draw per probe)
 LANE_SIZE_A = 2     # the new spine's size (Box-Muller, first uniform)
 LANE_SIZE_B = 3     # (second uniform)
 LANE_THRESHOLD = 4  # the new spine's elimination threshold, Exp(1)
+LANE_ACCEPT = 5     # whether a probed empty slot is taken (site memory; one draw per probe)
 
 
 @numba.njit(inline="always")

@@ -28,6 +28,12 @@ Rules, for one step from t to t + dt with per-neuron inputs held constant
   Binomial(n_empty, 1 - exp(-rate dt)) (one draw per neuron), placed on empty slots chosen by
   random probing. A new spine starts at volume v_new size_s with its size
   factor size_s log-normal (mean 1, s.d. of log sigma_size).
+* **Site memory.** A slot remembers when it last lost a spine (``lost_d``).
+  With a site bias b > 0, a probed empty slot is taken with probability
+  w_s / (1 + b), w_s = 1 + b exp(-(t - lost_s) / tau_m): new spines land
+  preferentially where spines were lost in the last few tau_m (rejection
+  sampling over the random probes, one extra draw per probe; b = 0 draws
+  nothing extra and places spines exactly as without the memory).
 
 Random numbers are counter-based (:mod:`circuitsim.plasticity.rng`): a draw
 is a function of (seed, step, neuron, purpose, index), so the Numba kernel,
@@ -69,12 +75,19 @@ class SpineRules:
     sigma_size: float
     t_stable_d: float
     v_stable: float
+    site_bias: float = 0.0
+    site_memory_d: float = 1.0
 
     def as_array(self) -> np.ndarray:
         return np.array([self.k_form_per_d, self.k_elim_per_d, self.v_half, self.stable_factor,
                          self.stress_elimination_gain, self.tau_volume_d, self.protein_volume_gain,
                          self.stress_shrink_gain, self.v_new, self.sigma_size, self.t_stable_d,
-                         self.v_stable], dtype=np.float64)
+                         self.v_stable, self.site_bias, self.site_memory_d], dtype=np.float64)
+
+    @property
+    def max_probes(self) -> int:
+        """Random probes for a slot before the linear search: more when probes can be rejected."""
+        return _probes(self.site_bias)
 
 
 @dataclass
@@ -93,6 +106,7 @@ class SpinePool:
     size: np.ndarray        # float32, intrinsic size factor of the present spine
     birth_d: np.ndarray     # float32, formation time (days)
     clock: np.ndarray       # float32, elimination clock: Exp(1) threshold minus the hazard so far
+    lost_d: np.ndarray      # float32, when the slot last lost a spine (days; -inf: never)
 
     @property
     def n_neurons(self) -> int:
@@ -147,7 +161,8 @@ def empty_pool(slots_per_neuron, pre: np.ndarray | None = None) -> SpinePool:
         offsets=offsets,
         pre=np.zeros(n, dtype=np.int32) if pre is None else np.asarray(pre, dtype=np.int32),
         state=np.zeros(n, dtype=np.uint8), volume=np.zeros(n, dtype=F32),
-        size=np.zeros(n, dtype=F32), birth_d=np.zeros(n, dtype=F32), clock=np.zeros(n, dtype=F32))
+        size=np.zeros(n, dtype=F32), birth_d=np.zeros(n, dtype=F32), clock=np.zeros(n, dtype=F32),
+        lost_d=np.full(n, -np.inf, dtype=F32))
 
 
 @numba.njit(parallel=True, cache=True, fastmath=True)
@@ -232,6 +247,7 @@ def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
     pool.clock[idx] = np.where(gone, F32(0.0), left)
     pool.volume[idx] = np.where(gone, F32(0.0), v_new)
     pool.state[idx] = np.where(gone, EMPTY, np.where(newly, STABLE, st))
+    pool.lost_d[idx] = np.where(gone, t_end, pool.lost_d[idx])
     eliminated = np.bincount(p_i[gone], minlength=n_neurons)
 
     # Formation: one binomial per neuron, then probing for empty slots.
@@ -251,15 +267,20 @@ def _form_numpy(pool: SpinePool, i: int, k_new: int, t_end, target_i, rules: Spi
     n = stop - start
     made = 0
     probe = 0
+    bias = F32(rules.site_bias)
     for k in range(k_new):
         slot = -1
-        for _attempt in range(_MAX_PROBES):
+        for _attempt in range(rules.max_probes):
             u = rng.uniform_array(seed, step, i, rng.LANE_SLOT, probe)
-            probe += 1
             s = start + min(int(u * n), n - 1)
-            if pool.state[s] == EMPTY:
+            if pool.state[s] == EMPTY and (
+                    bias == F32(0.0)
+                    or _site_taken(float(rng.uniform_array(seed, step, i, rng.LANE_ACCEPT, probe)),
+                                   pool.lost_d[s], t_end, bias, F32(rules.site_memory_d))):
+                probe += 1
                 slot = s
                 break
+            probe += 1
         if slot < 0:  # crowded neuron: the first empty slot after the last probe
             for j in range(n):
                 s = start + (int(u * n) + j) % n
@@ -287,8 +308,24 @@ def _form_numpy(pool: SpinePool, i: int, k_new: int, t_end, target_i, rules: Spi
 _MIN_CLOCK = np.float32(1e-30)
 
 #: Random probes for an empty slot before a linear search (at 50 % occupancy
-#: 16 probes all hit occupied slots with probability 1.5e-5).
+#: 16 probes all hit occupied slots with probability 1.5e-5); with a site
+#: bias b, a probed empty slot is kept with probability >= 1 / (1 + b), so
+#: the probes grow with 1 + b (capped).
 _MAX_PROBES = 16
+_MAX_PROBES_CAP = 1024
+
+
+def _probes(bias: float) -> int:
+    return int(min(_MAX_PROBES * math.ceil(1.0 + bias), _MAX_PROBES_CAP))
+
+
+def _site_taken(u: float, lost_d, t_end, bias, memory_d) -> bool:
+    """Rejection step of the site memory: keep a probed empty slot with probability w / (1 + b)."""
+    w = F32(1.0) + bias * F32(math.exp(-float(t_end - lost_d) / float(memory_d)))
+    return F32(u) * (F32(1.0) + bias) < w
+
+
+_site_taken_nb = numba.njit(inline="always")(_site_taken)
 
 
 def _lognormal_size(ua: float, ub: float, sigma: float) -> float:
@@ -357,8 +394,9 @@ def _advance(state, volume, size, clock, tg, hf, relax, v_half, stable_factor):
 
 
 @numba.njit(cache=True, error_model="numpy")
-def _settle_states(state, volume, birth_d, clock, t_end, t_stable, v_stable):
-    """States after :func:`_advance`: eliminated spines empty, old and large young spines stable.
+def _settle_states(state, volume, birth_d, clock, lost_d, t_end, t_stable, v_stable):
+    """States after :func:`_advance`: eliminated spines empty (their slot's loss time stamped), old and
+    large young spines stable.
 
     Returns the number of slots that were empty at the start of the step.
     """
@@ -369,12 +407,13 @@ def _settle_states(state, volume, birth_d, clock, t_end, t_stable, v_stable):
         c = clock[s]
         n_empty += np.int32(st == 0)
         promote = (st == 1) & (c > zero) & ((t_end - birth_d[s]) >= t_stable) & (volume[s] >= v_stable)
+        lost_d[s] = t_end if (st != 0) & (c == zero) else lost_d[s]
         state[s] = np.uint8(0) if c == zero else (np.uint8(2) if promote else st)
     return n_empty
 
 
 @numba.njit(parallel=True, cache=True, error_model="numpy")
-def _step_kernel(offsets, state, volume, size, birth_d, clock,
+def _step_kernel(offsets, state, volume, size, birth_d, clock, lost_d,
                  relax, target, hfac, p_form, t_end, params, seed, step, formed, eliminated):
     n_neurons = len(offsets) - 1
     v_half = np.float32(params[2])
@@ -383,6 +422,9 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
     sigma = params[9]
     t_stable = np.float32(params[10])
     v_stable = np.float32(params[11])
+    bias = np.float32(params[12])
+    memory_d = np.float32(params[13])
+    max_probes = int(params[14])
     for i in numba.prange(n_neurons):
         start = offsets[i]
         stop = offsets[i + 1]
@@ -391,7 +433,7 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
         gone_count = _advance(state[start:stop], volume[start:stop], size[start:stop],
                               clock[start:stop], target[i], hfac[i], relax, v_half, stable_factor)
         n_empty = _settle_states(state[start:stop], volume[start:stop], birth_d[start:stop],
-                                 clock[start:stop], t_end, t_stable, v_stable)
+                                 clock[start:stop], lost_d[start:stop], t_end, t_stable, v_stable)
         eliminated[i] = gone_count
         if n_empty == 0:
             formed[i] = 0
@@ -403,13 +445,17 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock,
         for k in range(k_new):
             slot = -1
             u = 0.0
-            for _attempt in range(_MAX_PROBES):
+            for _attempt in range(max_probes):
                 u = rng.uniform(seed, step, i, rng.LANE_SLOT, probe)
-                probe += 1
                 s = start + min(int(u * n), n - 1)
-                if state[s] == 0:
+                if state[s] == 0 and (
+                        bias == np.float32(0.0)
+                        or _site_taken_nb(rng.uniform(seed, step, i, rng.LANE_ACCEPT, probe),
+                                          lost_d[s], t_end, bias, memory_d)):
+                    probe += 1
                     slot = s
                     break
+                probe += 1
             if slot < 0:
                 for j in range(n):
                     s = start + (int(u * n) + j) % n
@@ -441,8 +487,8 @@ def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
                                                     elimination_scale)
     formed = np.zeros(pool.n_neurons, dtype=np.int64)
     eliminated = np.zeros(pool.n_neurons, dtype=np.int64)
-    _step_kernel(pool.offsets, pool.state, pool.volume, pool.size, pool.birth_d, pool.clock,
+    _step_kernel(pool.offsets, pool.state, pool.volume, pool.size, pool.birth_d, pool.clock, pool.lost_d,
                  relax, target, hfac, p_form, F32(t_d + dt_d),
-                 rules.as_array(), np.uint64(seed), np.uint64(step), formed, eliminated)
+                 np.append(rules.as_array(), rules.max_probes), np.uint64(seed), np.uint64(step), formed, eliminated)
     return formed, eliminated
 
