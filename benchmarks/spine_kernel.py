@@ -29,6 +29,7 @@ import numba
 import numpy as np
 
 from circuitsim.plasticity import spines as sp
+from circuitsim.plasticity.spines_reference import step_numpy
 
 #: Benchmark rules: the kernel's cost does not depend on the values beyond the
 #: event counts they produce (a few formations and eliminations per neuron
@@ -105,7 +106,7 @@ def main() -> None:
           f"{bandwidth / 1e9:.2f} GB/s")
 
     p = pool.copy()
-    wall = _time(lambda k: sp.step_numpy(p, t0_d + k / 24, 1 / 24, 1000 + k, protein, stress, RULES, 1),
+    wall = _time(lambda k: step_numpy(p, t0_d + k / 24, 1 / 24, 1000 + k, protein, stress, RULES, 1),
                  args.numpy_steps)
     numpy_rate = slots * args.numpy_steps / wall
     print(f"numpy reference: {numpy_rate / 1e6:.2f} M spine-steps/s")

@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 
 from circuitsim.plasticity import spines as sp
+from circuitsim.plasticity.spines_reference import step_numpy
 
 RULES = sp.SpineRules(k_form_per_d=0.2, k_elim_per_d=0.6, protein_formation_gain=1.0, v_half=0.5, stable_factor=0.05,
                       stress_elimination_gain=3.0, tau_volume_d=0.5, protein_volume_gain=0.5,
@@ -26,7 +27,7 @@ def _run(kernel, pool, steps, rules, dt_d=1 / 12, seed=11, stress_until=None):
 def test_numba_equals_numpy_with_a_site_bias():
     a = sp.empty_pool(np.full(40, 60))
     b = a.copy()
-    _run(sp.step_numpy, a, 12 * 8, RULES, stress_until=4.0)
+    _run(step_numpy, a, 12 * 8, RULES, stress_until=4.0)
     _run(sp.step_numba, b, 12 * 8, RULES, stress_until=4.0)
     for name in ("state", "volume", "size", "birth_d", "clock", "lost_d"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name

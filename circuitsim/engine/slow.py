@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
 from ..network.sample import ProgressFn
 from ..network.standalone import resolve_threads
@@ -61,6 +60,7 @@ from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, drug_free_check
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
+from .rules import cascade_rules, inhibition, program_rules
 from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions, lead_h
 
 _H_PER_D = 24.0
@@ -80,25 +80,6 @@ SLOW_UNITS = {
 }
 #: Recorded besides, when plasticity.spinogenesis is set: the program G, mean over neurons.
 PROGRAM_UNITS = {"spinogenic_program": "1"}
-
-
-def cascade_rules(config: Config) -> sig.CascadeRules:
-    """The cascade's rules from ``plasticity.signalling`` (time constants in h)."""
-    s = config.plasticity.signalling
-    return sig.CascadeRules(
-        tau_p_eef2_h=s.tau_p_eef2_s / _S_PER_H, tau_bdnf_h=s.tau_bdnf_s / _S_PER_H,
-        tau_trkb_h=s.tau_trkb_s / _S_PER_H, tau_mtorc1_h=s.tau_mtorc1_s / _S_PER_H,
-        tau_protein_h=s.tau_protein_s / _S_PER_H, ampa_kinase_gain=s.ampa_kinase_gain,
-        translation_gain=s.translation_gain, release_exponent=s.release_exponent,
-        trkb_half_activation=s.trkb_half_activation, protein_gain=s.protein_gain)
-
-
-def program_rules(config: Config) -> sg.ProgramRules | None:
-    """The spinogenic program's rules from ``plasticity.spinogenesis`` (None without it)."""
-    s = config.plasticity.spinogenesis
-    if s is None:
-        return None
-    return sg.ProgramRules(tau_rise_h=s.tau_rise_s / _S_PER_H, tau_decay_h=s.tau_decay_s / _S_PER_H, gain=s.gain)
 
 
 @dataclass(frozen=True)
@@ -174,17 +155,6 @@ def time_grid_h(config: Config) -> np.ndarray:
     if end > window:
         parts.append(np.linspace(window, end, int(math.ceil((end - window) / slow - 1e-9)) + 1)[1:])
     return np.concatenate(parts)
-
-
-def inhibition(config: Config, t_h: float) -> sig.Inhibition:
-    """The interventions' inhibition of each link of the cascade at time `t_h` (h)."""
-    values = dict.fromkeys(sig.INHIBITIONS, 0.0)
-    for iv in config.plasticity.interventions:
-        t0 = iv.start_s / _S_PER_H
-        if t0 <= t_h < t0 + iv.duration_s / _S_PER_H:
-            key = INTERVENTION_TARGET[iv.kind]
-            values[key] = max(values[key], iv.inhibition)
-    return sig.Inhibition(**values)
 
 
 def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:

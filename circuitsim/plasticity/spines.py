@@ -38,7 +38,7 @@ Rules, for one step from t to t + dt with per-neuron inputs held constant
 Random numbers are counter-based (:mod:`circuitsim.plasticity.rng`): a draw
 is a function of (seed, step, neuron, purpose, index), so the Numba kernel,
 parallel over neurons, gives bit-identical results for any thread count, and
-the NumPy reference (:func:`step_numpy`) draws the same numbers. Both use
+the NumPy reference (:mod:`circuitsim.plasticity.spines_reference`) draws the same numbers. Both use
 float32 state and the same operations in the same order.
 
 Units: time in days, volume relative to the healthy mean spine volume.
@@ -146,7 +146,7 @@ class SpinePool:
 EMPTY, YOUNG, STABLE = np.uint8(0), np.uint8(1), np.uint8(2)
 
 
-def _per_neuron_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+def per_neuron_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Sum of `values` over each neuron's slots (0 for a neuron without slots)."""
     c = np.concatenate([[0], np.cumsum(values)])
     return c[offsets[1:]] - c[offsets[:-1]]
@@ -182,7 +182,7 @@ def _neuron_stats(offsets, state, volume, count, vol_sum):
 
 
 # --------------------------------------------------------------- per-neuron constants
-def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float,
+def neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules, dt_d: float,
                       formation_scale=None, elimination_scale=None):
     """(relaxation factor, volume target, hazard factor, formation probability) per neuron, float32/float64.
 
@@ -206,135 +206,39 @@ def _neuron_constants(protein: np.ndarray, stress: np.ndarray, rules: SpineRules
     return relax, target, hfac, p_form
 
 
-# ------------------------------------------------------------------ NumPy reference
-def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
-               rules: SpineRules, seed: int, formation_scale=None,
-               elimination_scale=None) -> tuple[np.ndarray, np.ndarray]:
-    """Advance `pool` in place from `t_d` to `t_d + dt_d` (days): the reference implementation.
-
-    `formation_scale`, `elimination_scale`: per-neuron factors on the
-    formation rate and the elimination hazard (None: 1).
-
-    Returns
-    -------
-    formed, eliminated : ndarray (n_neurons,)
-        Events per neuron in this step.
-    """
-    protein = np.asarray(protein, dtype=np.float64)
-    stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale,
-                                                    elimination_scale)
-    n_neurons = pool.n_neurons
-    counts = np.diff(pool.offsets)
-    post = np.repeat(np.arange(n_neurons), counts)
-    t_end = F32(t_d + dt_d)
-
-    # Present spines: growth, hazard, elimination, stabilisation.
-    was = pool.state != EMPTY
-    n_empty = counts - _per_neuron_sum(was.astype(np.int64), pool.offsets)
-    idx = np.flatnonzero(was)
-    p_i = post[idx]
-    st = pool.state[idx]
-    v_old = pool.volume[idx]
-    v_new = v_old + (target[p_i] * pool.size[idx] - v_old) * relax
-    v_mid = F32(0.5) * (v_old + v_new)
-    h = hfac[p_i] * (F32(rules.v_half) / (v_mid + F32(rules.v_half)))
-    h = np.where(st == STABLE, h * F32(rules.stable_factor), h)
-    left = pool.clock[idx] - h
-    gone = left <= F32(0.0)
-    newly = ~gone & (st == YOUNG) & ((t_end - pool.birth_d[idx]) >= F32(rules.t_stable_d)) \
-        & (v_new >= F32(rules.v_stable))
-    pool.clock[idx] = np.where(gone, F32(0.0), left)
-    pool.volume[idx] = np.where(gone, F32(0.0), v_new)
-    pool.state[idx] = np.where(gone, EMPTY, np.where(newly, STABLE, st))
-    pool.lost_d[idx] = np.where(gone, t_end, pool.lost_d[idx])
-    eliminated = np.bincount(p_i[gone], minlength=n_neurons)
-
-    # Formation: one binomial per neuron, then probing for empty slots.
-    u_count = rng.uniform_array(seed, step, np.arange(n_neurons), rng.LANE_COUNT, 0)
-    formed = np.zeros(n_neurons, dtype=np.int64)
-    binom = rng.binomial.py_func
-    for i in np.flatnonzero(n_empty > 0):
-        k_new = binom(int(n_empty[i]), float(p_form[i]), float(u_count[i]))
-        if k_new:
-            formed[i] = _form_numpy(pool, i, k_new, t_end, target[i], rules, seed, step)
-    return formed, eliminated
-
-
-def _form_numpy(pool: SpinePool, i: int, k_new: int, t_end, target_i, rules: SpineRules,
-                seed: int, step: int) -> int:
-    start, stop = int(pool.offsets[i]), int(pool.offsets[i + 1])
-    n = stop - start
-    made = 0
-    probe = 0
-    bias = F32(rules.site_bias)
-    for k in range(k_new):
-        slot = -1
-        for _attempt in range(rules.max_probes):
-            u = rng.uniform_array(seed, step, i, rng.LANE_SLOT, probe)
-            s = start + min(int(u * n), n - 1)
-            if pool.state[s] == EMPTY and (
-                    bias == F32(0.0)
-                    or _site_taken(float(rng.uniform_array(seed, step, i, rng.LANE_ACCEPT, probe)),
-                                   pool.lost_d[s], t_end, bias, F32(rules.site_memory_d))):
-                probe += 1
-                slot = s
-                break
-            probe += 1
-        if slot < 0:  # crowded neuron: the first empty slot after the last probe
-            for j in range(n):
-                s = start + (int(u * n) + j) % n
-                if pool.state[s] == EMPTY:
-                    slot = s
-                    break
-        if slot < 0:
-            break
-        ua = rng.uniform_array(seed, step, i, rng.LANE_SIZE_A, k)
-        ub = rng.uniform_array(seed, step, i, rng.LANE_SIZE_B, k)
-        ut = rng.uniform_array(seed, step, i, rng.LANE_THRESHOLD, k)
-        size = _lognormal_size(float(ua), float(ub), rules.sigma_size)
-        pool.state[slot] = YOUNG
-        pool.size[slot] = F32(size)
-        pool.volume[slot] = F32(rules.v_new) * F32(size)
-        pool.birth_d[slot] = t_end
-        pool.clock[slot] = max(F32(-math.log1p(-float(ut))), _MIN_CLOCK)
-        made += 1
-    return made
-
-
 #: The smallest elimination threshold: a spine's clock must start above 0,
 #: which marks a slot as holding a spine (a uniform draw of exactly 0 would
 #: give 0; the floor changes nothing else, P(threshold < 1e-30) ~ 1e-30).
-_MIN_CLOCK = np.float32(1e-30)
+MIN_CLOCK = np.float32(1e-30)
 
 #: Random probes for an empty slot before a linear search (at 50 % occupancy
 #: 16 probes all hit occupied slots with probability 1.5e-5); with a site
 #: bias b, a probed empty slot is kept with probability >= 1 / (1 + b), so
 #: the probes grow with 1 + b (capped).
-_MAX_PROBES = 16
+MAX_PROBES = 16
 _MAX_PROBES_CAP = 1024
 
 
 def _probes(bias: float) -> int:
-    return int(min(_MAX_PROBES * math.ceil(1.0 + bias), _MAX_PROBES_CAP))
+    return int(min(MAX_PROBES * math.ceil(1.0 + bias), _MAX_PROBES_CAP))
 
 
-def _site_taken(u: float, lost_d, t_end, bias, memory_d) -> bool:
+def site_taken(u: float, lost_d, t_end, bias, memory_d) -> bool:
     """Rejection step of the site memory: keep a probed empty slot with probability w / (1 + b)."""
     w = F32(1.0) + bias * F32(math.exp(-float(t_end - lost_d) / float(memory_d)))
     return F32(u) * (F32(1.0) + bias) < w
 
 
-_site_taken_nb = numba.njit(inline="always")(_site_taken)
+_site_taken_nb = numba.njit(inline="always")(site_taken)
 
 
-def _lognormal_size(ua: float, ub: float, sigma: float) -> float:
+def lognormal_size(ua: float, ub: float, sigma: float) -> float:
     """Log-normal with mean 1 and log-s.d. `sigma` from two uniforms (Box-Muller)."""
     z = math.sqrt(-2.0 * math.log1p(-ua)) * math.cos(2.0 * math.pi * ub)
     return math.exp(sigma * z - 0.5 * sigma * sigma)
 
 
-_lognormal_size_nb = numba.njit(inline="always")(_lognormal_size)
+_lognormal_size_nb = numba.njit(inline="always")(lognormal_size)
 
 
 # ------------------------------------------------------------ delayed maturation
@@ -472,7 +376,7 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock, lost_d,
             size[slot] = np.float32(sz)
             volume[slot] = v_new_0 * np.float32(sz)
             birth_d[slot] = t_end
-            clock[slot] = max(np.float32(-math.log1p(-ut)), _MIN_CLOCK)
+            clock[slot] = max(np.float32(-math.log1p(-ut)), MIN_CLOCK)
             made += 1
         formed[i] = made
 
@@ -480,10 +384,10 @@ def _step_kernel(offsets, state, volume, size, birth_d, clock, lost_d,
 def step_numba(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, stress,
                rules: SpineRules, seed: int, formation_scale=None,
                elimination_scale=None) -> tuple[np.ndarray, np.ndarray]:
-    """Advance `pool` in place (the parallel Numba kernel; same rules and numbers as :func:`step_numpy`)."""
+    """Advance `pool` in place (the parallel Numba kernel; same rules and numbers as the NumPy reference, :mod:`circuitsim.plasticity.spines_reference`)."""
     protein = np.asarray(protein, dtype=np.float64)
     stress = np.asarray(stress, dtype=np.float64)
-    relax, target, hfac, p_form = _neuron_constants(protein, stress, rules, dt_d, formation_scale,
+    relax, target, hfac, p_form = neuron_constants(protein, stress, rules, dt_d, formation_scale,
                                                     elimination_scale)
     formed = np.zeros(pool.n_neurons, dtype=np.int64)
     eliminated = np.zeros(pool.n_neurons, dtype=np.int64)

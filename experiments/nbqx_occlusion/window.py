@@ -31,7 +31,7 @@ import numpy as np
 
 from circuitsim.cli import run_script
 from circuitsim.config import config_from_dict
-from circuitsim.engine.slow import cascade_rules
+from circuitsim.engine.rules import cascade_rules
 from circuitsim.io import read_results
 from circuitsim.pharmacology import pk
 from circuitsim.pharmacology.presets import NBQX_MW_G_PER_MOL, nbqx_preset
