@@ -72,12 +72,17 @@ def test_every_row_has_a_kind_and_a_reason():
              "5 stress: spine density lost before the dose",
              "5 rescue: 24-h gain on stressed minus unstressed neurons",
              "7 spines track the cascade: half of the 24-h rise reached at",
-             "5 rescue sites: new spines (dose to day 7) in stress-emptied slots, x chance"]
+             "5 rescue sites: new spines (dose to day 7) in stress-emptied slots, x chance",
+             "5 rescue share: stress loss given back over vehicle at 24 h",
+             "18 formation window: 3-6 h after the dose, over vehicle",
+             "18 repeated doses: formation 72-132 h after the first, over vehicle",
+             "18 imaging: formation, days -1 to 1, drug minus vehicle"]
     kinds = [V.classify(n) for n in names]
     assert [k.kind for k in kinds] == [
         "calibrated", "calibrated", "calibrated", "predicted", "constructed", "constructed", "predicted",
         "constructed", "calibrated", "constructed", "constructed", "predicted", "calibrated", "constructed",
-        "constructed", "constructed", "calibrated", "predicted", "predicted", "predicted"]
+        "constructed", "constructed", "calibrated", "predicted", "predicted", "constructed",
+        "calibrated", "calibrated", "calibrated", "predicted"]
     assert all(k.basis for k in kinds)
     with pytest.raises(ValueError, match="has no kind"):
         V.classify("8 a row nobody classified")
@@ -88,6 +93,8 @@ def test_the_nbqx_arm_is_left_out_of_the_stress_experiment():
     cfg = exp.config_for(["output.figures=false"])
     names = [a.name for a in cfg.plasticity.arms]
     assert "+ NBQX" not in names and "+ rapamycin" in names and len(names) == 7
+    # run as the rodent studies ran it: mouse, 10 mg/kg i.p., 7 days
+    assert cfg.dosing.species == "mouse" and cfg.plasticity.days_after == pytest.approx(7.0)
 
 
 def test_bad_seeds_are_one_line_exit_2(capsys, tmp_path):

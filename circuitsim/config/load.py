@@ -16,7 +16,7 @@ from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
             "nbqx_ketamine", "adolescent_ketamine", "enantiomers", "stress_ketamine_7d", "stress_ketamine_7d_rat", "occlusion",
-            "phoumthipphavong_2016", "sweep_dose", "sweep_occlusion")
+            "phoumthipphavong_2016", "pryazhnikov_2018", "sweep_dose", "sweep_occlusion")
 
 
 def packaged_config_path(name: str = "default") -> Path:

@@ -14,6 +14,7 @@ from pydantic import Field, model_validator
 
 from .base import ConfigModel
 from .fields import Name, Quantity
+from .presets import PLASTICITY_PRESETS, with_preset
 from .units import RATE, TIME
 
 _DAY_S = 86400.0
@@ -348,6 +349,10 @@ class SpinogenesisConfig(ConfigModel):
 class PlasticityConfig(ConfigModel):
     """The slow stage: days of signalling and spines in closed loop with the circuit."""
 
+    # A named parameter set calibrated together (circuitsim.config.presets,
+    # with the source of every value): it fills the keys of `spines` and
+    # `spinogenesis` that the config does not set. null: the defaults below.
+    preset: Literal[tuple(PLASTICITY_PRESETS)] | None = None
     signalling: SignallingConfig = SignallingConfig()
     spines: SpineConfig = SpineConfig()
     stress: StressConfig | None = None
@@ -376,6 +381,11 @@ class PlasticityConfig(ConfigModel):
     arms: list[Arm] = Field(default_factory=list)
     # Imaging sessions (absent: none; ImagingConfig).
     imaging: ImagingConfig | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data):
+        return with_preset(data, {"spines": SpineConfig, "spinogenesis": SpinogenesisConfig})
 
     @model_validator(mode="after")
     def _arm_names(self) -> PlasticityConfig:

@@ -1,6 +1,6 @@
 """``circuitsim validate``: SCIENCE.md's signatures, each measured from results files.
 
-The suite runs eleven experiments (packaged configs) and measures every
+The suite runs thirteen experiments (packaged configs) and measures every
 signature from the files they write (epochs, binned traces, the timeline,
 the slow stage), never from the engine's internals:
 
@@ -17,10 +17,14 @@ rat dose series        ``rodent_ip`` at 10, 20, 30,    1 glutamate over 0-2 h ag
                        50, 200 mg/kg, 3 h              Moghaddam et al. 1997
 clinical infusion      ``clinical_infusion``           7 dissociation, dopamine track
                                                        concentration (minutes)
-stress and rescue      ``stress_ketamine_7d`` (arms,   3 hit and run, 4 blockers,
-                       without its NBQX arm)           5 stress then rescue (and where
-                                                       it lands), 7 spines track the
-                                                       cascade (hours)
+stress and rescue      ``stress_ketamine_7d`` as a     3 hit and run, 4 blockers,
+                       mouse study (10 mg/kg i.p., 7   5 stress then rescue (its share
+                       days; arms, without its NBQX    at 24 h, where it lands), 7
+                       arm)                            spines track the cascade, 18
+                                                       formation windows
+single-dose imaging    ``phoumthipphavong_2016``       18 imaged turnover against the
+                                                       released data
+repeated-dose imaging  ``pryazhnikov_2018``            18 formation windows of 5 doses
 =====================  ==============================  ==============================
 
 Every row has a kind (:mod:`circuitsim.validation.kinds`): ``constructed``,
@@ -53,6 +57,7 @@ from ..analysis.calibration import REDUCED_CIRCUIT, calibration_protocol
 from ..analysis.signatures import Signature
 from ..config.schema import Config
 from ..io.read import Results, read_results
+from . import imaging as I
 from . import measures as M
 from .kinds import KINDS, classify
 
@@ -92,6 +97,17 @@ def rat_dose(dose_mg_kg: float) -> tuple[str, ...]:
             "timeline.monitoring=2 h", "circuit.vta.enabled=false", f"output.name=rat_ip_{dose_mg_kg:g}")
 
 
+#: The stress experiment as the rodent studies ran it (Li et al. 2010, Autry et al. 2011,
+#: Moda-Sava et al. 2019): mouse, 10 mg/kg i.p.; 7 days after the dose.
+MOUSE_RESCUE = ("dosing.species=mouse",
+                "dosing.doses=[{amount: 10 mg/kg, route: intraperitoneal, drug: racemic}]",
+                "plasticity.days_after=7 d", "output.name=stress_rescue_mouse")
+
+
+def _stress_rescue(res: Results) -> list[Signature]:
+    return M.days_signatures(res) + I.formation_windows(res)
+
+
 #: A 10 mg racemic i.v. bolus (70 kg), the first hour at 1-min steps.
 HUMAN_BOLUS = ("dosing.doses=[{amount: 10 mg, route: iv_bolus, drug: racemic}]", "timeline.horizon=1 h",
                "timeline.dt=1 min", "timeline.monitoring=1 h", "circuit.vta.enabled=false",
@@ -106,8 +122,13 @@ EXPERIMENTS = (
     Experiment("clinical infusion", "clinical_infusion", ("output.figures=false",), M.dissociation_tracks),
     *(Experiment(f"rat {dose:g} mg/kg i.p.", "rodent_ip", ("output.figures=false", *rat_dose(dose)), M.rat_dose_series)
       for dose in M.MOGHADDAM_DIRECTIONS),
-    Experiment("stress and rescue", "stress_ketamine_7d", ("output.figures=false", "circuit.vta.enabled=false"),
-               M.days_signatures, drop_arms=("+ NBQX",)),
+    Experiment("stress and rescue", "stress_ketamine_7d", ("output.figures=false", "circuit.vta.enabled=false",
+                                                           *MOUSE_RESCUE),
+               _stress_rescue, drop_arms=("+ NBQX",)),
+    Experiment("single-dose imaging", "phoumthipphavong_2016", ("output.figures=false", "circuit.vta.enabled=false"),
+               I.single_dose_imaging),
+    Experiment("repeated-dose imaging", "pryazhnikov_2018", ("output.figures=false", "circuit.vta.enabled=false"),
+               I.repeated_dose_windows),
 )
 
 

@@ -50,6 +50,7 @@ RUNS: dict[str, tuple[str, ...]] = {
     "occlusion": REDUCED,
     "adolescent_ketamine": REDUCED,
     "phoumthipphavong_2016": REDUCED,
+    "pryazhnikov_2018": REDUCED,
 }
 
 
