@@ -66,17 +66,17 @@ def comparison(a: np.ndarray, b: np.ndarray) -> tuple[float, float, float]:
 
 def table(per_seed: list[dict]) -> list[str]:
     """The comparisons at days 1 and 7: stressed vehicle below control, drug above stressed vehicle."""
-    lines = [f"{'measure':<26}{'day':>4}  {'comparison':<22}{'mean a':>10}{'mean b':>10}{'a - b':>10}"
-             f"{'SD':>9}{'in SD':>7}  >= {N_SD:g} SD"]
+    lines = [f"{'measure':<24}{'day':>4}  {'comparison (a - b)':<24}{'mean a':>11}{'mean b':>11}{'a - b':>11}"
+             f"{'SD':>10}{'in SD':>7}  >= {N_SD:g} SD"]
     for col, _label in MEASURES:
         for day in (1, 7):
             vals = {run: np.array([at_day(s[run], col, day) for s in per_seed]) for run in (CONTROL, VEHICLE, DRUG)}
-            for name, a, b in (("control - stressed veh.", vals[CONTROL], vals[VEHICLE]),
-                               ("drug - stressed veh.", vals[DRUG], vals[VEHICLE])):
+            for name, a, b in (("control - stressed veh", vals[CONTROL], vals[VEHICLE]),
+                               ("drug - stressed veh", vals[DRUG], vals[VEHICLE])):
                 diff, sd, z = comparison(a, b)
                 verdict = "n/a (1 seed)" if np.isnan(sd) else ("yes" if z >= N_SD else "no")
-                lines.append(f"{col:<26}{day:>4}  {name:<22}{np.mean(a):>10.4g}{np.mean(b):>10.4g}"
-                             f"{diff:>+10.3g}{sd:>9.2g}{z:>7.2f}  {verdict}")
+                lines.append(f"{col:<24}{day:>4}  {name:<24}{np.mean(a):>11.4g}{np.mean(b):>11.4g}"
+                             f"{diff:>+11.3g}{sd:>10.2g}{z:>7.2f}  {verdict}")
     return lines
 
 
@@ -88,7 +88,9 @@ def figure(per_seed: list[dict], seeds: list[int], path: Path) -> Path:
     for ax, (col, label) in zip(axes, MEASURES, strict=True):
         for run, color in colors.items():
             t = np.asarray(per_seed[0][run]["time_h"], dtype=float) / 24.0
-            ys = np.array([np.asarray(s[run][col], dtype=float) for s in per_seed])
+            after = t >= 0  # from the dose (the check before stress, at -21 d, would squash the week)
+            t = t[after]
+            ys = np.array([np.asarray(s[run][col], dtype=float)[after] for s in per_seed])
             mean, sd = ys.mean(axis=0), ys.std(axis=0, ddof=1) if len(ys) > 1 else np.zeros(ys.shape[1])
             ax.plot(t, mean, "o-", color=color, lw=1.2, ms=3, label=run)
             ax.fill_between(t, mean - sd, mean + sd, color=color, alpha=0.2, lw=0)
