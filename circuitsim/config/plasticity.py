@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 from .base import ConfigModel
 from .fields import Name, Quantity
 from .presets import PLASTICITY_PRESETS, with_preset
+from .probe import CircuitProbeConfig
 from .units import RATE, TIME
 
 _DAY_S = 86400.0
@@ -381,6 +382,9 @@ class PlasticityConfig(ConfigModel):
     arms: list[Arm] = Field(default_factory=list)
     # Imaging sessions (absent: none; ImagingConfig).
     imaging: ImagingConfig | None = None
+    # Co-activity and evoked spread in every drug-free check (absent: none;
+    # CircuitProbeConfig). With it, the arms are sampled daily as well.
+    circuit_probe: CircuitProbeConfig | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from ..config.schema import Config
 from ..network.sample import FastSample, ProgressFn
 from ..plasticity.pool import CircuitPool
+from .acute import Timeline
 from .measures import EpochMeasures, SampleAnalysis
+from .probe import ProbeMeasures, probe_measures, probe_stimulus, until
 from .response import measure
 from .sampling import StaircasePlan, staircase_config
 
@@ -21,7 +23,9 @@ class CircuitCheck:
 
     `time_h` from the first dose; `spine_density_rel` present spines over
     the healthy pool's; `sample`, `analysis` and `config` the run itself
-    (kept for the experiment's own file, dropped for arms).
+    (kept for the experiment's own file, dropped for arms; the sample up to
+    the end of the protocol, without the probe's stimulus); `probe` the
+    circuit probe's measures (None without ``plasticity.circuit_probe``).
     """
 
     label: str
@@ -31,6 +35,7 @@ class CircuitCheck:
     sample: FastSample | None = None
     analysis: SampleAnalysis | None = None
     config: Config | None = None
+    probe: ProbeMeasures | None = None
 
 
 def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
@@ -41,7 +46,27 @@ def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
     built over the slot pool.
     """
     cfg = staircase_config(config, DRUG_FREE)
-    sample, analysis, _hit = measure(cfg, config.timeline.sampling.cache, progress, cp.synapse_weights())
+    stimulus = probe_stimulus(cfg)
+    sample, analysis, _hit = measure(cfg, config.timeline.sampling.cache, progress, cp.synapse_weights(),
+                                     stimulus)
     density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
-    return CircuitCheck(label=label, time_h=time_h, measures=analysis.epochs[0],
-                        spine_density_rel=density, sample=sample, analysis=analysis, config=cfg)
+    e = analysis.epochs[0]
+    probe = (probe_measures(cfg, sample, (e.window_start_s, e.stop_s), stimulus)
+             if config.plasticity.circuit_probe is not None else None)
+    return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=density,
+                        sample=until(sample, cfg.protocol.duration_s), analysis=analysis, config=cfg,
+                        probe=probe)
+
+
+def acute_check(config: Config, cp: CircuitPool, label: str, acute: Timeline,
+                progress: ProgressFn | None = None) -> CircuitCheck:
+    """The check at a dose: the drug-free first state of the dose's acute timeline.
+
+    With the circuit probe, its measures are those of a drug-free check with
+    the same spines (the acute sample has no stimulus).
+    """
+    density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
+    probe = (drug_free_check(config, cp, label, 0.0, progress).probe
+             if config.plasticity.circuit_probe is not None else None)
+    return CircuitCheck(label, 0.0, acute.analysis.epochs[0], density, acute.sample, acute.analysis,
+                        acute.stair_config, probe=probe)

@@ -20,6 +20,7 @@ from ..plasticity.imaging import ImagingReadout
 from .acute import Timeline
 from .checks import CircuitCheck
 from .measures import ANALYSIS_UNITS, SampleAnalysis
+from .probe import PROBE_UNITS, ProbeMeasures
 from .record import EPOCH_UNITS, RunRecord
 from .slow import DaysResult
 
@@ -90,13 +91,17 @@ def timeline_parts(timeline: Timeline) -> tuple[dict, dict, dict]:
 
 
 def check_table(checks: list[CircuitCheck]) -> dict[str, Any]:
-    """The drug-free circuit samples of a run (label, time, spine density, rates)."""
+    """The drug-free circuit samples of a run (label, time, spine density, rates; the probe's measures)."""
     table: dict[str, Any] = {
         "label": [ch.label for ch in checks],
         "time_h": np.array([ch.time_h for ch in checks], dtype=np.float64),
         "spine_density_rel": np.array([ch.spine_density_rel for ch in checks], dtype=np.float64)}
     for col in CHECK_COLUMNS:
         table[col] = np.array([getattr(ch.measures, col) for ch in checks], dtype=np.float64)
+    if any(ch.probe is not None for ch in checks):  # plasticity.circuit_probe: its columns (PROBE_UNITS)
+        probes = [ch.probe or ProbeMeasures.missing() for ch in checks]
+        for col in PROBE_UNITS:
+            table[col] = np.array([getattr(p, col) for p in probes], dtype=np.float64)
     return table
 
 

@@ -20,12 +20,13 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..config.schema import Config
-from ..network.inputs import CircuitSpec, Device, DrugInput
+from ..network.inputs import CircuitSpec, Device, DrugInput, Stimulus
 from ..network.sample import FastSample, ProgressFn
 from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
 from ..version import __version__
 from .measures import SampleAnalysis, analyse
+from .probe import until
 
 
 def response_key(stair: Config) -> str:
@@ -109,23 +110,30 @@ def load_sample(path: Path) -> FastSample | None:
 
 
 def measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
-             weights: np.ndarray | None = None) -> tuple[FastSample, SampleAnalysis, bool]:
+             weights: np.ndarray | None = None,
+             stimulus: Stimulus | None = None) -> tuple[FastSample, SampleAnalysis, bool]:
     """The staircase `stair` simulated (or read from the response cache) and analysed.
 
     `weights`: the E->E weights (spine state) to simulate with; part of the cache key.
+    `stimulus`: the circuit probe's pulses after the protocol (part of the
+    key); the sample returned runs until its end, the analysis is of the
+    protocol only (:func:`circuitsim.engine.probe.until`).
     """
     key = response_key(stair)
     if weights is not None:
         key = hashlib.sha256((key + weights_digest(weights)).encode()).hexdigest()[:20]
+    if stimulus is not None:
+        key = hashlib.sha256((key + stimulus_digest(stimulus)).encode()).hexdigest()[:20]
     path = cache_path(key)
     sample = load_sample(path) if use_cache else None
     hit = sample is not None
     if sample is None:
         sample = simulate_sample(CircuitSpec.of(stair), DrugInput.of_protocol(stair.protocol), weights,
-                                 device=Device.of(stair), progress=progress)
+                                 device=Device.of(stair), progress=progress, stimulus=stimulus)
         if use_cache:
             save_sample(path, sample)
-    return sample, analyse(stair, sample.spikes, sample.n_cells, sample.trace_t_s, sample.traces), hit
+    part = until(sample, stair.protocol.duration_s)
+    return sample, analyse(stair, part.spikes, part.n_cells, part.trace_t_s, part.traces), hit
 
 
 def weights_digest(weights: np.ndarray) -> str:
@@ -133,3 +141,11 @@ def weights_digest(weights: np.ndarray) -> str:
     return hashlib.sha256(np.ascontiguousarray(weights, dtype=np.float64).tobytes()).hexdigest()[:20]
 
 
+
+
+def stimulus_digest(stimulus: Stimulus) -> str:
+    """Hash of a stimulus (cells, pulse times, pulse size, end)."""
+    h = hashlib.sha256(np.ascontiguousarray(stimulus.cells, dtype=np.int64).tobytes())
+    h.update(np.ascontiguousarray(stimulus.times_s, dtype=np.float64).tobytes())
+    h.update(np.array([stimulus.g_pulse_s, stimulus.stop_s], dtype=np.float64).tobytes())
+    return h.hexdigest()[:20]

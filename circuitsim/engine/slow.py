@@ -57,9 +57,10 @@ from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
 from ..seeds import int_seed, rng
 from .acute import Timeline, effective_um, run_timeline
-from .checks import CircuitCheck, drug_free_check
+from .checks import CircuitCheck, acute_check, drug_free_check
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
+from .probe import PROBE_STREAMS
 from .rules import cascade_rules, inhibition, program_rules
 from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions, lead_h
 
@@ -284,7 +285,8 @@ class _SlowRun:
         p = self.config.plasticity
         names = [*SPINE_STREAMS[:2], *(["stress.susceptibility"] if p.stress is not None else []),
                  *([LEAD_STREAM] if self.n_lead else []),
-                 *([NEURON_STREAM] if p.imaging is not None and p.imaging.neurons is not None else [])]
+                 *([NEURON_STREAM] if p.imaging is not None and p.imaging.neurons is not None else []),
+                 *(PROBE_STREAMS if p.circuit_probe is not None else [])]
         return {name: int_seed(self.config.seed, name) for name in names}
 
     def record(self, k: int) -> None:
@@ -321,9 +323,7 @@ class _SlowRun:
             self.acute = run_timeline(self.config, self.progress, weights=cp.synapse_weights())
             nb = self.config.pharmacology.nbqx
             self.table = drive_table(self.acute, cp, nb.ic50_um, nb.hill_n)
-            self.checks.append(CircuitCheck(label, 0.0, self.acute.analysis.epochs[0],
-                                            float(cp.pool.present.sum()) / self.healthy_total,
-                                            self.acute.sample, self.acute.analysis, self.acute.stair_config))
+            self.checks.append(acute_check(self.config, cp, label, self.acute, self.progress))
         else:  # a vehicle: no drug reaches the brain
             self.checks.append(drug_free_check(self.config, cp, label, 0.0, self.progress))
         self.next_check_h = self.sample_every_h

@@ -176,7 +176,8 @@ def days_lines(results: Results) -> list[str]:
     lines.append("  drug-free circuit with the spines of each moment:")
     for k, label in enumerate(c["label"]):
         lines.append(f"    {label:<26}{c['time_h'][k] / 24:>7.2f} d  spines {c['spine_density_rel'][k]:.3f}"
-                     f"  E {c['rate_pyramidal_hz'][k]:.3f} Hz  I {c['rate_interneuron_hz'][k]:.3f} Hz")
+                     f"  E {c['rate_pyramidal_hz'][k]:.3f} Hz  I {c['rate_interneuron_hz'][k]:.3f} Hz"
+                     + probe_text(c, k))
     imaged = {results.name: results.days.get("imaging"),
               **{name: arm.get("imaging") for name, arm in results.days.get("arms", {}).items()}}
     for name, im in imaged.items():
@@ -189,6 +190,14 @@ def days_lines(results: Results) -> list[str]:
             lines.append(f"    {'pass' if x.passed else 'FAIL'}  {x.name[:52]:<53}{x.measured:>9.3g} {x.unit:<17}"
                          f"target {x.target}")
     return lines
+
+
+def probe_text(checks: dict, k: int) -> str:
+    """The circuit probe's measures of check `k` (``plasticity.circuit_probe``; empty without them)."""
+    if "correlation_pyramidal" not in checks:
+        return ""
+    return (f"  corr {checks['correlation_pyramidal'][k]:.4f}  sync {checks['synchrony_pyramidal'][k]:.2f}"
+            f"  spread {checks['evoked_spread_pyramidal'][k]:.4f}")
 
 
 def imaging_lines(name: str, im: dict) -> list[str]:

@@ -24,6 +24,7 @@ from ..atomic import atomic_path
 from ..config import Config
 from ..engine.acute import Timeline
 from ..engine.measures import SampleAnalysis
+from ..engine.probe import PROBE_UNITS
 from ..engine.record import EPOCH_TIMES, EPOCH_UNITS, RunRecord
 from ..engine.records import CHECK_COLUMNS, IMAGING_UNITS, to_record
 from ..engine.slow import DaysResult
@@ -204,8 +205,8 @@ def _write_imaging(g: h5py.Group, imaging: Mapping[str, Any]) -> None:
 
 
 def _write_checks(c: h5py.Group, checks: Mapping[str, Any]) -> None:
-    """The drug-free circuit samples of a run (label, time, spine density, rates)."""
-    _write_columns(c, checks, {"time_h": "h", "spine_density_rel": "1", **CHECK_COLUMNS})
+    """The drug-free circuit samples of a run (label, time, spine density, rates; the probe's measures)."""
+    _write_columns(c, checks, {"time_h": "h", "spine_density_rel": "1", **CHECK_COLUMNS, **PROBE_UNITS})
 
 
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:

@@ -18,7 +18,7 @@ from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
 from .groups import cell_group, pathway_synapses
-from .inputs import CircuitSpec, DrugInput
+from .inputs import CircuitSpec, DrugInput, Stimulus
 from .sample import POPULATIONS, FastSample
 from .standalone import seed_at_run_time
 from .vta import build_vta
@@ -107,7 +107,7 @@ def e_to_e_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
 
 
 def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
-                  e_to_e_weights: np.ndarray | None) -> BuiltNetwork:
+                  e_to_e_weights: np.ndarray | None, stimulus: Stimulus | None = None) -> BuiltNetwork:
     """Create the Brian2 objects of circuit `spec` under `drug` on the active device (every object named).
 
     Parameters
@@ -121,6 +121,8 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
     e_to_e_weights : ndarray or None
         Relative weight of every E->E synapse in the order of :func:`e_to_e_pairs`
         (see :func:`circuitsim.network.simulate.simulate_sample`).
+    stimulus : Stimulus, optional
+        Pulses to some pyramidal cells, run until ``stimulus.stop_s`` (None: none).
 
     Returns
     -------
@@ -178,11 +180,33 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
     spike_mons, state_mons = _monitors(spec, groups, n)
     objects += list(spike_mons.values())
     objects += list(state_mons.values())
+    objects += stimulus_objects(stimulus, groups["pyramidal"]) if stimulus is not None else []
 
     net = b2.Network(*objects, name="circuit")
     return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=drug.ketamine_um,
-                        nbqx_trace=drug.nbqx_um,
-                        n_cells=dict(n), duration_s=drug.duration_s, seeds=seeds)
+                        nbqx_trace=drug.nbqx_um, n_cells=dict(n), seeds=seeds,
+                        duration_s=max(drug.duration_s, stimulus.stop_s if stimulus is not None else 0.0))
+
+
+def stimulus_objects(stimulus: Stimulus, pyramidal) -> list:
+    """A spike generator firing at every pulse time and its synapses onto the stimulated cells.
+
+    Each pulse adds ``stimulus.g_pulse_s`` to the AMPA conductance of every
+    stimulated cell (one generator cell per stimulated cell). Added last:
+    they draw no random numbers, so nothing before the first pulse changes.
+    """
+    import brian2 as b2
+
+    k = len(stimulus.cells)
+    if int(stimulus.cells.max()) >= pyramidal.N:
+        raise ValueError(f"Stimulus.cells: expected ids below {pyramidal.N} (the pyramidal cells)")
+    ids = np.tile(np.arange(k), len(stimulus.times_s))
+    times = np.repeat(stimulus.times_s, k)
+    gen = b2.SpikeGeneratorGroup(k, ids, times * b2.second, name="probe_stimulus")
+    syn = b2.Synapses(gen, pyramidal, on_pre="g_ampa_post += g_pulse",
+                      namespace={"g_pulse": stimulus.g_pulse_s * b2.siemens}, name="syn_probe")
+    syn.connect(i=np.arange(k), j=np.asarray(stimulus.cells))
+    return [gen, syn]
 
 
 def _drug_arrays(drug: DrugInput) -> tuple:

@@ -123,3 +123,40 @@ class Device:
     def of(cls, config: Config) -> Device:
         """The device options of an experiment config."""
         return cls(codegen_target=config.codegen_target, threads=config.threads)
+
+
+@dataclass(frozen=True)
+class Stimulus:
+    """A brief stimulus of some pyramidal cells: one AMPA conductance jump per pulse in each.
+
+    Attributes
+    ----------
+    cells : ndarray
+        0-based ids of the stimulated pyramidal cells (int64, distinct).
+    times_s : ndarray
+        Pulse times (s), increasing; the sample runs until ``stop_s``.
+    g_pulse_s : float
+        Size of the jump (S) in each stimulated cell's AMPA conductance.
+    stop_s : float
+        End of the sample (s): at least the drug's duration and past the last pulse.
+    """
+
+    cells: np.ndarray
+    times_s: np.ndarray
+    g_pulse_s: float
+    stop_s: float
+
+    def __post_init__(self) -> None:
+        cells = np.array(self.cells, dtype=np.int64)
+        times = np.array(self.times_s, dtype=np.float64)
+        if cells.ndim != 1 or len(cells) == 0 or len(np.unique(cells)) != len(cells) or cells.min() < 0:
+            raise ValueError("Stimulus.cells: expected a 1-D array of distinct cell ids >= 0")
+        if times.ndim != 1 or len(times) == 0 or np.any(np.diff(times) <= 0) or times[0] < 0:
+            raise ValueError("Stimulus.times_s: expected increasing pulse times >= 0 s")
+        if not self.g_pulse_s > 0:
+            raise ValueError(f"Stimulus.g_pulse_s: expected > 0 S, got {self.g_pulse_s}")
+        if not self.stop_s > times[-1]:
+            raise ValueError(f"Stimulus.stop_s: expected after the last pulse ({times[-1]} s), got {self.stop_s}")
+        for name, arr in (("cells", cells), ("times_s", times)):
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)

@@ -19,7 +19,7 @@ import numpy as np
 from ..config.schema import Config
 from .build import build_network
 from .drive import external_kinds
-from .inputs import CircuitSpec, Device, DrugInput
+from .inputs import CircuitSpec, Device, DrugInput, Stimulus
 from .sample import POPULATIONS, FastSample, ProgressFn
 from .standalone import (
     locked_build_dir,
@@ -42,6 +42,7 @@ def simulate_sample(
     device: Device = DEFAULT_DEVICE,
     progress: ProgressFn | None = None,
     formulation: str = "event",
+    stimulus: Stimulus | None = None,
 ) -> FastSample:
     """Build `circuit`, run it under the concentrations of `drug`, return spikes and traces.
 
@@ -71,6 +72,10 @@ def simulate_sample(
         mode: every simulated second; standalone: once, at the end).
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation; ``per_synapse_ode`` is the slow reference.
+    stimulus : Stimulus, optional
+        Pulses to some pyramidal cells (the circuit probe); the sample then
+        runs until ``stimulus.stop_s``. None: none, the circuit and its code
+        as without this argument.
 
     Returns
     -------
@@ -88,8 +93,8 @@ def simulate_sample(
     t_start = time.perf_counter()
     b2.start_scope()
     if device.codegen_target != "cpp_standalone":
-        return _run_runtime(circuit, drug, weights, device, formulation, progress, t_start)
-    sample = _run_standalone(circuit, drug, weights, device, formulation, t_start)
+        return _run_runtime(circuit, drug, weights, device, formulation, progress, t_start, stimulus)
+    sample = _run_standalone(circuit, drug, weights, device, formulation, t_start, stimulus)
     if progress is not None:
         progress(sample.duration_s, sample.duration_s)
     return sample
@@ -103,12 +108,13 @@ def simulate_config(config: Config, weights: np.ndarray | None = None, *,
 
 
 def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
-                 formulation: str, progress: ProgressFn | None, t_start: float) -> FastSample:
+                 formulation: str, progress: ProgressFn | None, t_start: float,
+                 stimulus: Stimulus | None = None) -> FastSample:
     """Build and run in Brian2's runtime mode (``device.codegen_target`` cython or numpy)."""
     import brian2 as b2
 
     b2.prefs.codegen.target = device.codegen_target
-    built = build_network(circuit, drug, formulation, weights)
+    built = build_network(circuit, drug, formulation, weights, stimulus)
     t_built = time.perf_counter()
     report = None
     if progress is not None:
@@ -123,7 +129,7 @@ def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | No
 
 
 def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
-                    formulation: str, t_start: float) -> FastSample:
+                    formulation: str, t_start: float, stimulus: Stimulus | None = None) -> FastSample:
     """Build, compile and run as a C++ standalone project; Brian2 returns to runtime mode after."""
     threads = resolve_threads(device.threads)
     # Collect unreachable Brian2 objects of earlier runs: automatic names
@@ -132,10 +138,10 @@ def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray |
     gc.collect()
     variant = _variant(circuit)
     with standalone_device(threads) as b2_device:
-        built = build_network(circuit, drug, formulation, weights)
+        built = build_network(circuit, drug, formulation, weights, stimulus)
         built.run()
         _sort_clock_starts(b2_device, built.net)
-        key = structure_key(code_structure(circuit, drug, formulation, threads))
+        key = structure_key(code_structure(circuit, drug, formulation, threads, stimulus is not None))
         with locked_build_dir(key, variant=variant) as directory:
             try:
                 b2_device.build(directory=str(directory), compile=True, run=False, with_output=False)
@@ -177,7 +183,8 @@ def _sort_clock_starts(device, net) -> None:
         queue[pos[0]:pos[-1] + 1] = sorted(queue[pos[0]:pos[-1] + 1], key=lambda e: e[1][0])
 
 
-def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, threads: int) -> dict:
+def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, threads: int,
+                   stimulus: bool = False) -> dict:
     """What shapes the generated C++ code, beyond parameter values (the build-directory key).
 
     Parameter values (conductances, time constants, the seed, the protocol)
@@ -206,6 +213,9 @@ def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, thre
         out["ampa_block"] = True
     if circuit.spine_slots:
         out["spine_slots"] = circuit.spine_slots
+    # And the circuit probe's stimulus (`stimulus`: one is given) adds two objects.
+    if stimulus:
+        out["stimulus"] = True
     return out
 
 
