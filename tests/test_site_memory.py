@@ -27,11 +27,11 @@ def _run(kernel, pool, steps, rules, dt_d=1 / 12, seed=11, stress_until=None):
 def test_numba_equals_numpy_with_a_site_bias():
     a = sp.empty_pool(np.full(40, 60))
     b = a.copy()
-    _run(step_numpy, a, 12 * 8, RULES, stress_until=4.0)
-    _run(sp.step_numba, b, 12 * 8, RULES, stress_until=4.0)
+    _run(step_numpy, a, 12 * 14, RULES, stress_until=10.0)
+    _run(sp.step_numba, b, 12 * 14, RULES, stress_until=10.0)
     for name in ("state", "volume", "size", "birth_d", "clock", "lost_d"):
         assert np.array_equal(getattr(a, name), getattr(b, name)), name
-    assert np.isfinite(a.lost_d).sum() > 100  # slots did lose spines
+    assert np.isfinite(a.lost_d).sum() > 50  # slots did lose stable spines (93 here)
 
 
 def test_without_bias_the_memory_changes_nothing():

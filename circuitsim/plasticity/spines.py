@@ -28,7 +28,9 @@ Rules, for one step from t to t + dt with per-neuron inputs held constant
   Binomial(n_empty, 1 - exp(-rate dt)) (one draw per neuron), placed on empty slots chosen by
   random probing. A new spine starts at volume v_new size_s with its size
   factor size_s log-normal (mean 1, s.d. of log sigma_size).
-* **Site memory.** A slot remembers when it last lost a spine (``lost_d``).
+* **Site memory.** A slot remembers when it last lost a *stable* spine
+  (``lost_d``): a spine that had matured into a lasting synapse leaves a
+  trace, a transient one that came and went does not (a model choice).
   With a site bias b > 0, a probed empty slot is taken with probability
   w_s / (1 + b), w_s = 1 + b exp(-(t - lost_s) / tau_m): new spines land
   preferentially where spines were lost in the last few tau_m (rejection
@@ -106,7 +108,7 @@ class SpinePool:
     size: np.ndarray        # float32, intrinsic size factor of the present spine
     birth_d: np.ndarray     # float32, formation time (days)
     clock: np.ndarray       # float32, elimination clock: Exp(1) threshold minus the hazard so far
-    lost_d: np.ndarray      # float32, when the slot last lost a spine (days; -inf: never)
+    lost_d: np.ndarray      # float32, when the slot last lost a stable spine (days; -inf: never)
 
     @property
     def n_neurons(self) -> int:
@@ -299,8 +301,8 @@ def _advance(state, volume, size, clock, tg, hf, relax, v_half, stable_factor):
 
 @numba.njit(cache=True, error_model="numpy")
 def _settle_states(state, volume, birth_d, clock, lost_d, t_end, t_stable, v_stable):
-    """States after :func:`_advance`: eliminated spines empty (their slot's loss time stamped), old and
-    large young spines stable.
+    """States after :func:`_advance`: eliminated spines empty (a stable one's loss time stamped on its
+    slot), old and large young spines stable.
 
     Returns the number of slots that were empty at the start of the step.
     """
@@ -311,7 +313,7 @@ def _settle_states(state, volume, birth_d, clock, lost_d, t_end, t_stable, v_sta
         c = clock[s]
         n_empty += np.int32(st == 0)
         promote = (st == 1) & (c > zero) & ((t_end - birth_d[s]) >= t_stable) & (volume[s] >= v_stable)
-        lost_d[s] = t_end if (st != 0) & (c == zero) else lost_d[s]
+        lost_d[s] = t_end if (st == 2) & (c == zero) else lost_d[s]
         state[s] = np.uint8(0) if c == zero else (np.uint8(2) if promote else st)
     return n_empty
 

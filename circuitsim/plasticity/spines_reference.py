@@ -68,7 +68,7 @@ def step_numpy(pool: SpinePool, t_d: float, dt_d: float, step: int, protein, str
     pool.clock[idx] = np.where(gone, F32(0.0), left)
     pool.volume[idx] = np.where(gone, F32(0.0), v_new)
     pool.state[idx] = np.where(gone, EMPTY, np.where(newly, STABLE, st))
-    pool.lost_d[idx] = np.where(gone, t_end, pool.lost_d[idx])
+    pool.lost_d[idx] = np.where(gone & (st == STABLE), t_end, pool.lost_d[idx])
     eliminated = np.bincount(p_i[gone], minlength=n_neurons)
 
     # Formation: one binomial per neuron, then probing for empty slots.
