@@ -1,11 +1,15 @@
-"""The slow stage's rules from the config: the cascade's, the spinogenic program's, the interventions' inhibitions."""
+"""The slow stage's rules from the config: the cascade's, the spinogenic program's, the interventions'
+inhibitions, the neurons' stress."""
 
 from __future__ import annotations
+
+import numpy as np
 
 from ..config.plasticity import INTERVENTION_TARGET
 from ..config.schema import Config
 from ..plasticity import signalling as sig
 from ..plasticity import spinogenesis as sg
+from ..seeds import rng
 
 _S_PER_H = 3600.0
 
@@ -38,3 +42,15 @@ def inhibition(config: Config, t_h: float) -> sig.Inhibition:
             key = INTERVENTION_TARGET[iv.kind]
             values[key] = max(values[key], iv.inhibition)
     return sig.Inhibition(**values)
+
+
+def stress_levels(config: Config, n_neurons: int) -> tuple[np.ndarray, np.ndarray]:
+    """(susceptible, stress level) per pyramidal neuron during the stress history (zeros without one).
+
+    Susceptibility is drawn from the seed's ``"stress.susceptibility"`` stream.
+    """
+    stress = config.plasticity.stress
+    if stress is None:
+        return np.zeros(n_neurons, dtype=bool), np.zeros(n_neurons)
+    susceptible = rng(config.seed, "stress.susceptibility").random(n_neurons) < stress.susceptible
+    return susceptible, np.where(susceptible, stress.level, 0.0)

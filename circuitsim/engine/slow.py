@@ -55,13 +55,13 @@ from ..plasticity import spinogenesis as sg
 from ..plasticity.age import adolescent_step
 from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
-from ..seeds import int_seed, rng
+from ..seeds import int_seed
 from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, acute_check, drug_free_check
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
 from .probe import PROBE_STREAMS
-from .rules import cascade_rules, inhibition, program_rules
+from .rules import cascade_rules, inhibition, program_rules, stress_levels
 from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions, lead_h
 
 _H_PER_D = 24.0
@@ -211,12 +211,7 @@ class _SlowRun:
         self.n_lead = int(np.count_nonzero(self.grid[:-1] < self.stress_start_h - 1e-9))
         self.lead_seed = int_seed(config.seed, LEAD_STREAM)
         self.sessions = ImagingSessions.of(config, self.cp.pool, self.age.adolescent) if p.imaging else None
-        if p.stress is not None:
-            self.susceptible = rng(config.seed, "stress.susceptibility").random(n) < p.stress.susceptible
-            self.stress_level = np.where(self.susceptible, p.stress.level, 0.0)
-        else:
-            self.susceptible = np.zeros(n, dtype=bool)
-            self.stress_level = np.zeros(n)
+        self.susceptible, self.stress_level = stress_levels(config, n)
         self.checks: list[CircuitCheck] = []
         self.pool_states = {"healthy": (self.cp.pool.state.copy(), self.cp.pool.volume.copy())}
         self.horizon_h = config.timeline.horizon_s / _S_PER_H

@@ -37,6 +37,11 @@ def _interval(im: dict, end_d: float) -> int:
     return k - 1
 
 
+def _imaged_vehicle(res: Results) -> dict | None:
+    """The imaging readout of the first arm that has one (the vehicle of the imaging configs)."""
+    return next((a.get("imaging") for a in res.days.get("arms", {}).values() if a.get("imaging") is not None), None)
+
+
 def _pp(im: dict, vehicle: dict, key: str, end_d: float) -> float:
     k = _interval(im, end_d)
     return float(im[key][k] - vehicle[key][k])
@@ -56,9 +61,7 @@ def single_dose_imaging(res: Results) -> list[Signature]:
     own test: the spines eliminated after the dose, drug over vehicle,
     within 10 %.
     """
-    im = res.days.get("imaging")
-    arms = res.days.get("arms", {})
-    vehicle = next((a.get("imaging") for a in arms.values() if a.get("imaging") is not None), None)
+    im, vehicle = res.days.get("imaging"), _imaged_vehicle(res)
     if im is None or vehicle is None:
         return []
     out = []
@@ -136,9 +139,7 @@ def repeated_dose_windows(res: Results) -> list[Signature]:
     choices; the abstract says "significantly higher at 72-132 h ... (but
     not at 6-24 h)", no size read).
     """
-    im = res.days.get("imaging")
-    vehicle = next((a.get("imaging") for a in res.days.get("arms", {}).values() if a.get("imaging") is not None),
-                   None)
+    im, vehicle = res.days.get("imaging"), _imaged_vehicle(res)
     if im is None or vehicle is None:
         return []
     source = "Pryazhnikov et al. 2018 (abstract)"

@@ -28,9 +28,10 @@ import numpy as np
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
 from circuitsim.cli import run_script
 from circuitsim.config import load_config
+from circuitsim.engine.rules import stress_levels
 from circuitsim.plasticity import spines as sp
 from circuitsim.plasticity.pool import healthy_pool, spine_rules
-from circuitsim.seeds import int_seed, rng
+from circuitsim.seeds import int_seed
 
 _DAY_S = 86400.0
 
@@ -48,8 +49,7 @@ def stress_loss(config_name: str, sets: list[str], seed: int) -> tuple[float, fl
     cp = healthy_pool(cfg)
     pool = cp.pool
     n = pool.n_neurons
-    susceptible = rng(cfg.seed, "stress.susceptibility").random(n) < p.stress.susceptible
-    level = np.where(susceptible, p.stress.level, 0.0)
+    susceptible, level = stress_levels(cfg, n)
     rules = spine_rules(p.spines)
     dt_d = p.slow_step_s / _DAY_S
     steps = int(round(p.stress.duration_s / p.slow_step_s))
