@@ -7,9 +7,12 @@ results file (the reduced circuit of ``circuitsim validate``; the default
 config at full scale), each run in a fresh process with an empty response
 cache. The full comparison runs every config (tens of minutes on 2 cores),
 so it is marked slow; the default suite checks that the file covers every
-packaged config. The newest file is used: golden_2026-12-07.json is the
-2026-12-06 file with one config added (``phoumthipphavong_2016``, digested
-when it was added; its ``added`` entry says how).
+packaged config. The newest file (by name) is used: golden_2026-12-07.json
+is the 2026-12-06 file with one config added (``phoumthipphavong_2016``);
+golden_2026-12-07_2.json adds ``pryazhnikov_2018`` and renews the three
+configs that took the spine preset of issue 18 (a deliberate change of the
+science; the configs without it were digested again and are identical).
+Its ``added`` and ``changed`` entries say how and why.
 """
 
 from __future__ import annotations
