@@ -23,6 +23,8 @@ Last line: RESULT for the chosen pair (tau_rise 12 h, tau_decay 72 h).
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 
 from circuitsim.analysis.calibration import REDUCED_CIRCUIT
@@ -55,6 +57,7 @@ def program(excess: np.ndarray, tau_rise: float, tau_decay: float) -> np.ndarray
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     t, s = protein_of_one_dose()
     grid = np.arange(0.0, 360.0, DT_H)
     one = np.maximum(np.interp(grid, t, s) - 1.0, 0.0)
