@@ -91,13 +91,14 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
                                     "arms": [{"name": "stress, vehicle",
                                               "set": ["dosing.doses.0.amount=0 mg/kg"]}]}}
     (tmp_path / "exp.yaml").write_text(yaml.safe_dump(data))
-    sets = [a for o in (*tiny_overrides, "circuit.vta.enabled=false") for a in ("--set", o)]
+    sets = [a for o in (*tiny_overrides, "circuit.vta.enabled=false", "plasticity.spinogenesis.gain=20")
+            for a in ("--set", o)]
     rc = main(["run", str(tmp_path / "exp.yaml"), *sets, "--out", str(tmp_path), "--no-progress"])
     assert rc == 0
     res = read_results(tmp_path / "tiny.h5")
     tl = res.timeline
     for name in ("p_eef2", "bdnf", "trkb", "mtorc1", "synaptic_protein", "spine_density_rel",
-                 "spine_volume_mean", "plasma_ng_ml", "rate_pyramidal_hz"):
+                 "spine_volume_mean", "plasma_ng_ml", "rate_pyramidal_hz", "spinogenic_program"):
         assert name in tl and np.all(np.isfinite(tl[name])), name
         assert res.timeline_units[name]
     t = tl["time_h"]
