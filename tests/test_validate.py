@@ -80,7 +80,7 @@ def test_every_row_has_a_kind_and_a_reason():
     kinds = [V.classify(n) for n in names]
     assert [k.kind for k in kinds] == [
         "calibrated", "calibrated", "calibrated", "predicted", "constructed", "constructed", "predicted",
-        "constructed", "calibrated", "constructed", "constructed", "predicted", "calibrated", "constructed",
+        "constructed", "calibrated", "constructed", "constructed", "calibrated", "calibrated", "constructed",
         "constructed", "constructed", "calibrated", "predicted", "predicted", "constructed",
         "calibrated", "calibrated", "calibrated", "predicted"]
     assert all(k.basis for k in kinds)
