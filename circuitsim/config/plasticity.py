@@ -332,16 +332,18 @@ class SpinogenesisConfig(ConfigModel):
     72-132 h but not at 6-24 h of five daily doses (Pryazhnikov et al. 2018,
     abstract), density higher for up to 2 weeks (Phoumthipphavong et al.
     2016, abstract). docs/plasticity.md, "Persistence", gives the windows
-    the chosen values produce. The gain is calibrated (see the config that
-    sets it).
+    the chosen values produce. The gain is calibrated (the preset that sets
+    it, circuitsim/config/presets.py). Off (gain 0) by default.
     """
 
     # Induction: the stage that the protein's excess drives. 12 h: with the
-    # protein's own 6 h (signalling.tau_protein) the program is still < 5 %
-    # of its peak at 6 h after the dose (model choice within the windows).
+    # protein's own rise (signalling.tau_protein 6 h), formation over 3-6 h
+    # is x1.08 of vehicle where it is x2.00 over 12-24 h (one mouse dose,
+    # experiments/calibration/program_windows.py; choice among 3-24 h).
     tau_rise_s: Quantity(TIME, gt="0 s", le="365 d") = Field("12 h", alias="tau_rise")
-    # Decay of the program: 3 days, so that formation stays up for days and
-    # density for about two weeks (model choice within the windows).
+    # Decay of the program: 3 days, so that formation stays up for days
+    # (x1.26 at 5-10 d, x1.05 at 10-15 d, same script) and density for about
+    # two weeks (choice among 1-5 d).
     tau_decay_s: Quantity(TIME, gt="0 s", le="365 d") = Field("3 d", alias="tau_decay")
     # Formation x (1 + gain G), G in units of the protein's excess.
     gain: float = Field(0.0, ge=0, le=1000)

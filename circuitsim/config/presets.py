@@ -53,7 +53,9 @@ PLASTICITY_PRESETS: dict[str, dict[str, Any]] = {
         # "about half of those spines" after 12 h in the press account
         # (WIRED 2019) of Moda-Sava et al. 2019. Default circuit, seed 1
         # (experiments/calibration/rescue.py --full): gain 30 gave 0.445,
-        # 36 gave 0.523; 34 interpolates to 0.50.
+        # 36 gave 0.523; 34 interpolates to 0.50. With 34 and the final site
+        # memory (stable spines only): 0.487 (validate's mouse run, reduced
+        # circuit) and 0.50 (the human headline, default circuit).
         "spinogenesis": {"tau_rise": "12 h", "tau_decay": "3 d", "gain": 34.0},
     },
 }
