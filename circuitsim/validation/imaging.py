@@ -11,6 +11,7 @@ import numpy as np
 
 from ..analysis.signatures import Signature
 from ..io.read import Results
+from .measures import vehicle_arm
 
 #: Ketamine minus saline in the per-dendrite data that Phoumthipphavong et al. 2016
 #: released (github.com/Kwan-Lab/phoumthipphavong2016, spine_summary.m, commit 5261d77),
@@ -43,8 +44,15 @@ def _imaged_vehicle(res: Results) -> dict | None:
 
 
 def _pp(im: dict, vehicle: dict, key: str, end_d: float) -> float:
+    """The drug's `key` minus the vehicle's over the interval ending at day `end_d`."""
     k = _interval(im, end_d)
     return float(im[key][k] - vehicle[key][k])
+
+
+def _ratio(im: dict, vehicle: dict, key: str, end_d: float) -> float:
+    """The drug's `key` over the vehicle's over the interval ending at day `end_d`."""
+    k = _interval(im, end_d)
+    return float(im[key][k] / vehicle[key][k])
 
 
 def single_dose_imaging(res: Results) -> list[Signature]:
@@ -107,11 +115,6 @@ def _rate_ratio(res: Results, arm: dict, a_h: float, b_h: float) -> float:
     return float(np.mean(np.interp(grid, t, f)) / np.mean(np.interp(grid, ta, fa)))
 
 
-def _vehicle(res: Results) -> dict | None:
-    arms = res.days.get("arms", {})
-    return next((a for a in arms.values() if a.get("attrs", {}).get("role") == "vehicle"), None)
-
-
 def formation_windows(res: Results) -> list[Signature]:
     """Formation over the vehicle arm in the windows of Moda-Sava et al. 2019 (one dose after stress).
 
@@ -119,7 +122,7 @@ def formation_windows(res: Results) -> list[Signature]:
     source gives no size). Bands: "not up" is below 1.1 (the 10 % of the
     elimination check), "up" at least 1.5 (model choices).
     """
-    vehicle = _vehicle(res)
+    vehicle = vehicle_arm(res)
     if vehicle is None or "spines_formed_per_day" not in res.timeline:
         return []
     early = _rate_ratio(res, vehicle, 3.0, 6.0)
@@ -143,8 +146,7 @@ def repeated_dose_windows(res: Results) -> list[Signature]:
     if im is None or vehicle is None:
         return []
     source = "Pryazhnikov et al. 2018 (abstract)"
-    early = float(im["formed_pct"][_interval(im, 1.0)] / vehicle["formed_pct"][_interval(im, 1.0)])
-    late = float(im["formed_pct"][_interval(im, 5.5)] / vehicle["formed_pct"][_interval(im, 5.5)])
+    early, late = _ratio(im, vehicle, "formed_pct", 1.0), _ratio(im, vehicle, "formed_pct", 5.5)
     return [Signature("18 repeated doses: formation 6-24 h after the first, over vehicle", early, "x vehicle",
                       "< 1.1", source, early < 1.1),
             Signature("18 repeated doses: formation 72-132 h after the first, over vehicle", late, "x vehicle",

@@ -222,12 +222,15 @@ def days_signatures(res: Results) -> list[Signature]:
 RESCUE_SHARE_24H = 0.5
 
 
+def vehicle_arm(res: Results) -> dict | None:
+    """The arm with role ``vehicle`` (stress without drug; without stress an arm is a "control"), if any."""
+    return next((a for a in res.days.get("arms", {}).values() if a.get("attrs", {}).get("role") == "vehicle"), None)
+
+
 def rescue_share(res: Results) -> list[Signature]:
     """Signature 5, its size: (drug - vehicle) / (1 - density at the dose) at 24 h, densities of healthy."""
     tl = res.timeline
-    # the stressed arm without drug (role "vehicle"; without stress an arm is a "control")
-    vehicle = next((a for a in res.days.get("arms", {}).values() if a.get("attrs", {}).get("role") == "vehicle"),
-                   None)
+    vehicle = vehicle_arm(res)
     if vehicle is None or res.config.plasticity is None or res.config.plasticity.stress is None:
         return []
     t, d = np.asarray(tl["time_h"], float), np.asarray(tl["spine_density_rel"], float)
