@@ -98,3 +98,5 @@ def test_adolescent_experiment():
     arms = arm_configs(cfg)
     assert arms["adult, vehicle"].plasticity.age.stage == "adult"
     assert arms["adolescent, vehicle"].plasticity.age.adolescent
+    assert arms["adult, same schedule"].dosing.doses == cfg.dosing.doses
+    assert cfg.plasticity.interneuron_wiring is not None and cfg.plasticity.days_after == pytest.approx(97.0)

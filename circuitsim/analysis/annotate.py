@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..engine.record import RunRecord
+from .adolescence import adolescent_signatures
 from .signatures import plasticity_signatures
 
 
@@ -22,5 +23,5 @@ def annotate(record: RunRecord) -> RunRecord:
     days = record.days
     arms = {name: ({k: v for k, v in arm.items() if k not in ("units", "attrs", "checks")}, arm["attrs"])
             for name, arm in days["arms"].items()}
-    signatures = plasticity_signatures(record.timeline, arms, days["experiment"])
+    signatures = plasticity_signatures(record.timeline, arms, days["experiment"]) + adolescent_signatures(days)
     return dataclasses.replace(record, days={**days, "signatures": list(signatures)})

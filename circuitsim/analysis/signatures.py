@@ -31,13 +31,8 @@ Bands and why (each a definition, not a fit):
   excess (peak - 1) at least 80 % of the drug's.
 * **The eEF2 kinase inhibitor alone raises spines**: its 24-h rise over
   vehicle at least 0.01 (as above).
-* **Adolescent vulnerability** (SCIENCE.md stage 9; an adolescent
-  experiment with an adolescent drug-free arm): at the end of the run,
-  spine density at least 0.01 below the age-matched vehicle's (the
-  increase threshold above, as a decrease) and the drug-free pyramidal
-  rate at least 1 % below it (model choice for "a circuit deficit"); with
-  adult arms, one adult dose leaves density no more than 0.01 below its
-  vehicle's.
+* **Adolescent vulnerability**: :mod:`circuitsim.analysis.adolescence`
+  (from the drug-free checks, not the series).
 
 With repeated doses the plasma signature is timed from the last dose.
 """
@@ -58,8 +53,6 @@ SURGE_KEPT_FRACTION = 0.8
 #: Plasma must be below 5 % of its peak by this time after the first dose, h.
 PLASMA_GONE_BY_H = 13.0
 PLASMA_GONE_FRACTION = 0.05
-#: A circuit deficit: the drug-free pyramidal rate at the end at least this fraction below the vehicle's.
-MIN_RATE_DEFICIT = 0.01
 
 #: Interventions whose arm must leave the glutamate surge intact (downstream of it), besides NBQX.
 SURGE_INTACT = ("rapamycin", "nbqx")
@@ -137,7 +130,6 @@ def plasticity_signatures(timeline: Mapping[str, np.ndarray],
     by_role: dict[str, list[str]] = {}
     for name, (_, attrs) in arms.items():
         by_role.setdefault(str(attrs.get("role", "other")), []).append(name)
-    out += _age_signatures(timeline, arms, experiment)
     vehicle = by_role.get("vehicle", [])
     if not vehicle:
         return out
@@ -161,40 +153,4 @@ def plasticity_signatures(timeline: Mapping[str, np.ndarray],
         rise = _rise(arms[name][0]) - base
         out.append(Signature(f"{name}: raises spines without the drug", rise, "healthy",
                              f">= {MIN_RISE:g}", "Autry et al. 2011", rise >= MIN_RISE))
-    return out
-
-
-def _end(series: Mapping[str, np.ndarray]) -> float:
-    return float(np.asarray(series["spine_density_rel"], float)[-1])
-
-
-def _age_signatures(timeline: Mapping[str, np.ndarray],
-                    arms: Mapping[str, tuple[Mapping[str, np.ndarray], Mapping]],
-                    experiment: Mapping) -> list[Signature]:
-    """Adolescent vulnerability: a lasting deficit after adolescent doses, none after one adult dose."""
-    if str(experiment.get("age", "adult")) != "adolescent":
-        return []
-    drug_free = {str(attrs.get("age", "adult")): name for name, (_, attrs) in arms.items()
-                 if attrs.get("role") in ("control", "vehicle")}
-    if "adolescent" not in drug_free:
-        return []
-    out = []
-    veh_series, veh_attrs = arms[drug_free["adolescent"]]
-    day = float(np.asarray(timeline["time_h"], float)[-1]) / 24.0
-    deficit = _end(timeline) - _end(veh_series)
-    source = "SCIENCE.md stage 9; Nagy et al. 2015 (protocol)"
-    out.append(Signature(f"adolescence: spine density at day {day:g} minus vehicle's", deficit, "healthy",
-                         f"<= -{MIN_RISE:g}", source, deficit <= -MIN_RISE))
-    rate, veh_rate = experiment.get("end_rate_pyramidal_hz"), veh_attrs.get("end_rate_pyramidal_hz")
-    if rate is not None and veh_rate is not None and float(veh_rate) > 0:
-        rel = float(rate) / float(veh_rate) - 1.0
-        out.append(Signature(f"adolescence: drug-free pyramidal rate at day {day:g} vs vehicle's", rel,
-                             "relative", f"<= -{MIN_RATE_DEFICIT:g}", source, rel <= -MIN_RATE_DEFICIT))
-    adult_dosed = [name for name, (_, attrs) in arms.items()
-                   if str(attrs.get("age", "adult")) == "adult" and attrs.get("role") == "other"]
-    if "adult" in drug_free and adult_dosed:
-        name = adult_dosed[0]
-        diff = _end(arms[name][0]) - _end(arms[drug_free["adult"]][0])
-        out.append(Signature(f"{name}: no lasting deficit at day {day:g} (vs adult vehicle)", diff, "healthy",
-                             f">= -{MIN_RISE:g}", "SCIENCE.md stage 9", diff >= -MIN_RISE))
     return out

@@ -70,7 +70,9 @@ def run_arms(config: Config, progress: ProgressFn | None = None,
              cache: ExperimentCache | None = None) -> dict[str, DaysResult]:
     """Every arm of `config`, each with its circuit sampled at the dose and at the end only.
 
-    With ``plasticity.circuit_probe``, every ``plasticity.sample_every`` as the experiment.
+    With ``plasticity.circuit_probe`` or ``plasticity.interneuron_wiring``,
+    every ``plasticity.sample_every`` as the experiment (their readouts are
+    compared over days).
 
     `cache`: the experiment's (:class:`~circuitsim.engine.slow.ExperimentCache`),
     so that arms share the healthy pool and the stress history with it.
@@ -78,8 +80,8 @@ def run_arms(config: Config, progress: ProgressFn | None = None,
     cache = cache if cache is not None else ExperimentCache()
     out = {}
     for name, cfg in arm_configs(config).items():
-        once = cfg  # with the circuit probe: sampled as the experiment (every sample_every)
-        if cfg.plasticity.circuit_probe is None:
+        once = cfg  # with the circuit probe or E->I agents: sampled as the experiment (every sample_every)
+        if cfg.plasticity.circuit_probe is None and cfg.plasticity.interneuron_wiring is None:
             once = cfg.model_copy(update={"plasticity": cfg.plasticity.model_copy(
                 update={"sample_every_s": cfg.plasticity.days_after_s})})
         role, blockers = arm_role(cfg)

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from ..config.schema import Config
 from ..network.sample import FastSample, ProgressFn
 from ..plasticity.pool import CircuitPool
+from ..plasticity.wiring import WiringState
 from .acute import Timeline
 from .measures import EpochMeasures, SampleAnalysis
 from .probe import ProbeMeasures, probe_measures, probe_stimulus, until
 from .response import measure
 from .sampling import StaircasePlan, staircase_config
+from .wiring import WiringMeasures, circuit_weights, wiring_measures
 
 #: The one drug-free state of a check.
 DRUG_FREE = StaircasePlan(names=("baseline",), concentrations_um=(0.0,), held_out=(False,))
@@ -25,7 +27,8 @@ class CircuitCheck:
     the healthy pool's; `sample`, `analysis` and `config` the run itself
     (kept for the experiment's own file, dropped for arms; the sample up to
     the end of the protocol, without the probe's stimulus); `probe` the
-    circuit probe's measures (None without ``plasticity.circuit_probe``).
+    circuit probe's measures (None without ``plasticity.circuit_probe``);
+    `wiring` the E->I agents' (None without ``plasticity.interneuron_wiring``).
     """
 
     label: str
@@ -36,37 +39,43 @@ class CircuitCheck:
     analysis: SampleAnalysis | None = None
     config: Config | None = None
     probe: ProbeMeasures | None = None
+    wiring: WiringMeasures | None = None
 
 
 def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
-                    progress: ProgressFn | None = None) -> CircuitCheck:
-    """The circuit without drug, with the spines of now (cached by weights).
+                    progress: ProgressFn | None = None, wiring: WiringState | None = None) -> CircuitCheck:
+    """The circuit without drug, with the spines (and the E->I agents, `wiring`) of now (cached by weights).
 
     The plasticity section stays in the sample's config: the circuit is
     built over the slot pool.
     """
     cfg = staircase_config(config, DRUG_FREE)
     stimulus = probe_stimulus(cfg)
-    sample, analysis, _hit = measure(cfg, config.timeline.sampling.cache, progress, cp.synapse_weights(),
+    sample, analysis, _hit = measure(cfg, config.timeline.sampling.cache, progress, circuit_weights(cp, wiring),
                                      stimulus)
     density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
     e = analysis.epochs[0]
     probe = (probe_measures(cfg, sample, (e.window_start_s, e.stop_s), stimulus)
              if config.plasticity.circuit_probe is not None else None)
+    window = (e.window_start_s, e.stop_s)
     return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=density,
                         sample=until(sample, cfg.protocol.duration_s), analysis=analysis, config=cfg,
-                        probe=probe)
+                        probe=probe,
+                        wiring=wiring_measures(cfg, sample, window, wiring) if wiring is not None else None)
 
 
 def acute_check(config: Config, cp: CircuitPool, label: str, acute: Timeline,
-                progress: ProgressFn | None = None) -> CircuitCheck:
+                progress: ProgressFn | None = None, wiring: WiringState | None = None) -> CircuitCheck:
     """The check at a dose: the drug-free first state of the dose's acute timeline.
 
     With the circuit probe, its measures are those of a drug-free check with
     the same spines (the acute sample has no stimulus).
     """
     density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
-    probe = (drug_free_check(config, cp, label, 0.0, progress).probe
+    probe = (drug_free_check(config, cp, label, 0.0, progress, wiring).probe
              if config.plasticity.circuit_probe is not None else None)
-    return CircuitCheck(label, 0.0, acute.analysis.epochs[0], density, acute.sample, acute.analysis,
-                        acute.stair_config, probe=probe)
+    e = acute.analysis.epochs[0]
+    measures = (wiring_measures(acute.stair_config, acute.sample, (e.window_start_s, e.stop_s), wiring)
+                if wiring is not None else None)
+    return CircuitCheck(label, 0.0, e, density, acute.sample, acute.analysis, acute.stair_config, probe=probe,
+                        wiring=measures)

@@ -43,12 +43,23 @@ class DriveTable:
     nbqx_um: np.ndarray          # (n_states,)
     ampa: np.ndarray             # (n_states, n_neurons)
     nmda_rest: np.ndarray        # (n_states,)
+    #: The interneurons' NMDA-receptor activation relative to rest, X_I =
+    #: (1 - b_NMDA,I) nu_E / nu_E(drug-free): unblocked share times the
+    #: pyramidal rate that drives them (n_states,).
+    nmda_interneuron: np.ndarray | None = None
 
     def at(self, eff_um: float, nbqx_um: float) -> tuple[np.ndarray, float]:
         """(A per neuron, N) at one drug state, interpolated as the population measures are."""
         if len(np.unique(self.nbqx_um)) == 1:
             return self._along_ketamine(eff_um)
         return self._on_grid(eff_um, nbqx_um)
+
+    def interneuron_at(self, eff_um: float, nbqx_um: float) -> float:
+        """X_I at one drug state, interpolated as :meth:`at` interpolates the pyramidal drives."""
+        if self.nmda_interneuron is None:
+            raise ValueError("this drive table has no interneuron activation")
+        table = DriveTable(self.ketamine_um, self.nbqx_um, self.ampa[:, :1], self.nmda_interneuron)
+        return table.at(eff_um, nbqx_um)[1]
 
     def _along_ketamine(self, eff_um: float) -> tuple[np.ndarray, float]:
         """Linear in the effective concentration between the two states around it."""
@@ -95,8 +106,10 @@ def drive_table(acute: Timeline, cp: CircuitPool, nbqx_ic50_um: float, nbqx_hill
     keep = [k for k, h in enumerate(first) if not h]
     eps = [analysis.epochs[k] for k in keep]
     block_ampa = np.array([pd.ampa_block(e.nbqx_um, nbqx_ic50_um, nbqx_hill_n) for e in eps])
+    rate0 = max(float(analysis.epochs[0].rate_pyramidal_hz), 1e-12)
     return DriveTable(
         ketamine_um=np.array([e.concentration_um for e in eps]),
         nbqx_um=np.array([e.nbqx_um for e in eps]),
         ampa=rel[keep] * (1.0 - block_ampa)[:, None],
-        nmda_rest=np.array([1.0 - e.block_pyramidal for e in eps]))
+        nmda_rest=np.array([1.0 - e.block_pyramidal for e in eps]),
+        nmda_interneuron=np.array([(1.0 - e.block_interneuron) * e.rate_pyramidal_hz / rate0 for e in eps]))

@@ -23,6 +23,7 @@ from .measures import ANALYSIS_UNITS, SampleAnalysis
 from .probe import PROBE_UNITS, ProbeMeasures
 from .record import EPOCH_UNITS, RunRecord
 from .slow import DaysResult
+from .wiring import WIRING_UNITS, WiringMeasures
 
 #: Per-check columns of /plasticity/checks: EpochMeasures attribute -> unit.
 CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_pyramidal": "1",
@@ -102,6 +103,10 @@ def check_table(checks: list[CircuitCheck]) -> dict[str, Any]:
         probes = [ch.probe or ProbeMeasures.missing() for ch in checks]
         for col in PROBE_UNITS:
             table[col] = np.array([getattr(p, col) for p in probes], dtype=np.float64)
+    if any(ch.wiring is not None for ch in checks):  # plasticity.interneuron_wiring: its columns (WIRING_UNITS)
+        wirings = [ch.wiring or WiringMeasures.missing() for ch in checks]
+        for col in WIRING_UNITS:
+            table[col] = np.array([getattr(w, col) for w in wirings], dtype=np.float64)
     return table
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..config.schema import Config
-from ..network.inputs import CircuitSpec, Device, DrugInput, Stimulus
+from ..network.inputs import CircuitSpec, Device, DrugInput, Stimulus, SynapseWeights
 from ..network.sample import FastSample, ProgressFn
 from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
@@ -46,6 +46,8 @@ def response_key(stair: Config) -> str:
     plasticity = data.pop("plasticity", None)
     if plasticity is not None:
         data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse
+        if stair.plasticity.interneuron_wiring is not None:  # E->I agents: a slot pool for E->I as well
+            data["e_to_i_slots_per_synapse"] = stair.plasticity.interneuron_wiring.synapses.slots_per_synapse
     blob = json.dumps({"config": data, "codegen_target": stair.codegen_target,
                        "threads": resolve_threads(stair.threads),
                        "circuitsim": __version__, "brian2": brian2.__version__,
@@ -110,11 +112,12 @@ def load_sample(path: Path) -> FastSample | None:
 
 
 def measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
-             weights: np.ndarray | None = None,
+             weights: np.ndarray | SynapseWeights | None = None,
              stimulus: Stimulus | None = None) -> tuple[FastSample, SampleAnalysis, bool]:
     """The staircase `stair` simulated (or read from the response cache) and analysed.
 
-    `weights`: the E->E weights (spine state) to simulate with; part of the cache key.
+    `weights`: the E->E weights (spine state), or a SynapseWeights with the
+    E->I weights too, to simulate with; part of the cache key.
     `stimulus`: the circuit probe's pulses after the protocol (part of the
     key); the sample returned runs until its end, the analysis is of the
     protocol only (:func:`circuitsim.engine.probe.until`).
@@ -136,9 +139,14 @@ def measure(stair: Config, use_cache: bool, progress: ProgressFn | None,
     return sample, analyse(stair, part.spikes, part.n_cells, part.trace_t_s, part.traces), hit
 
 
-def weights_digest(weights: np.ndarray) -> str:
-    """Hash of a weight array (its float64 bytes)."""
-    return hashlib.sha256(np.ascontiguousarray(weights, dtype=np.float64).tobytes()).hexdigest()[:20]
+def weights_digest(weights: np.ndarray | SynapseWeights) -> str:
+    """Hash of the weights (float64 bytes; E->E weights alone hash as their array does)."""
+    w = SynapseWeights.of(weights)
+    h = hashlib.sha256(b"" if w.e_to_e is None else np.ascontiguousarray(w.e_to_e, dtype=np.float64).tobytes())
+    if w.e_to_i is not None:
+        h.update(b"e_to_i")
+        h.update(np.ascontiguousarray(w.e_to_i, dtype=np.float64).tobytes())
+    return h.hexdigest()[:20]
 
 
 

@@ -36,9 +36,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
-import json
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -46,7 +43,6 @@ import numpy as np
 
 from ..config.schema import Config
 from ..network.sample import ProgressFn
-from ..network.standalone import resolve_threads
 from ..pharmacology import pk
 from ..pharmacology.schedules import Schedule
 from ..plasticity import signalling as sig
@@ -55,6 +51,7 @@ from ..plasticity import spinogenesis as sg
 from ..plasticity.age import adolescent_step
 from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
+from ..plasticity.wiring import WIRING_STREAMS, e_to_i_pool, phenotype, step_wiring
 from ..seeds import int_seed
 from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, acute_check, drug_free_check
@@ -62,7 +59,9 @@ from .drives import DriveTable, drive_table
 from .merge import merged_timeline
 from .probe import PROBE_STREAMS
 from .rules import cascade_rules, inhibition, program_rules, stress_levels
-from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions, lead_h
+from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions
+from .timegrid import pre_dose_key, time_grid_h
+from .wiring import WIRING_SERIES, circuit_weights
 
 _H_PER_D = 24.0
 _S_PER_H = 3600.0
@@ -137,49 +136,6 @@ class ExperimentCache:
     at_dose: dict = field(default_factory=dict)
 
 
-def time_grid_h(config: Config) -> np.ndarray:
-    """Step boundaries (h): imaging's lead (:func:`.sessions.lead_h`), stress history, drug's window, days after."""
-    p = config.plasticity
-    slow = p.slow_step_s / _S_PER_H
-    fast = p.acute_step_s / _S_PER_H
-    horizon = config.timeline.horizon_s / _S_PER_H
-    end = p.days_after * _H_PER_D
-    stress = p.stress.duration_s / _S_PER_H if p.stress is not None else 0.0
-    lead = lead_h(config)
-    parts = []
-    if lead > 0:
-        parts.append(np.linspace(-stress - lead, -stress, int(math.ceil(lead / slow - 1e-9)) + 1)[:-1])
-    if stress > 0:
-        parts.append(np.linspace(-stress, 0.0, int(math.ceil(stress / slow - 1e-9)) + 1)[:-1])
-    window = min(horizon, end)
-    parts.append(np.linspace(0.0, window, int(math.ceil(window / fast - 1e-9)) + 1))
-    if end > window:
-        parts.append(np.linspace(window, end, int(math.ceil((end - window) / slow - 1e-9)) + 1)[1:])
-    return np.concatenate(parts)
-
-
-def pre_dose_key(config: Config, grid: np.ndarray, kernel) -> str:
-    """What determines a run up to its first dose (the drug and what follows it do not).
-
-    The circuit checks before the dose are part of that state, so the code
-    target and the thread count (their spike trains depend on them) are part
-    of the key although they are run options.
-    """
-    data = config.science_dict()
-    for key in ("dosing", "timeline"):  # the drug and its window come after the dose
-        data.pop(key, None)
-    plast = data["plasticity"]
-    for key in ("arms", "days_after", "sample_every", "interventions"):
-        plast.pop(key, None)
-    pre = [float(t) for t in grid if t <= 0.0]
-    # Interventions enter as the inhibitions applied at each step before the dose.
-    applied = [dataclasses.astuple(inhibition(config, 0.5 * (a + b))) for a, b in zip(pre[:-1], pre[1:], strict=True)]
-    blob = json.dumps({"config": data, "grid": pre, "inhibitions": applied,
-                       "codegen_target": config.codegen_target, "threads": resolve_threads(config.threads),
-                       "kernel": getattr(kernel, "__name__", str(kernel))}, sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 def mean_volume(cp: CircuitPool) -> np.ndarray:
     """Mean volume of each neuron's present spines (0 for a neuron without any)."""
     dens, vol = cp.pool.stats()
@@ -221,7 +177,12 @@ class _SlowRun:
         self.healthy_total = max(float(self.cp.healthy_density.sum()), 1.0)
         self.stressed_total = max(float(self.cp.healthy_density[self.susceptible].sum()), 1.0)
         self.calm_total = max(float(self.cp.healthy_density[~self.susceptible].sum()), 1.0)
-        self.units = {**SLOW_UNITS, **(PROGRAM_UNITS if self.prules is not None else {})}
+        # The E->I agents (plasticity.interneuron_wiring), None without them.
+        self.wiring = (e_to_i_pool(config, kernel, memo=cache.healthy) if p.interneuron_wiring is not None
+                       else None)
+        self.x_i = 1.0
+        self.units = {**SLOW_UNITS, **(PROGRAM_UNITS if self.prules is not None else {}),
+                      **(WIRING_SERIES if self.wiring is not None else {})}
         self.rec = {k: np.empty(len(self.grid)) for k in self.units}
         self.snap_t: list[float] = []
         self.snap_d: list[np.ndarray] = []
@@ -258,7 +219,8 @@ class _SlowRun:
             "rec": {name: values[:k].copy() for name, values in self.rec.items()},
             "snap_t": list(self.snap_t), "snap_d": list(self.snap_d), "snap_v": list(self.snap_v),
             "checks": [dataclasses.replace(c) for c in self.checks],
-            "scalars": tuple(getattr(self, s) for s in self._SCALARS), "sessions": copy.copy(self.sessions)}
+            "scalars": tuple(getattr(self, s) for s in self._SCALARS), "sessions": copy.copy(self.sessions),
+            "wiring": self.wiring.copy() if self.wiring is not None else None}
 
     def restore_at_dose(self, saved: dict) -> int:
         """Continue from a state saved by :meth:`save_at_dose`; return its step."""
@@ -273,6 +235,7 @@ class _SlowRun:
         for name, value in zip(self._SCALARS, saved["scalars"], strict=True):
             setattr(self, name, value)
         self.sessions = copy.copy(saved["sessions"])
+        self.wiring = saved["wiring"].copy() if saved["wiring"] is not None else None
         return k
 
     def streams(self) -> dict[str, int]:
@@ -281,7 +244,8 @@ class _SlowRun:
         names = [*SPINE_STREAMS[:2], *(["stress.susceptibility"] if p.stress is not None else []),
                  *([LEAD_STREAM] if self.n_lead else []),
                  *([NEURON_STREAM] if p.imaging is not None and p.imaging.neurons is not None else []),
-                 *(PROBE_STREAMS if p.circuit_probe is not None else [])]
+                 *(PROBE_STREAMS if p.circuit_probe is not None else []),
+                 *(WIRING_STREAMS if self.wiring is not None else [])]
         return {name: int_seed(self.config.seed, name) for name in names}
 
     def record(self, k: int) -> None:
@@ -307,6 +271,13 @@ class _SlowRun:
         rec["nmda_gate"][k] = self.gate_mean
         if self.prules is not None:
             rec["spinogenic_program"][k] = self.program.program.mean()
+        if self.wiring is not None:
+            w = self.wiring
+            rec["e_to_i_synapses_rel"][k] = w.synapses_rel
+            rec["e_to_i_weight_rel"][k] = w.weight_rel
+            rec["interneuron_damage"][k] = w.damage
+            rec["pv_phenotype"][k] = float(phenotype(w.damage))
+            rec["nmda_interneuron"][k] = self.x_i
 
     def dose(self) -> None:
         """The dose: the circuit with the spines of now, along the schedule (or a vehicle's check)."""
@@ -315,18 +286,19 @@ class _SlowRun:
         self.pool_states["at dose"] = (cp.pool.state.copy(), cp.pool.volume.copy())
         label = "at dose (after stress)" if self.config.plasticity.stress is not None else "at dose"
         if self.exposed:
-            self.acute = run_timeline(self.config, self.progress, weights=cp.synapse_weights())
+            self.acute = run_timeline(self.config, self.progress, weights=circuit_weights(cp, self.wiring))
             nb = self.config.pharmacology.nbqx
             self.table = drive_table(self.acute, cp, nb.ic50_um, nb.hill_n)
-            self.checks.append(acute_check(self.config, cp, label, self.acute, self.progress))
+            self.checks.append(acute_check(self.config, cp, label, self.acute, self.progress, self.wiring))
         else:  # a vehicle: no drug reaches the brain
-            self.checks.append(drug_free_check(self.config, cp, label, 0.0, self.progress))
+            self.checks.append(drug_free_check(self.config, cp, label, 0.0, self.progress, self.wiring))
         self.next_check_h = self.sample_every_h
 
     def observe(self, t0: float) -> None:
         """The drug-free circuit every ``sample_every`` after the drug's window; a daily snapshot."""
         if t0 >= self.next_check_h - 1e-9 and self.dosed and t0 >= self.horizon_h - 1e-9:
-            self.checks.append(drug_free_check(self.config, self.cp, f"day {t0 / _H_PER_D:g}", t0, self.progress))
+            self.checks.append(drug_free_check(self.config, self.cp, f"day {t0 / _H_PER_D:g}", t0, self.progress,
+                                               self.wiring))
             self.next_check_h = t0 + self.sample_every_h
         if t0 >= self.next_snap - 1e-9:
             self.snapshot(t0)
@@ -345,10 +317,14 @@ class _SlowRun:
         t0, t1 = float(self.grid[k]), float(self.grid[k + 1])
         dt_h = t1 - t0
         n, age = self.n, self.age
-        if self.table is not None and 0.0 <= t0 < self.horizon_h:
+        in_window = self.table is not None and 0.0 <= t0 < self.horizon_h
+        if in_window:
             amp, self.n_rest = self.table.at(float(self.eff[k]), float(self.nbqx[k]))
         else:
             amp, self.n_rest = np.ones(n), 1.0
+        if self.wiring is not None:  # the E->I agents, on the interneurons' own NMDA-receptor activation
+            self.x_i = self.table.interneuron_at(float(self.eff[k]), float(self.nbqx[k])) if in_window else 1.0
+            step_wiring(self.wiring, self.config, t0 / _H_PER_D, t1 / _H_PER_D, k, self.x_i, self.kernel)
         self.a_mean = float(np.mean(amp))
         rules_now = self.crules
         if age.adolescent:  # immature translation while the critical period is open
@@ -404,7 +380,7 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     for k in range(k_start, len(grid) - 1):
         t0 = float(grid[k])
         if stressed and k == run.n_lead:  # after imaging's lead, if any
-            run.checks.append(drug_free_check(config, run.cp, "before stress", t0, progress))
+            run.checks.append(drug_free_check(config, run.cp, "before stress", t0, progress, run.wiring))
         if t0 >= 0.0 and not run.dosed:
             if saved is None and k > 0:
                 run.save_at_dose(key, k)
@@ -417,7 +393,7 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     if run.sessions is not None:
         run.sessions.take(run.cp.pool, float(grid[-1]))
     run.checks.append(drug_free_check(config, run.cp, f"day {grid[-1] / _H_PER_D:g} (end)", float(grid[-1]),
-                                      progress))
+                                      progress, run.wiring))
     run.pool_states["end"] = (run.cp.pool.state.copy(), run.cp.pool.volume.copy())
     if not with_timeline:
         for c in run.checks:  # arms keep their measures only

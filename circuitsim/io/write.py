@@ -28,6 +28,7 @@ from ..engine.probe import PROBE_UNITS
 from ..engine.record import EPOCH_TIMES, EPOCH_UNITS, RunRecord
 from ..engine.records import CHECK_COLUMNS, IMAGING_UNITS, to_record
 from ..engine.slow import DaysResult
+from ..engine.wiring import WIRING_UNITS
 from ..network.sample import FastSample
 from .layout import (
     RESULTS_SCHEMA_VERSION,
@@ -206,7 +207,8 @@ def _write_imaging(g: h5py.Group, imaging: Mapping[str, Any]) -> None:
 
 def _write_checks(c: h5py.Group, checks: Mapping[str, Any]) -> None:
     """The drug-free circuit samples of a run (label, time, spine density, rates; the probe's measures)."""
-    _write_columns(c, checks, {"time_h": "h", "spine_density_rel": "1", **CHECK_COLUMNS, **PROBE_UNITS})
+    _write_columns(c, checks, {"time_h": "h", "spine_density_rel": "1", **CHECK_COLUMNS, **PROBE_UNITS,
+                               **WIRING_UNITS})
 
 
 def _write_provenance(f: h5py.File, provenance: Mapping[str, Any]) -> None:

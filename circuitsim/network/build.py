@@ -18,7 +18,7 @@ from .connectivity import random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
 from .groups import cell_group, pathway_synapses
-from .inputs import CircuitSpec, DrugInput, Stimulus
+from .inputs import CircuitSpec, DrugInput, Stimulus, SynapseWeights
 from .sample import POPULATIONS, FastSample
 from .standalone import seed_at_run_time
 from .vta import build_vta
@@ -106,8 +106,29 @@ def e_to_e_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
     return random_pairs(n, n, p, recorded_rng(spec.seed, "connectivity.e_to_e", used), autapses=False)
 
 
+def e_to_i_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(pre, post) of the circuit's E->I synapses, in the order their weights are given.
+
+    With E->I agents (``spec.e_to_i_slots`` > 0) these are their slots, as
+    for :func:`e_to_e_pairs`.
+    """
+    cc = spec.circuit
+    p = cc.e_to_i.p
+    if spec.e_to_i_slots:
+        p = min(1.0, p * spec.e_to_i_slots)
+    return random_pairs(cc.pyramidal.n, cc.interneuron.n, p, recorded_rng(spec.seed, "connectivity.e_to_i", used),
+                        autapses=True)
+
+
+def i_to_e_pairs(spec: CircuitSpec) -> tuple[np.ndarray, np.ndarray]:
+    """(pre, post) of the circuit's I->E synapses (interneuron, pyramidal cell)."""
+    cc = spec.circuit
+    return random_pairs(cc.interneuron.n, cc.pyramidal.n, cc.i_to_e.p,
+                        recorded_rng(spec.seed, "connectivity.i_to_e", None), autapses=True)
+
+
 def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
-                  e_to_e_weights: np.ndarray | None, stimulus: Stimulus | None = None) -> BuiltNetwork:
+                  weights: np.ndarray | SynapseWeights | None, stimulus: Stimulus | None = None) -> BuiltNetwork:
     """Create the Brian2 objects of circuit `spec` under `drug` on the active device (every object named).
 
     Parameters
@@ -118,9 +139,8 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
         The concentrations (uM) the receptors see over the sample.
     formulation : {"event", "per_synapse_ode"}
         NMDA formulation (:mod:`circuitsim.network.equations`).
-    e_to_e_weights : ndarray or None
-        Relative weight of every E->E synapse in the order of :func:`e_to_e_pairs`
-        (see :func:`circuitsim.network.simulate.simulate_sample`).
+    weights : ndarray, SynapseWeights or None
+        The E->E weights, or E->E and E->I (see :func:`circuitsim.network.simulate.simulate_sample`).
     stimulus : Stimulus, optional
         Pulses to some pyramidal cells, run until ``stimulus.stop_s`` (None: none).
 
@@ -160,7 +180,7 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
     # ---- recurrent synapses
     n = {pop: cells[pop].n for pop in POPULATIONS}
     g_nmda_max = {pop: np.zeros(n[pop]) for pop in POPULATIONS}
-    objects += _recurrent_synapses(spec, groups, n, formulation, e_to_e_weights, g_nmda_max, seeds)
+    objects += _recurrent_synapses(spec, groups, n, formulation, SynapseWeights.of(weights), g_nmda_max, seeds)
 
     # ---- external Poisson drive
     for pop in POPULATIONS:
@@ -221,7 +241,7 @@ def _drug_arrays(drug: DrugInput) -> tuple:
 
 
 def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: str,
-                        e_to_e_weights: np.ndarray | None, g_nmda_max: dict, used: dict[str, int]) -> list:
+                        weights: SynapseWeights, g_nmda_max: dict, used: dict[str, int]) -> list:
     """The four connected cortical pathways, in a fixed order.
 
     Adds the NMDA conductance (S) of each pyramidal-cell synapse to its
@@ -242,6 +262,8 @@ def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: s
     for name, (src, dst, pw) in pathways.items():
         if name == "e_to_e":
             i, j = e_to_e_pairs(spec, used)
+        elif name == "e_to_i":
+            i, j = e_to_i_pairs(spec, used)
         else:
             i, j = random_pairs(n[src], n[dst], pw.p, recorded_rng(spec.seed, f"connectivity.{name}", used),
                                 autapses=src != dst)
@@ -253,15 +275,15 @@ def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: s
         syn.connect(i=i, j=j)
         syn.delay = delays * b2.second
         if src == "pyramidal":
-            w = np.ones(len(i))
-            if name == "e_to_e" and spec.spine_slots:
-                # A pool of potential synapses (spine slots): the same total
-                # weight as the calibrated circuit until spines set it.
-                w = np.full(len(i), 1.0 / spec.spine_slots)
-            if name == "e_to_e" and e_to_e_weights is not None:
-                w = np.asarray(e_to_e_weights, dtype=float)
+            slots = spec.spine_slots if name == "e_to_e" else spec.e_to_i_slots
+            given = weights.e_to_e if name == "e_to_e" else weights.e_to_i
+            # A pool of potential synapses (slots): the same total weight as
+            # the calibrated circuit until the agents set it.
+            w = np.full(len(i), 1.0 / slots) if slots else np.ones(len(i))
+            if given is not None:
+                w = np.asarray(given, dtype=float)
                 if w.shape != (len(i),):
-                    raise ValueError(f"e_to_e_weights must have {len(i)} entries, got {w.shape}")
+                    raise ValueError(f"{name} weights must have {len(i)} entries, got {w.shape}")
             syn.w_syn = w
             g_nmda_max[dst] += np.bincount(j, weights=w, minlength=n[dst]) * pw.g_nmda_s
         objects.append(syn)

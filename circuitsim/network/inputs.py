@@ -44,6 +44,9 @@ class CircuitSpec:
         0 for the calibrated E->E synapses; k >= 1 for a pool of potential
         synapses (spine slots) with k times the connection probability, whose
         weights the spines set (``plasticity.spines.slots_per_synapse``).
+    e_to_i_slots : float
+        The same for the E->I synapses (``plasticity.interneuron_wiring``):
+        0 without E->I agents.
     """
 
     circuit: CircuitConfig
@@ -51,13 +54,37 @@ class CircuitSpec:
     seed: int
     trace_dt_s: float
     spine_slots: float = 0.0
+    e_to_i_slots: float = 0.0
 
     @classmethod
     def of(cls, config: Config) -> CircuitSpec:
         """The circuit of an experiment config."""
-        slots = 0.0 if config.plasticity is None else config.plasticity.spines.slots_per_synapse
+        p = config.plasticity
+        slots = 0.0 if p is None else p.spines.slots_per_synapse
+        wiring = None if p is None else p.interneuron_wiring
         return cls(circuit=config.circuit, pharmacology=config.pharmacology, seed=config.seed,
-                   trace_dt_s=config.analysis.trace_dt_s, spine_slots=slots)
+                   trace_dt_s=config.analysis.trace_dt_s, spine_slots=slots,
+                   e_to_i_slots=0.0 if wiring is None else wiring.synapses.slots_per_synapse)
+
+
+@dataclass(frozen=True)
+class SynapseWeights:
+    """Relative weights of the synapses that agents set, each in its pathway's pair order.
+
+    `e_to_e` in the order of :func:`circuitsim.network.build.e_to_e_pairs`,
+    `e_to_i` in that of :func:`circuitsim.network.build.e_to_i_pairs`; None:
+    the circuit's default for that pathway.
+    """
+
+    e_to_e: np.ndarray | None = None
+    e_to_i: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, weights: np.ndarray | SynapseWeights | None) -> SynapseWeights:
+        """`weights` as a SynapseWeights (an array is the E->E weights)."""
+        if isinstance(weights, SynapseWeights):
+            return weights
+        return cls(e_to_e=None if weights is None else np.asarray(weights, dtype=float))
 
 
 @dataclass(frozen=True)

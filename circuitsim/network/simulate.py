@@ -19,7 +19,7 @@ import numpy as np
 from ..config.schema import Config
 from .build import build_network
 from .drive import external_kinds
-from .inputs import CircuitSpec, Device, DrugInput, Stimulus
+from .inputs import CircuitSpec, Device, DrugInput, Stimulus, SynapseWeights
 from .sample import POPULATIONS, FastSample, ProgressFn
 from .standalone import (
     locked_build_dir,
@@ -37,7 +37,7 @@ DEFAULT_DEVICE = Device()
 def simulate_sample(
     circuit: CircuitSpec,
     drug: DrugInput,
-    weights: np.ndarray | None = None,
+    weights: np.ndarray | SynapseWeights | None = None,
     *,
     device: Device = DEFAULT_DEVICE,
     progress: ProgressFn | None = None,
@@ -60,11 +60,13 @@ def simulate_sample(
         The circuit, its receptor pharmacology and the seed.
     drug : DrugInput
         Ketamine (and NBQX) concentrations at the receptors over the sample (uM).
-    weights : ndarray, optional
+    weights : ndarray or SynapseWeights, optional
         Relative weight of every E->E synapse in the order of
         :func:`circuitsim.network.build.e_to_e_pairs` (over a spine-slot
-        pool: each slot's spine's scaled volume, 0 without a spine). Default
-        1, or 1 / ``spine_slots`` over a slot pool.
+        pool: each slot's spine's scaled volume, 0 without a spine), or a
+        :class:`~circuitsim.network.inputs.SynapseWeights` that also gives
+        the E->I weights (``e_to_i_pairs`` order). Default 1, or 1 / slots
+        per synapse over a slot pool.
     device : Device
         Code target and threads.
     progress : callable, optional
@@ -100,14 +102,14 @@ def simulate_sample(
     return sample
 
 
-def simulate_config(config: Config, weights: np.ndarray | None = None, *,
+def simulate_config(config: Config, weights: np.ndarray | SynapseWeights | None = None, *,
                     progress: ProgressFn | None = None, formulation: str = "event") -> FastSample:
     """:func:`simulate_sample` of an experiment config's circuit, bath protocol and device."""
     return simulate_sample(CircuitSpec.of(config), DrugInput.of_protocol(config.protocol), weights,
                            device=Device.of(config), progress=progress, formulation=formulation)
 
 
-def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
+def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | SynapseWeights | None, device: Device,
                  formulation: str, progress: ProgressFn | None, t_start: float,
                  stimulus: Stimulus | None = None) -> FastSample:
     """Build and run in Brian2's runtime mode (``device.codegen_target`` cython or numpy)."""
@@ -128,7 +130,8 @@ def _run_runtime(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | No
                          threads=1)
 
 
-def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | None, device: Device,
+def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray | SynapseWeights | None,
+                    device: Device,
                     formulation: str, t_start: float, stimulus: Stimulus | None = None) -> FastSample:
     """Build, compile and run as a C++ standalone project; Brian2 returns to runtime mode after."""
     threads = resolve_threads(device.threads)
@@ -213,6 +216,8 @@ def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, thre
         out["ampa_block"] = True
     if circuit.spine_slots:
         out["spine_slots"] = circuit.spine_slots
+    if circuit.e_to_i_slots:
+        out["e_to_i_slots"] = circuit.e_to_i_slots
     # And the circuit probe's stimulus (`stimulus`: one is given) adds two objects.
     if stimulus:
         out["stimulus"] = True
@@ -227,5 +232,6 @@ def _variant(circuit: CircuitSpec) -> str:
     needed (any circuit value counts), which only costs a recompile.
     """
     payload = {"seed": circuit.seed, "circuit": circuit.circuit.model_dump(mode="json"),
-               "slots": circuit.spine_slots or None}
+               "slots": circuit.spine_slots or None,
+               **({"e_to_i_slots": circuit.e_to_i_slots} if circuit.e_to_i_slots else {})}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]

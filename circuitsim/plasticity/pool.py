@@ -10,6 +10,7 @@ average 1 / ``slots_per_synapse`` per slot).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,10 @@ class CircuitPool:
     scale: float
     healthy_density: np.ndarray
     healthy_volume_mean: float
+
+    def copy(self) -> CircuitPool:
+        """A copy with its own slot state (the synapse order and reference values are shared)."""
+        return dataclasses.replace(self, pool=self.pool.copy())
 
     def synapse_weights(self) -> np.ndarray:
         """Weights in the circuit's synapse order (:func:`e_to_e_pairs`)."""
@@ -92,17 +97,27 @@ def _grow_healthy(config: Config, kernel) -> CircuitPool:
     from ..network.build import e_to_e_pairs
     from ..network.inputs import CircuitSpec
 
-    cfg = config.plasticity.spines
     pre, post = e_to_e_pairs(CircuitSpec.of(config))
+    return grow_pool(pre, post, config.circuit.pyramidal.n, config.plasticity.spines,
+                     int_seed(config.seed, "spines.burn_in"), kernel)
+
+
+def grow_pool(pre: np.ndarray, post: np.ndarray, n_post: int, cfg: SpineConfig, seed: int,
+              kernel=sp.step_numba) -> CircuitPool:
+    """A slot pool over the synapses (pre, post) grown at rest to its steady state, times relative to its end.
+
+    The pool starts empty and is stepped at rest (synaptic protein 1, stress
+    0) for ``cfg.burn_in`` in steps of ``cfg.burn_in_step``, random numbers
+    from `seed`; its weight scale gives the steady state the total weight of
+    ``1 / cfg.slots_per_synapse`` per slot (the calibrated circuit's).
+    """
     order = np.argsort(post, kind="stable")
-    n = config.circuit.pyramidal.n
-    counts = np.bincount(post, minlength=n)
+    counts = np.bincount(post, minlength=n_post)
     pool = sp.empty_pool(counts, pre=pre[order])
     rules = spine_rules(cfg)
     dt_d = cfg.burn_in_step_s / _DAY_S
     steps = int(round(cfg.burn_in_s / cfg.burn_in_step_s))
-    seed = int_seed(config.seed, "spines.burn_in")
-    ones, zeros = np.ones(n), np.zeros(n)
+    ones, zeros = np.ones(n_post), np.zeros(n_post)
     for k in range(steps):
         kernel(pool, k * dt_d, dt_d, k, ones, zeros, rules, seed)
     total = float(pool.volume.sum(dtype=np.float64))

@@ -129,6 +129,14 @@ class SpinePool:
     def copy(self) -> SpinePool:
         return SpinePool(**{k: np.array(v, copy=True) for k, v in self.__dict__.items()})
 
+    def remove(self, slots: np.ndarray) -> None:
+        """Empty `slots` (indices) without an elimination: no loss time stamped, clock 0 (a slot holds a spine
+        exactly when its clock is above 0)."""
+        self.state[slots] = EMPTY
+        self.volume[slots] = 0.0
+        self.size[slots] = 0.0
+        self.clock[slots] = 0.0
+
     def weights(self) -> np.ndarray:
         """Synaptic weight of every slot: the spine's volume (0 where there is none)."""
         return self.volume.astype(np.float64)

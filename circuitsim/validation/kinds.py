@@ -122,6 +122,16 @@ KIND_RULES: tuple[KindRule, ...] = (
              "nothing fitted to the drug group: the spine rates are calibrated on the saline turnover, the "
              "program's gain on the stress rescue; bands from the released per-dendrite data (mean +- 2 SE, "
              "experiments/imaging_schedule/released_data.py) or the abstract's direction"),
+    # ---- adolescent vulnerability (issue 19)
+    KindRule(r"^19 adolescence: ", "predicted",
+             "nothing fitted to the adolescent results: the damage's gain and recovery on adult mice given two "
+             "doses (Behrens et al. 2008), the maturation speed on the vehicle's course (Caballero et al. "
+             "2014), the NMDA dependence from Wang & Gao 2009 (experiments/adolescent_vulnerability/"
+             "calibrate.py). Direction only: the papers' sizes could not be read (legends, abstracts)"),
+    KindRule(r"^19 adult exposure: ", "constructed",
+             "adult E->I synapses are stable by construction (no open critical period: no maturation for the "
+             "NMDA gate or the damage to withhold); the PV phenotype the damage lowers is a readout, not fed "
+             "to the circuit"),
 )
 
 

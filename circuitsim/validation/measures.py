@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..analysis.adolescence import adolescent_signatures
 from ..analysis.calibration import mean_response_time
 from ..analysis.signatures import Signature, plasticity_signatures
 from ..io.read import Results
@@ -188,6 +189,12 @@ def dissociation_tracks(res: Results) -> list[Signature]:
             out.append(Signature("7 dissociation: below 10 % of its peak, after the infusion's end", back_h,
                                  "h", "<= 2.5", "Luckenbaugh et al. 2014 (resolves within ~2 h)", back_h <= 2.5))
     return out
+
+
+def adolescence(res: Results) -> list[Signature]:
+    """Issue 19's rows: the adolescent readouts of the file (:mod:`circuitsim.analysis.adolescence`)."""
+    return [Signature("19 " + s.name, s.measured, s.unit, s.target, s.source, s.passed)
+            for s in adolescent_signatures(res.days)]
 
 
 def days_signatures(res: Results) -> list[Signature]:

@@ -1,6 +1,6 @@
 """``circuitsim validate``: SCIENCE.md's signatures, each measured from results files.
 
-The suite runs thirteen experiments (packaged configs) and measures every
+The suite runs fourteen experiments (packaged configs) and measures every
 signature from the files they write (epochs, binned traces, the timeline,
 the slow stage), never from the engine's internals:
 
@@ -25,6 +25,9 @@ stress and rescue      ``stress_ketamine_7d`` as a     3 hit and run, 4 blockers
 single-dose imaging    ``phoumthipphavong_2016``       18 imaged turnover against the
                                                        released data
 repeated-dose imaging  ``pryazhnikov_2018``            18 formation windows of 5 doses
+adolescent             ``adolescent_ketamine``         19 E->PV synapses, IPSC
+vulnerability                                          frequency and excitability in
+                                                       adulthood; the adult arm
 =====================  ==============================  ==============================
 
 Every row has a kind (:mod:`circuitsim.validation.kinds`): ``constructed``,
@@ -129,6 +132,8 @@ EXPERIMENTS = (
                I.single_dose_imaging),
     Experiment("repeated-dose imaging", "pryazhnikov_2018", ("output.figures=false", "circuit.vta.enabled=false"),
                I.repeated_dose_windows),
+    Experiment("adolescent vulnerability", "adolescent_ketamine", ("output.figures=false", "circuit.vta.enabled=false"),
+               M.adolescence),
 )
 
 
