@@ -11,8 +11,10 @@ packaged config. The newest file (by name) is used: golden_2026-12-07.json
 is the 2026-12-06 file with one config added (``phoumthipphavong_2016``);
 golden_2026-12-07_2.json adds ``pryazhnikov_2018`` and renews the three
 configs that took the spine preset of issue 18 (a deliberate change of the
-science; the configs without it were digested again and are identical).
-Its ``added`` and ``changed`` entries say how and why.
+science; the configs without it were digested again and are identical);
+golden_2026-12-07_3.json renews ``adolescent_ketamine`` (issue 19: E->I
+agents, a deliberate change of the science). Its ``added`` and
+``changed`` entries say how and why.
 """
 
 from __future__ import annotations
