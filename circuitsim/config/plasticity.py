@@ -144,13 +144,17 @@ class AgeConfig(ConfigModel):
 
     def spine_time_d(self, t_d):
         """Spine time at times `t_d` (days): the integral of the turnover factor from 0."""
+        return self.clock_d(t_d, self.turnover)
+
+    def clock_d(self, t_d, speed: float):
+        """The integral from 0 of 1 + (speed - 1) c(t) at times `t_d` (days): a clock that runs `speed`
+        times as fast while the period is open (before 0 as well), adult time after; `t_d` in an adult."""
         t = np.asarray(t_d, dtype=float)
         if not self.adolescent:
             return t
         tau = self.closure_s / _DAY_S
-        extra = self.turnover - 1.0
-        return np.where(t >= 0, t + extra * tau * -np.expm1(-np.maximum(t, 0.0) / tau),
-                        self.turnover * t)
+        extra = speed - 1.0
+        return np.where(t >= 0, t + extra * tau * -np.expm1(-np.maximum(t, 0.0) / tau), speed * t)
 
 
 InterventionKind = Literal["rapamycin", "ana12", "anisomycin", "bdnf_knockout", "eef2k_inhibitor"]

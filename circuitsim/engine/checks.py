@@ -55,9 +55,9 @@ def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
                                      stimulus)
     density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
     e = analysis.epochs[0]
-    probe = (probe_measures(cfg, sample, (e.window_start_s, e.stop_s), stimulus)
-             if config.plasticity.circuit_probe is not None else None)
     window = (e.window_start_s, e.stop_s)
+    probe = (probe_measures(cfg, sample, window, stimulus) if config.plasticity.circuit_probe is not None
+             else None)
     return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=density,
                         sample=until(sample, cfg.protocol.duration_s), analysis=analysis, config=cfg,
                         probe=probe,

@@ -82,9 +82,7 @@ def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
         memo = {}
     if key not in memo:
         memo[key] = _grow_healthy(config, kernel)
-    cp = memo[key]
-    out = CircuitPool(pool=cp.pool.copy(), order=cp.order, post=cp.post, scale=cp.scale,
-                      healthy_density=cp.healthy_density, healthy_volume_mean=cp.healthy_volume_mean)
+    out = memo[key].copy()
     # Times from here on are experiment times: re-base formation times so that
     # the pool's "now" is `start_d` (ages are kept).
     out.pool.birth_d += np.float32(start_d)

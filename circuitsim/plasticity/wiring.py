@@ -71,6 +71,9 @@ class WiringState:
     damage: float
     adult_present: float
     adult_weight: float
+    #: The kernel's rules (``interneuron_wiring.synapses``) and the seed of the run's steps.
+    rules: sp.SpineRules
+    seed: int
 
     def copy(self) -> WiringState:
         return dataclasses.replace(self, cp=self.cp.copy())
@@ -111,12 +114,13 @@ def e_to_i_pool(config: Config, kernel=sp.step_numba, memo: dict | None = None) 
         present = np.flatnonzero(cp.pool.present)
         drop = present[rng(config.seed, "wiring.juvenile").random(len(present)) >= wiring.juvenile_fraction]
         cp.pool.remove(drop)
-    return WiringState(cp=cp, damage=0.0, adult_present=adult, adult_weight=adult_weight)
+    return WiringState(cp=cp, damage=0.0, adult_present=adult, adult_weight=adult_weight,
+                       rules=spine_rules(wiring.synapses), seed=int_seed(config.seed, "wiring.experiment"))
 
 
 def wiring_clock(age: AgeConfig, wiring: InterneuronWiringConfig, t_d):
     """The wiring clock at times `t_d` (days from the first dose): the integral of 1 + (speed - 1) c(t)."""
-    return age.model_copy(update={"turnover": wiring.maturation_speed}).spine_time_d(t_d)
+    return age.clock_d(t_d, wiring.maturation_speed)
 
 
 def formation_scale(age: AgeConfig, wiring: InterneuronWiringConfig, t_mid_d: float, x_i: float,
@@ -142,8 +146,8 @@ def step_wiring(state: WiringState, config: Config, t0_d: float, t1_d: float, st
     scale = formation_scale(age, wiring, 0.5 * (t0_d + t1_d), x_i, 0.5 * (d0 + state.damage))
     s0, s1 = (float(s) for s in wiring_clock(age, wiring, np.array([t0_d, t1_d])))
     n = state.cp.pool.n_neurons
-    return kernel(state.cp.pool, s0, s1 - s0, step, np.ones(n), np.zeros(n), spine_rules(wiring.synapses),
-                  int_seed(config.seed, "wiring.experiment"), np.full(n, scale) if scale != 1.0 else None)
+    return kernel(state.cp.pool, s0, s1 - s0, step, np.ones(n), np.zeros(n), state.rules, state.seed,
+                  np.full(n, scale) if scale != 1.0 else None)
 
 
 def _wiring(config: Config) -> InterneuronWiringConfig:
