@@ -17,9 +17,9 @@ which also skips the start-up transient of its rates (circuitsim starts its
 background conductances at their stationary means and has no transient to
 skip). Building the networks is not timed.
 
-What the NEST model leaves out or does differently: docs/model.md and the
-"Peer comparison: NEST" section of docs/results.md (drug block, adaptation,
-external NMDA, NMDA approximation).
+What the NEST model leaves out or does differently (drug block, adaptation,
+external NMDA, the NMDA approximation): docs/benchmarks.md, "Peer comparison:
+NEST".
 
     pip install -e '.[peer]'
     python benchmarks/peer_nest.py [--seconds 2] [--threads 1] [--cells-scale 1]
@@ -46,9 +46,11 @@ from circuitsim.network.simulate import simulate_config
 # per pyramidal train, 0.63 nS per interneuron train) has no NEST counterpart.
 # Each population keeps circuitsim's per-train AMPA conductance, and its summed
 # train rate (n_inputs x 3 Hz) is multiplied by the factors below to make up
-# for the missing NMDA drive and adaptation. Tuned by hand on short trial runs
-# (1 s after 0.2 s warm-up, seed 1, 2026-12-07) to reach circuitsim's drug-free
-# rates, measured in the same runs: 4.1 Hz pyramidal, 24.3 Hz interneurons.
+# for the missing NMDA drive and adaptation. Tuned by hand on six NEST-only trial
+# runs (--skip-circuitsim, 0.3 s after a 0.1 s warm-up, seed 1, 2026-12-07) to
+# reach circuitsim's drug-free rates, 4.1 Hz pyramidal and 24.3 Hz interneurons;
+# the full run with these factors measured circuitsim 4.17 / 24.26 Hz and NEST
+# 4.11 / 24.01 Hz (2 s, seed 1).
 EXT_SCALE_E = 7.9
 EXT_SCALE_I = 22.5
 
