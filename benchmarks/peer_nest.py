@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 
 import numpy as np
@@ -80,6 +81,7 @@ def cell_params(c: CellParams, rc) -> dict:
 
 def nest_run(cc: CircuitConfig, seconds: float, warmup: float, threads: int, seed: int,
              ext_scale: dict[str, float]) -> dict:
+    os.environ.setdefault("PYNEST_QUIET", "1")  # no banner
     import nest
 
     nest.verbosity = nest.VerbosityLevel.WARNING
