@@ -148,7 +148,7 @@ def nest_run(cc: CircuitConfig, seconds: float, warmup: float, threads: int, see
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=2.0, help="simulated time measured (both)")
+    ap.add_argument("--seconds", type=float, default=2.0, help="simulated time measured (both; circuitsim needs > 0.3 s)")
     ap.add_argument("--threads", type=int, default=1, help="NEST threads (circuitsim: always 1)")
     ap.add_argument("--cells-scale", type=float, default=1.0,
                     help="scale both populations (p fixed, so in-degrees scale too)")
