@@ -23,6 +23,7 @@ from circuitsim.plasticity.wiring import (
     step_damage,
     step_wiring,
     wiring_clock,
+    wiring_streams,
 )
 from circuitsim.seeds import rng
 
@@ -73,6 +74,8 @@ def test_pool_is_adult_in_adults_and_juvenile_in_adolescents():
     assert adult.cp.synapse_weights().sum() == pytest.approx(adult.cp.pool.n_slots / 2.0, rel=1e-6)
     young = e_to_i_pool(_config())
     assert young.synapses_rel == pytest.approx(0.6, abs=0.03)
+    assert "wiring.juvenile" in wiring_streams(_config())
+    assert wiring_streams(_config("adult")) == ("wiring.burn_in", "wiring.experiment")
     assert young.cp.pool.n_slots == adult.cp.pool.n_slots
 
 

@@ -51,7 +51,7 @@ from ..plasticity import spinogenesis as sg
 from ..plasticity.age import adolescent_step
 from ..plasticity.imaging import ImagingReadout
 from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
-from ..plasticity.wiring import WIRING_STREAMS, e_to_i_pool, phenotype, step_wiring
+from ..plasticity.wiring import e_to_i_pool, phenotype, step_wiring, wiring_streams
 from ..seeds import int_seed
 from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, acute_check, drug_free_check
@@ -245,7 +245,7 @@ class _SlowRun:
                  *([LEAD_STREAM] if self.n_lead else []),
                  *([NEURON_STREAM] if p.imaging is not None and p.imaging.neurons is not None else []),
                  *(PROBE_STREAMS if p.circuit_probe is not None else []),
-                 *(WIRING_STREAMS if self.wiring is not None else [])]
+                 *(wiring_streams(self.config) if self.wiring is not None else [])]
         return {name: int_seed(self.config.seed, name) for name in names}
 
     def record(self, k: int) -> None:

@@ -46,6 +46,12 @@ PHENOTYPE_HILL = 4.0
 WIRING_STREAMS = ("wiring.burn_in", "wiring.juvenile", "wiring.experiment")
 
 
+def wiring_streams(config: Config) -> tuple[str, ...]:
+    """The streams a run of `config` draws from: the juvenile thinning only in an adolescent that starts thinned."""
+    young = config.plasticity.age.adolescent and _wiring(config).juvenile_fraction < 1.0
+    return tuple(s for s in WIRING_STREAMS if young or s != "wiring.juvenile")
+
+
 def phenotype(damage) -> np.ndarray:
     """The PV phenotype (PV/GAD67 expression, 1 healthy) left by damage `damage`: 1 / (1 + D^n)."""
     d = np.maximum(np.asarray(damage, dtype=float), 0.0)
