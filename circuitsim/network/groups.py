@@ -43,6 +43,13 @@ def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: s
     if sender:
         eqs += SENDER_EQS
         reset += "\n" + SENDER_RESET
+    # Refractoriness as a condition on time since the spike, not Brian2's
+    # step count (timestep(t - lastspike) >= timestep(t_ref)): the same steps
+    # are refractory (a threshold half a step below t_ref is 0.5 dt clear of
+    # every rounding of t - lastspike, a multiple of dt), but a double
+    # comparison instead of a double -> int64 conversion lets the compiler
+    # vectorise the state update (benchmarks/fast_stage.py; issue 20).
+    ns["t_refractory_end"] = (p.t_refractory_s - 0.5 * spec.circuit.dt_s) * b2.second
     ns["v_reset_value"] = p.v_reset_v * b2.volt
     ns["v_threshold_value"] = p.v_threshold_v * b2.volt
     # External Poisson drive as events (see circuitsim.network.drive): one arrival
@@ -55,7 +62,7 @@ def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: s
         eqs,
         threshold="v > v_threshold_value",
         reset=reset,
-        refractory=p.t_refractory_s * b2.second,
+        refractory="(t - lastspike) < t_refractory_end",
         events={"external": "t >= t_next_ext"} if has_ext else None,
         method="euler",
         namespace=ns,
