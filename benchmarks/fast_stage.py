@@ -49,8 +49,7 @@ def main() -> None:
     ns = ap.parse_args()
     overrides = [f"codegen_target={ns.target}", f"threads={ns.threads}", *ns.overrides]
     # Warm-up (code generation and compilation) of both formulations, not
-    # measured, with the measured durations (the run duration is compiled
-    # into cpp_standalone's main.cpp).
+    # measured, with the measured durations.
     for formulation, seconds in (("event", ns.seconds), ("per_synapse_ode", ns.reference_seconds)):
         s, total = run(formulation, seconds, overrides)
         print(f"warm-up {formulation}: {total:.1f} s ({s.wall_build_s:.1f} s build)", flush=True)

@@ -8,9 +8,8 @@ neuron with NEST's approximate NMDA) and Poisson-generator background. It
 prints the speed of each (simulated seconds per wall second of the run phase
 only) and their ratio, with the population rates of both.
 
-Run phases: circuitsim runs once unmeasured (code generation and compilation;
-the duration is compiled into main.cpp, so the warm-up has the measured
-duration) and is timed on the second run by the run time its binary reports
+Run phases: circuitsim runs once unmeasured (code generation and
+compilation, with the measured duration) and is timed on the second run by the run time its binary reports
 for ``network.run``. NEST compiles nothing; it is timed on ``nest.Run`` after
 ``nest.Prepare`` and a warm-up ``nest.Run`` of ``--nest-warmup`` seconds,
 which also skips the start-up transient of its rates (circuitsim starts its

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from pathlib import Path
@@ -14,6 +15,11 @@ import pytest
 from circuitsim.config import Config, config_from_dict
 from circuitsim.engine.measures import analyse
 from circuitsim.network.sample import FastSample
+
+# The suite runs its test files in two processes already (pytest-xdist): each
+# experiment runs its drug-free checks in its own process, unless a test asks
+# for helpers (tests/test_parallel.py).
+os.environ.setdefault("CIRCUITSIM_WORKERS", "1")
 
 #: A circuit small and short enough for a Brian2 run of ~2 s: 160 + 40 cells,
 #: dense connectivity to keep the recurrent input of the calibrated circuit,

@@ -11,7 +11,7 @@ import pytest
 from circuitsim.config import config_from_dict
 from circuitsim.errors import UserInputError
 from circuitsim.network import simulate
-from circuitsim.network.build import padded_trace
+from circuitsim.network.build import CONC_MIN_SAMPLES, padded_trace
 from circuitsim.network.inputs import CircuitSpec, DrugInput
 from circuitsim.network.simulate import code_structure, simulate_config
 from circuitsim.network.standalone import (
@@ -82,13 +82,13 @@ def test_structure_key_ignores_values_but_not_structure():
 
 
 def test_drug_trace_padding_keeps_values_and_shares_lengths():
-    for n in (1, 300, 3000, 16384):
+    for n in (1, 300, 3000, CONC_MIN_SAMPLES):
         c = np.linspace(0, 1, n)
         p = padded_trace(c)
-        assert len(p) == 16384
+        assert len(p) == CONC_MIN_SAMPLES
         np.testing.assert_array_equal(p[:n], c)
         assert np.all(p[n:] == c[-1])
-    assert len(padded_trace(np.ones(16385))) == 32768
+    assert len(padded_trace(np.ones(CONC_MIN_SAMPLES + 1))) == 2 * CONC_MIN_SAMPLES
 
 
 @pytest.mark.brian2

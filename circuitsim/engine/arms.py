@@ -77,14 +77,19 @@ def run_arms(config: Config, progress: ProgressFn | None = None,
     `cache`: the experiment's (:class:`~circuitsim.engine.slow.ExperimentCache`),
     so that arms share the healthy pool and the stress history with it.
     """
-    cache = cache if cache is not None else ExperimentCache()
+    own = cache is None
+    cache = ExperimentCache() if own else cache
     out = {}
-    for name, cfg in arm_configs(config).items():
-        once = cfg  # with the circuit probe or E->I agents: sampled as the experiment (every sample_every)
-        if cfg.plasticity.circuit_probe is None and cfg.plasticity.interneuron_wiring is None:
-            once = cfg.model_copy(update={"plasticity": cfg.plasticity.model_copy(
-                update={"sample_every_s": cfg.plasticity.days_after_s})})
-        role, blockers = arm_role(cfg)
-        out[name] = replace(run_days(once, progress, with_timeline=False, cache=cache),
-                            role=role, blockers=blockers)
+    try:
+        for name, cfg in arm_configs(config).items():
+            once = cfg  # with the circuit probe or E->I agents: sampled as the experiment (every sample_every)
+            if cfg.plasticity.circuit_probe is None and cfg.plasticity.interneuron_wiring is None:
+                once = cfg.model_copy(update={"plasticity": cfg.plasticity.model_copy(
+                    update={"sample_every_s": cfg.plasticity.days_after_s})})
+            role, blockers = arm_role(cfg)
+            out[name] = replace(run_days(once, progress, with_timeline=False, cache=cache),
+                                role=role, blockers=blockers)
+    finally:
+        if own:
+            cache.close()
     return out

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from ..config.schema import Config
+from ..network.inputs import SynapseWeights
 from ..network.sample import FastSample, ProgressFn
 from ..plasticity.pool import CircuitPool
-from ..plasticity.wiring import WiringState
+from ..plasticity.wiring import WiringState, phenotype
 from .acute import Timeline
 from .measures import EpochMeasures, SampleAnalysis
 from .probe import ProbeMeasures, probe_measures, probe_stimulus, until
 from .response import measure
 from .sampling import StaircasePlan, staircase_config
-from .wiring import WiringMeasures, circuit_weights, wiring_measures
+from .wiring import WiringMeasures, circuit_weights, ipsc_frequency_hz, wiring_measures
 
 #: The one drug-free state of a check.
 DRUG_FREE = StaircasePlan(names=("baseline",), concentrations_um=(0.0,), held_out=(False,))
@@ -42,26 +45,61 @@ class CircuitCheck:
     wiring: WiringMeasures | None = None
 
 
-def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
-                    progress: ProgressFn | None = None, wiring: WiringState | None = None) -> CircuitCheck:
-    """The circuit without drug, with the spines (and the E->I agents, `wiring`) of now (cached by weights).
+@dataclass(frozen=True)
+class CheckInputs:
+    """What a drug-free check needs from the moment it is taken (plain data: it may go to another process).
+
+    `config` the check's sample config (:func:`staircase_config` of the
+    drug-free state), `weights` the synapse weights the agents set,
+    `use_cache` the experiment's response-cache switch, `density` present
+    over healthy spines, `wiring` the E->I agents' measures that need no
+    circuit (their IPSC frequency is filled from the sample), None without
+    agents.
+    """
+
+    config: Config
+    weights: np.ndarray | SynapseWeights
+    use_cache: bool
+    density: float
+    wiring: WiringMeasures | None = None
+
+
+def check_inputs(config: Config, cp: CircuitPool, wiring: WiringState | None = None) -> CheckInputs:
+    """The inputs of a drug-free check with the spines (and E->I agents, `wiring`) of now."""
+    density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
+    agents = None
+    if wiring is not None:
+        agents = WiringMeasures(ipsc_frequency_hz=float("nan"), e_to_i_synapses_rel=wiring.synapses_rel,
+                                e_to_i_weight_rel=wiring.weight_rel, pv_phenotype=float(phenotype(wiring.damage)))
+    return CheckInputs(config=staircase_config(config, DRUG_FREE), weights=circuit_weights(cp, wiring),
+                       use_cache=config.timeline.sampling.cache, density=density, wiring=agents)
+
+
+def run_check(inputs: CheckInputs, label: str, time_h: float, progress: ProgressFn | None = None) -> CircuitCheck:
+    """Simulate (or find cached) the drug-free circuit of `inputs` and measure it.
 
     The plasticity section stays in the sample's config: the circuit is
     built over the slot pool.
     """
-    cfg = staircase_config(config, DRUG_FREE)
+    cfg = inputs.config
     stimulus = probe_stimulus(cfg)
-    sample, analysis, _hit = measure(cfg, config.timeline.sampling.cache, progress, circuit_weights(cp, wiring),
-                                     stimulus)
-    density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
+    sample, analysis, _hit = measure(cfg, inputs.use_cache, progress, inputs.weights, stimulus)
     e = analysis.epochs[0]
     window = (e.window_start_s, e.stop_s)
-    probe = (probe_measures(cfg, sample, window, stimulus) if config.plasticity.circuit_probe is not None
+    probe = (probe_measures(cfg, sample, window, stimulus) if cfg.plasticity.circuit_probe is not None
              else None)
-    return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=density,
+    wiring = None
+    if inputs.wiring is not None:
+        wiring = replace(inputs.wiring, ipsc_frequency_hz=ipsc_frequency_hz(cfg, sample, window))
+    return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=inputs.density,
                         sample=until(sample, cfg.protocol.duration_s), analysis=analysis, config=cfg,
-                        probe=probe,
-                        wiring=wiring_measures(cfg, sample, window, wiring) if wiring is not None else None)
+                        probe=probe, wiring=wiring)
+
+
+def drug_free_check(config: Config, cp: CircuitPool, label: str, time_h: float,
+                    progress: ProgressFn | None = None, wiring: WiringState | None = None) -> CircuitCheck:
+    """The circuit without drug, with the spines (and the E->I agents, `wiring`) of now (cached by weights)."""
+    return run_check(check_inputs(config, cp, wiring), label, time_h, progress)
 
 
 def acute_check(config: Config, cp: CircuitPool, label: str, acute: Timeline,

@@ -103,9 +103,12 @@ def simulate(config: Config, progress: ProgressFn | None = None) -> SimulatedRun
     timeline = days = None
     if config.plasticity is not None:
         cache = ExperimentCache()
-        days = run_days(config, progress=progress, cache=cache)
-        if config.plasticity.arms:
-            days = replace(days, arms=run_arms(config, progress=progress, cache=cache))
+        try:
+            days = run_days(config, progress=progress, cache=cache)
+            if config.plasticity.arms:
+                days = replace(days, arms=run_arms(config, progress=progress, cache=cache))
+        finally:
+            cache.close()
         timeline = days.timeline
         sample, analysis = timeline.sample, timeline.analysis
     elif config.dosing is not None:

@@ -54,9 +54,10 @@ from ..plasticity.pool import CircuitPool, healthy_pool, spine_rules
 from ..plasticity.wiring import e_to_i_pool, phenotype, step_wiring, wiring_streams
 from ..seeds import int_seed
 from .acute import Timeline, effective_um, run_timeline
-from .checks import CircuitCheck, acute_check, drug_free_check
+from .checks import CircuitCheck, acute_check, check_inputs
 from .drives import DriveTable, drive_table
 from .merge import merged_timeline
+from .parallel import CheckQueue, HelperPool, resolve_workers
 from .probe import PROBE_STREAMS
 from .rules import cascade_rules, inhibition, program_rules, stress_levels
 from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions
@@ -134,6 +135,12 @@ class ExperimentCache:
 
     healthy: dict = field(default_factory=dict)
     at_dose: dict = field(default_factory=dict)
+    #: Helper processes for the drug-free checks (``workers`` > 1); ended by :meth:`close`.
+    helpers: HelperPool = field(default_factory=HelperPool)
+
+    def close(self) -> None:
+        """End the experiment's helper processes."""
+        self.helpers.close()
 
 
 def mean_volume(cp: CircuitPool) -> np.ndarray:
@@ -168,7 +175,8 @@ class _SlowRun:
         self.lead_seed = int_seed(config.seed, LEAD_STREAM)
         self.sessions = ImagingSessions.of(config, self.cp.pool, self.age.adolescent) if p.imaging else None
         self.susceptible, self.stress_level = stress_levels(config, n)
-        self.checks: list[CircuitCheck] = []
+        # Drug-free checks are readouts: with two workers they run beside the main line.
+        self.checks = CheckQueue(resolve_workers(config.workers), cache.helpers, progress)
         self.pool_states = {"healthy": (self.cp.pool.state.copy(), self.cp.pool.volume.copy())}
         self.horizon_h = config.timeline.horizon_s / _S_PER_H
         self.sample_every_h = p.sample_every_s / _S_PER_H
@@ -218,7 +226,7 @@ class _SlowRun:
             "k": k, "pool": self.cp.pool.copy(), "state": self.state.copy(), "program": self.program.copy(),
             "rec": {name: values[:k].copy() for name, values in self.rec.items()},
             "snap_t": list(self.snap_t), "snap_d": list(self.snap_d), "snap_v": list(self.snap_v),
-            "checks": [dataclasses.replace(c) for c in self.checks],
+            "checks": self.checks.pending(),  # copied when resolved (CheckQueue.results)
             "scalars": tuple(getattr(self, s) for s in self._SCALARS), "sessions": copy.copy(self.sessions),
             "wiring": self.wiring.copy() if self.wiring is not None else None}
 
@@ -231,7 +239,7 @@ class _SlowRun:
         for name, values in saved["rec"].items():
             self.rec[name][:k] = values
         self.snap_t, self.snap_d, self.snap_v = list(saved["snap_t"]), list(saved["snap_d"]), list(saved["snap_v"])
-        self.checks = [dataclasses.replace(c) for c in saved["checks"]]
+        self.checks.restore(saved["checks"])
         for name, value in zip(self._SCALARS, saved["scalars"], strict=True):
             setattr(self, name, value)
         self.sessions = copy.copy(saved["sessions"])
@@ -291,14 +299,13 @@ class _SlowRun:
             self.table = drive_table(self.acute, cp, nb.ic50_um, nb.hill_n)
             self.checks.append(acute_check(self.config, cp, label, self.acute, self.progress, self.wiring))
         else:  # a vehicle: no drug reaches the brain
-            self.checks.append(drug_free_check(self.config, cp, label, 0.0, self.progress, self.wiring))
+            self.checks.submit(check_inputs(self.config, cp, self.wiring), label, 0.0)
         self.next_check_h = self.sample_every_h
 
     def observe(self, t0: float) -> None:
         """The drug-free circuit every ``sample_every`` after the drug's window; a daily snapshot."""
         if t0 >= self.next_check_h - 1e-9 and self.dosed and t0 >= self.horizon_h - 1e-9:
-            self.checks.append(drug_free_check(self.config, self.cp, f"day {t0 / _H_PER_D:g}", t0, self.progress,
-                                               self.wiring))
+            self.checks.submit(check_inputs(self.config, self.cp, self.wiring), f"day {t0 / _H_PER_D:g}", t0)
             self.next_check_h = t0 + self.sample_every_h
         if t0 >= self.next_snap - 1e-9:
             self.snapshot(t0)
@@ -368,8 +375,20 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     """
     if config.plasticity is None or config.dosing is None:
         raise ValueError("run_days needs a config with plasticity and dosing sections")
+    own = cache is None
+    cache = ExperimentCache() if own else cache
+    try:
+        return _run_days(config, progress, kernel, with_timeline, cache)
+    finally:
+        if own:
+            cache.close()
+
+
+def _run_days(config: Config, progress: ProgressFn | None, kernel, with_timeline: bool,
+              cache: ExperimentCache) -> DaysResult:
+    """:func:`run_days` with the experiment's cache given."""
     t_wall = time.perf_counter()
-    run = _SlowRun(config, kernel, cache if cache is not None else ExperimentCache(), progress)
+    run = _SlowRun(config, kernel, cache, progress)
     grid, p = run.grid, config.plasticity
     key = pre_dose_key(config, grid, kernel)
     saved = run.cache.at_dose.get(key)
@@ -380,7 +399,7 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     for k in range(k_start, len(grid) - 1):
         t0 = float(grid[k])
         if stressed and k == run.n_lead:  # after imaging's lead, if any
-            run.checks.append(drug_free_check(config, run.cp, "before stress", t0, progress, run.wiring))
+            run.checks.submit(check_inputs(config, run.cp, run.wiring), "before stress", t0)
         if t0 >= 0.0 and not run.dosed:
             if saved is None and k > 0:
                 run.save_at_dose(key, k)
@@ -392,19 +411,20 @@ def run_days(config: Config, progress: ProgressFn | None = None, kernel=sp.step_
     run.snapshot(float(grid[-1]))
     if run.sessions is not None:
         run.sessions.take(run.cp.pool, float(grid[-1]))
-    run.checks.append(drug_free_check(config, run.cp, f"day {grid[-1] / _H_PER_D:g} (end)", float(grid[-1]),
-                                      progress, run.wiring))
+    run.checks.submit(check_inputs(config, run.cp, run.wiring), f"day {grid[-1] / _H_PER_D:g} (end)",
+                      float(grid[-1]))
+    checks = run.checks.results()
     run.pool_states["end"] = (run.cp.pool.state.copy(), run.cp.pool.volume.copy())
     if not with_timeline:
-        for c in run.checks:  # arms keep their measures only
+        for c in checks:  # arms keep their measures only
             c.sample = c.analysis = c.config = None
     d = config.dosing
     return DaysResult(series={"time_h": grid, **run.rec}, units={"time_h": "h", **run.units}, acute=run.acute,
-                      checks=run.checks, snapshots_time_h=np.array(run.snap_t),
+                      checks=checks, snapshots_time_h=np.array(run.snap_t),
                       snapshot_density=np.array(run.snap_d), snapshot_volume=np.array(run.snap_v),
                       susceptible=run.susceptible, pool_states=run.pool_states,
                       wall_slow_s=time.perf_counter() - t_wall,
-                      timeline=(merged_timeline(config, grid, run.rec, run.units, run.acute, run.checks)
+                      timeline=(merged_timeline(config, grid, run.rec, run.units, run.acute, checks)
                                 if with_timeline else None),
                       healthy_density=run.cp.healthy_density, age=run.age.stage,
                       last_dose_h=max((dz.start_h for dz in d.doses), default=0.0), seeds=run.streams(),

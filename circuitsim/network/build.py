@@ -26,8 +26,11 @@ from .vta import build_vta
 #: The drug TimedArray is padded (with its last value, which it holds beyond
 #: its end anyway) to a power of two of at least this many 1-ms samples: its
 #: length is compiled into the generated code, so protocols of different
-#: durations up to 16.4 s share the same code.
-CONC_MIN_SAMPLES = 2**14
+#: durations up to 131 s share the same code. The staircases of one
+#: experiment run for ~1-65 s, and a length that changed with them made
+#: every neuron's state update recompile when a build directory went from
+#: one staircase to the next (1 MB of samples costs nothing to write).
+CONC_MIN_SAMPLES = 2**17
 
 
 

@@ -22,6 +22,7 @@ from .drive import external_kinds
 from .inputs import CircuitSpec, Device, DrugInput, Stimulus, SynapseWeights
 from .sample import POPULATIONS, FastSample, ProgressFn
 from .standalone import (
+    duration_at_run_time,
     locked_build_dir,
     mark_variant,
     resolve_threads,
@@ -144,6 +145,7 @@ def _run_standalone(circuit: CircuitSpec, drug: DrugInput, weights: np.ndarray |
         built = build_network(circuit, drug, formulation, weights, stimulus)
         built.run()
         _sort_clock_starts(b2_device, built.net)
+        duration_at_run_time(b2_device, built.net)
         key = structure_key(code_structure(circuit, drug, formulation, threads, stimulus is not None))
         with locked_build_dir(key, variant=variant) as directory:
             try:

@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,8 @@ CACHE_ENV = "CIRCUITSIM_CACHE_DIR"
 THREADS_ENV = "CIRCUITSIM_THREADS"
 #: Set by :func:`seed_at_run_time` for the binary; not for users.
 SEED_ENV = "CIRCUITSIM_BRIAN2_SEED"
+#: Set by :func:`duration_at_run_time` for the binary; not for users.
+DURATION_ENV = "CIRCUITSIM_BRIAN2_DURATION"
 
 #: More slots than this for one key means something is wrong (leaked locks).
 MAX_SLOTS = 64
@@ -253,6 +256,33 @@ def seed_at_run_time(device, seed: int) -> None:
     device.run_environment_variables[SEED_ENV] = str(int(seed))
 
 
+def duration_at_run_time(device, net) -> None:
+    """Make the binary take `net`'s run duration from the environment, not from main.cpp.
+
+    Brian2 writes ``<net>.run(<duration>, ...)`` into main.cpp, the slowest
+    file to compile (~4 s), so a build directory that runs samples of
+    different durations (an experiment's staircases and drug-free checks)
+    recompiled it at every change. This replaces the literal in the queued
+    call with a read of :data:`DURATION_ENV`, which the device sets to the
+    same literal (``repr`` of the float, so the binary parses the same
+    double). Call after ``net.run`` on the standalone device, once.
+    """
+    pattern = re.compile(rf"^{re.escape(net.name)}\.run\(([^,]+), ")
+    for func, args in device.main_queue:
+        if func != "run_network" or args[0] is not net:
+            continue
+        lines = args[1]
+        for k, line in enumerate(lines):
+            m = pattern.match(line)
+            if m is None:
+                continue
+            device.run_environment_variables[DURATION_ENV] = m.group(1)
+            lines[k] = (f"{net.name}.run(strtod(getenv(\"{DURATION_ENV}\"), NULL), "
+                        + line[m.end():])
+            return
+    raise RuntimeError(f"no queued run of network {net.name!r} to take its duration at run time")
+
+
 @contextmanager
 def standalone_device(threads: int) -> Iterator[object]:
     """Switch Brian2 to ``cpp_standalone`` (build_on_run=False); restore the previous device on exit.
@@ -278,6 +308,7 @@ def standalone_device(threads: int) -> Iterator[object]:
     finally:
         # Brian2 exports the run's environment variables into this process.
         os.environ.pop(SEED_ENV, None)
+        os.environ.pop(DURATION_ENV, None)
         device.__dict__.pop("copy_source_files", None)
         device.reinit()
         reset_device()

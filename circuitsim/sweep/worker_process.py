@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+from ..engine.parallel import WORKERS_ENV
+
 
 class WorkerProcess:
     """One ``python -m circuitsim.sweep.worker`` process, started on first use and reused."""
@@ -37,6 +39,8 @@ class WorkerProcess:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.setdefault("PYTHONUNBUFFERED", "1")
+        # The sweep runs its points side by side: one process per point.
+        env[WORKERS_ENV] = "1"
         self.log_path = self.log_dir / f"worker-{os.getpid()}-{threading.get_ident()}-{time.time_ns()}.log"
         log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - owned by the process
         try:
