@@ -101,16 +101,17 @@ def test_science_dict_leaves_out_exactly_the_run_options():
     from circuitsim.config.schema import Config as SchemaConfig
 
     assert SchemaConfig is Config
-    assert set(run_option_keys(Config)) == {"output", "codegen_target", "threads", "timeline.sampling.cache"}
+    assert set(run_option_keys(Config)) == {"output", "codegen_target", "threads", "workers",
+                                            "timeline.sampling.cache"}
     base = config_from_dict({})
     science = science_dict(base)
     full = base.model_dump(mode="json", by_alias=True)
-    assert set(full) - set(science) == {"output", "codegen_target", "threads"}
+    assert set(full) - set(science) == {"output", "codegen_target", "threads", "workers"}
     assert "cache" not in science["timeline"]["sampling"]
     assert base.science_dict() == science
     # A run option changes nothing; a science key does.
     runs = config_from_dict({}, ["output.name=other", "output.directory=/tmp/x", "output.figures=false",
-                                 "codegen_target=numpy", "threads=3", "timeline.sampling.cache=false"])
+                                 "codegen_target=numpy", "threads=3", "workers=1", "timeline.sampling.cache=false"])
     assert science_dict(runs) == science
     assert science_dict(config_from_dict({}, ["seed=2"])) != science
     # Sections in lists and optional sections are walked too.
