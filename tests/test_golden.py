@@ -13,8 +13,10 @@ golden_2026-12-07_2.json adds ``pryazhnikov_2018`` and renews the three
 configs that took the spine preset of issue 18 (a deliberate change of the
 science; the configs without it were digested again and are identical);
 golden_2026-12-07_3.json renews ``adolescent_ketamine`` (issue 19: E->I
-agents, a deliberate change of the science). Its ``added`` and
-``changed`` entries say how and why.
+agents, a deliberate change of the science); golden_2026-12-07_4.json
+renews every config for issue 20's compiler flags (spikes and every
+slow-stage dataset identical; the monitored open fraction differs in the
+last bit). Its ``added`` and ``changed`` entries say how and why.
 """
 
 from __future__ import annotations
