@@ -22,11 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
-import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..network.sample import ProgressFn
-from ..network.standalone import usable_cores
+from ..network.standalone import positive_int_env, usable_cores
 from .checks import CheckInputs, CircuitCheck, run_check
 
 WORKERS_ENV = "CIRCUITSIM_WORKERS"
@@ -36,14 +35,8 @@ def resolve_workers(configured: int) -> int:
     """Processes for independent circuit samples: `configured` if > 0, else ``$CIRCUITSIM_WORKERS``, else min(2, cores)."""
     if configured > 0:
         return configured
-    env = os.environ.get(WORKERS_ENV, "").strip()
-    if env:
-        try:
-            n = int(env)
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise ValueError(f"{WORKERS_ENV} must be a positive integer, got {env!r}")
+    n = positive_int_env(WORKERS_ENV)
+    if n is not None:
         return n
     return min(2, usable_cores())
 

@@ -63,15 +63,21 @@ def resolve_threads(configured: int) -> int:
     """
     if configured > 0:
         return configured
-    env = os.environ.get(THREADS_ENV, "").strip()
+    n = positive_int_env(THREADS_ENV)
+    return 1 if n is None else n
+
+
+def positive_int_env(name: str) -> int | None:
+    """The positive integer in environment variable `name`, None if unset or empty (ValueError otherwise)."""
+    env = os.environ.get(name, "").strip()
     if not env:
-        return 1
+        return None
     try:
         n = int(env)
     except ValueError:
         n = 0
     if n < 1:
-        raise ValueError(f"{THREADS_ENV} must be a positive integer, got {env!r}")
+        raise ValueError(f"{name} must be a positive integer, got {env!r}")
     return n
 
 
