@@ -33,6 +33,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..errors import UserInputError
+
 CACHE_ENV = "CIRCUITSIM_CACHE_DIR"
 THREADS_ENV = "CIRCUITSIM_THREADS"
 #: Set by :func:`seed_at_run_time` for the binary; not for users.
@@ -68,7 +70,7 @@ def resolve_threads(configured: int) -> int:
 
 
 def positive_int_env(name: str) -> int | None:
-    """The positive integer in environment variable `name`, None if unset or empty (ValueError otherwise)."""
+    """The positive integer in environment variable `name`, None if unset or empty (UserInputError otherwise)."""
     env = os.environ.get(name, "").strip()
     if not env:
         return None
@@ -77,7 +79,7 @@ def positive_int_env(name: str) -> int | None:
     except ValueError:
         n = 0
     if n < 1:
-        raise ValueError(f"{name} must be a positive integer, got {env!r}")
+        raise UserInputError(f"{name}: expected a positive integer, got {env!r}")
     return n
 
 
