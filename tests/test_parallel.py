@@ -11,6 +11,7 @@ from conftest import SHORT
 from circuitsim.config import config_from_dict
 from circuitsim.engine.parallel import WORKERS_ENV, resolve_workers
 from circuitsim.engine.slow import run_days
+from circuitsim.errors import UserInputError
 
 
 def test_workers_come_from_the_config_then_the_environment(monkeypatch):
@@ -18,7 +19,7 @@ def test_workers_come_from_the_config_then_the_environment(monkeypatch):
     monkeypatch.setenv(WORKERS_ENV, "1")
     assert resolve_workers(0) == 1
     monkeypatch.setenv(WORKERS_ENV, "two")
-    with pytest.raises(ValueError, match=WORKERS_ENV):
+    with pytest.raises(UserInputError, match=WORKERS_ENV):  # the CLI: one line, exit 2
         resolve_workers(0)
     monkeypatch.delenv(WORKERS_ENV)
     assert resolve_workers(0) in (1, 2)
