@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import importlib.util
 import os
 import re
 import sys
@@ -220,3 +221,20 @@ SHORT = {
                    "days_after": "2 d", "acute_step": "30 min", "slow_step": "6 h",
                    "spines": {"burn_in": "40 d"}},
 }
+
+
+def load_script(path: Path, name: str):
+    """The module of a script outside the package (benchmarks/, experiments/), imported by path as `name`."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def script_help(module, path: Path, monkeypatch, capsys) -> str:
+    """What ``<script> --help`` prints (its ``main()`` must exit 0)."""
+    monkeypatch.setattr(sys, "argv", [str(path), "--help"])
+    with pytest.raises(SystemExit) as info:
+        module.main()
+    assert info.value.code == 0
+    return capsys.readouterr().out

@@ -7,11 +7,11 @@ to the package it calls, at the cost of an import.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script, script_help
 
 SCRIPTS = sorted((Path(__file__).parents[1] / "experiments").glob("*/*.py"))
 
@@ -27,15 +27,9 @@ def test_every_experiment_folder_has_a_script_and_a_readme():
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_script_imports_and_prints_help(script, monkeypatch, capsys):
-    spec = importlib.util.spec_from_file_location(f"_experiment_{script.parent.name}_{script.stem}", script)
-    module = importlib.util.module_from_spec(spec)
     monkeypatch.syspath_prepend(str(script.parent))  # scripts may import their neighbours
-    spec.loader.exec_module(module)
-    monkeypatch.setattr(sys, "argv", [str(script), "--help"])
-    with pytest.raises(SystemExit) as info:
-        module.main()
-    assert info.value.code == 0
-    assert "usage:" in capsys.readouterr().out
+    module = load_script(script, f"_experiment_{script.parent.name}_{script.stem}")
+    assert "usage:" in script_help(module, script, monkeypatch, capsys)
 
 
 def test_bad_input_to_an_experiment_is_one_line_exit_2(tmp_path):

@@ -5,12 +5,11 @@ Skipped without NEST (the optional ``peer`` dependency group).
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script, script_help
 
 pytest.importorskip("nest")
 
@@ -19,18 +18,11 @@ SCRIPT = Path(__file__).parents[1] / "benchmarks" / "peer_nest.py"
 
 @pytest.fixture(scope="module")
 def peer():
-    spec = importlib.util.spec_from_file_location("_benchmark_peer_nest", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(SCRIPT, "_benchmark_peer_nest")
 
 
 def test_help(peer, monkeypatch, capsys):
-    monkeypatch.setattr(sys, "argv", [str(SCRIPT), "--help"])
-    with pytest.raises(SystemExit) as info:
-        peer.main()
-    assert info.value.code == 0
-    assert "--threads" in capsys.readouterr().out
+    assert "--threads" in script_help(peer, SCRIPT, monkeypatch, capsys)
 
 
 def test_cell_params_in_nest_units(peer):
