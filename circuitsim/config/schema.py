@@ -74,7 +74,8 @@ class Config(ConfigModel):
     # resolved count (circuitsim.network.standalone.resolve_threads).
     threads: int = Field(0, ge=0, le=1024, json_schema_extra=RUN_OPTION)
     # Processes for circuit samples that run independently of the main line
-    # (the slow stage's drug-free checks, circuitsim.engine.parallel): 0 means
+    # (the slow stage's drug-free checks, a timeline's held-out staircase;
+    # circuitsim.engine.helpers): 0 means
     # $CIRCUITSIM_WORKERS if set, else 2 where two cores are usable, else 1.
     # Results do not depend on it (each sample is the same deterministic run).
     workers: int = Field(0, ge=0, le=64, json_schema_extra=RUN_OPTION)

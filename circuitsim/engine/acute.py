@@ -15,11 +15,15 @@ so that steady state is a function of that one number. The policy:
    concentrations where the block changes fastest in relative terms; with
    ``held_out`` also the geometric midpoints between neighbours (for the
    first interval, half the lowest node).
-2. **Simulation.** One ascending staircase run of the circuit: each state
-   held for ``analysis.transient`` (settling after the step) plus
-   ``sampling.window`` (measured), concentration steps (``wash_tau`` 0).
-   One compiled program, one run; the steps are small, so each settles
-   within the transient.
+2. **Simulation.** Two ascending staircase runs of the circuit, one
+   through the nodes and one through the held-out states, each from the
+   drug-free state (:func:`~circuitsim.engine.sampling.split_held_out`):
+   each state held for ``analysis.transient`` (settling after the step)
+   plus ``sampling.window`` (measured), concentration steps (``wash_tau``
+   0). One compiled program; the steps are small, so each settles within
+   the transient. The held-out run is independent of the nodes' run, so
+   with two workers it runs in a helper process beside it
+   (:mod:`circuitsim.engine.helpers`; same results with one).
 3. **Cache.** The sample is stored in the on-disk response cache
    (:mod:`circuitsim.engine.response`): a rerun with the same circuit
    simulates nothing, nor does another schedule whose peak falls on the
@@ -53,6 +57,7 @@ from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
 from ..pharmacology.schedules import Schedule
 from . import interpolation as ip
+from .helpers import Beside, HelperPool, resolve_workers
 from .measures import SampleAnalysis
 from .response import measure
 from .sampling import (
@@ -62,6 +67,7 @@ from .sampling import (
     grid_plan,
     plan_states,
     refinement_plan,
+    split_held_out,
     staircase_config,
     state_key,
     visited_cells,
@@ -119,8 +125,35 @@ def exposure(config: Config) -> pk.PKResult:
     return pk.simulate_pk(Schedule(doses=list(d.doses)), t_h, d.species, d.body_weight_kg)
 
 
+def measure_states(config: Config, plan: StaircasePlan, progress: ProgressFn | None,
+                   weights: np.ndarray | None, helpers: HelperPool):
+    """The states of `plan` measured as two staircases: its nodes here, its held-out states beside.
+
+    Returns the nodes' staircase config, sample and analysis, whether both
+    came from the response cache, and (epoch, held_out) of every state: the
+    nodes' run first (its drug-free state included), then the held-out
+    states (without their run's drug-free state, the reference of their
+    relative measures).
+    """
+    use_cache = config.timeline.sampling.cache
+    nodes_plan, held_plan = split_held_out(plan)
+    held_run = None
+    if held_plan is not None:
+        workers = resolve_workers(config.workers)
+        held_run = Beside(workers, helpers, measure, staircase_config(config, held_plan), use_cache,
+                          progress if workers <= 1 else None, weights)
+    stair = staircase_config(config, nodes_plan)
+    sample, analysis, hit = measure(stair, use_cache, progress, weights)
+    states = [(e, h) for e, h in zip(analysis.epochs, nodes_plan.held_out, strict=True)]
+    if held_run is not None:
+        _sample, held_analysis, held_hit = held_run.result()
+        hit = hit and held_hit
+        states += [(e, True) for e in held_analysis.epochs[1:]]
+    return stair, sample, analysis, hit, states
+
+
 def run_timeline(config: Config, progress: ProgressFn | None = None,
-                 weights: np.ndarray | None = None) -> Timeline:
+                 weights: np.ndarray | None = None, helpers: HelperPool | None = None) -> Timeline:
     """Exposure, circuit steady states (cached) and their interpolation along the timeline.
 
     Refinement (``timeline.sampling.refine`` rounds): a held-out state whose
@@ -129,22 +162,28 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
     measured in a further staircase (with its own drug-free state, the
     reference of ``glutamate_rel`` and ``dopamine_rel``) as the new held-out
     states. The reported errors are those of the final nodes at the final
-    held-out states.
+    held-out states. `helpers`: the experiment's helper processes (a pool
+    of its own, closed on return, when None).
     """
     if config.dosing is None:
         raise ValueError("run_timeline needs a config with a dosing section")
+    if helpers is None:
+        helpers = HelperPool()
+        try:
+            return run_timeline(config, progress, weights, helpers)
+        finally:
+            helpers.close()
     sp = config.timeline.sampling
     res = exposure(config)
     eff_um = effective_um(res, config)
     if res.has_nbqx:
-        return run_grid(config, res, eff_um, progress, weights)
+        return run_grid(config, res, eff_um, progress, weights, helpers)
     plan = plan_states(float(eff_um.max()), config)
-    stair = staircase_config(config, plan)
-    sample, analysis, hit = measure(stair, sp.cache, progress, weights)
-    nodes = [analysis.epochs[k] for k in plan.node_indices]
-    held = [analysis.epochs[k] for k in plan.held_out_indices]
+    stair, sample, analysis, hit, first = measure_states(config, plan, progress, weights, helpers)
+    nodes = [e for e, h in first if not h]
+    held = [e for e, h in first if h]
     present = present_quantities(nodes)
-    states = [(e, h, 0) for e, h in zip(analysis.epochs, plan.held_out, strict=True)]
+    states = [(e, h, 0) for e, h in first]
     for round_ in range(1, sp.refine + 1):
         errors = ip.held_out_errors(nodes, held, present) if held else {}
         worst = np.nanmax(np.abs(np.vstack([errors[q] for q in ip.REFINED_BY
@@ -209,8 +248,8 @@ def present_quantities(epochs: list) -> list[str]:
             if not np.all(np.isnan([getattr(e, attr) for e in epochs]))]
 
 
-def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
-              progress: ProgressFn | None, weights: np.ndarray | None = None) -> Timeline:
+def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray, progress: ProgressFn | None,
+             weights: np.ndarray | None, helpers: HelperPool) -> Timeline:
     """The timeline of a schedule with NBQX: a (ketamine, NBQX) grid where the schedule goes.
 
     The steady state then depends on two concentrations. Each axis has its
@@ -242,13 +281,12 @@ def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray,
                      if state_key(*cell_centre(a, b, kx, nx)) not in held]
         if want or first is None:
             plan = grid_plan(want, prefix=f"r{round_}_" if round_ else "")
-            stair = staircase_config(config, plan)
-            sample, analysis, rhit = measure(stair, sp.cache, progress, weights)
+            stair, sample, analysis, rhit, measured = measure_states(config, plan, progress, weights, helpers)
             hit = hit and rhit
             if first is None:
                 first = (stair, sample, analysis)
                 present = present_quantities(analysis.epochs)
-            for e, h in zip(analysis.epochs, plan.held_out, strict=True):
+            for e, h in measured:
                 if round_ and e.name == "baseline":
                     continue  # the reference of this round's relative measures only
                 (held if h else nodes)[state_key(e.concentration_um, e.nbqx_um)] = e

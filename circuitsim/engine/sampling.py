@@ -145,6 +145,28 @@ def refinement_plan(nodes: list, bad: list[float], round_: int) -> StaircasePlan
 
 
 
+def split_held_out(plan: StaircasePlan) -> tuple[StaircasePlan, StaircasePlan | None]:
+    """`plan` as two staircases: its nodes, and its held-out states (None without any).
+
+    Each starts from the drug-free state (the reference of the relative
+    measures; both runs share seed and circuit, so it is the same run up to
+    the first step) and keeps the states' order. The two are independent
+    samples: one can run beside the other (:mod:`circuitsim.engine.helpers`),
+    and the held-out states are measured in a run of their own.
+    """
+    def part(keep: list[int]) -> StaircasePlan:
+        idx = [0, *(k for k in keep if k != 0)]
+        return StaircasePlan(names=tuple(plan.names[k] for k in idx),
+                             concentrations_um=tuple(plan.concentrations_um[k] for k in idx),
+                             held_out=tuple(plan.held_out[k] for k in idx),
+                             nbqx_um=tuple(plan.nbqx[k] for k in idx) if plan.nbqx_um else ())
+
+    if plan.names[0] != "baseline" or plan.held_out[0]:
+        raise ValueError("a staircase starts from its drug-free node 'baseline'")
+    held = plan.held_out_indices
+    return part(plan.node_indices), (part(held) if held else None)
+
+
 #: Significant digits of a quantity in a config (config/units.py,
 #: :func:`~circuitsim.config.units.parse_quantity`): a state built in code is
 #: rounded as its text would be, so the two are the same run.

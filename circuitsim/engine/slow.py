@@ -56,8 +56,9 @@ from ..seeds import int_seed
 from .acute import Timeline, effective_um, run_timeline
 from .checks import CircuitCheck, acute_check, check_inputs
 from .drives import DriveTable, drive_table
+from .helpers import HelperPool, resolve_workers
 from .merge import merged_timeline
-from .parallel import CheckQueue, HelperPool, resolve_workers
+from .parallel import CheckQueue
 from .probe import PROBE_STREAMS
 from .rules import cascade_rules, inhibition, program_rules, stress_levels
 from .sessions import LEAD_STREAM, NEURON_STREAM, ImagingSessions
@@ -294,7 +295,8 @@ class _SlowRun:
         self.pool_states["at dose"] = (cp.pool.state.copy(), cp.pool.volume.copy())
         label = "at dose (after stress)" if self.config.plasticity.stress is not None else "at dose"
         if self.exposed:
-            self.acute = run_timeline(self.config, self.progress, weights=circuit_weights(cp, self.wiring))
+            self.acute = run_timeline(self.config, self.progress, weights=circuit_weights(cp, self.wiring),
+                                      helpers=self.cache.helpers)
             nb = self.config.pharmacology.nbqx
             self.table = drive_table(self.acute, cp, nb.ic50_um, nb.hill_n)
             self.checks.append(acute_check(self.config, cp, label, self.acute, self.progress, self.wiring))

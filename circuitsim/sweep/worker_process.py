@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..engine.parallel import WORKERS_ENV
+from ..engine.helpers import WORKERS_ENV
 
 
 class WorkerProcess:
