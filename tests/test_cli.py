@@ -22,6 +22,25 @@ def circuitsim(*args, cwd=None) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+@pytest.fixture
+def in_process(capsys):
+    """``circuitsim ARGS`` through :func:`circuitsim.cli.main` in this process (exit status, stdout, stderr).
+
+    The error paths are the CLI's own code either way; spawning the
+    installed command costs ~2 s of imports per call, so the real process is
+    kept for the tests of the entry point itself (`test_help`,
+    `test_usage_error_is_one_line`, `test_a_real_process_reports_bad_input_in_one_line`).
+    An exception that escapes `main` fails the test with its traceback.
+    """
+    def call(*args):
+        capsys.readouterr()
+        status = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return subprocess.CompletedProcess(args, status, out.out, out.err)
+
+    return call
+
+
 def _sets(overrides):
     return [a for o in overrides for a in ("--set", o)]
 
@@ -89,23 +108,30 @@ def _no_results(directory: Path):
 
 
 @pytest.mark.parametrize("case", list(BAD_SETS))
-def test_bad_override(tmp_path, case):
+def test_bad_override(tmp_path, case, in_process):
     args, key = BAD_SETS[case]
     out = tmp_path / "out"
-    proc = circuitsim("run", *args, "--out", out)
+    proc = in_process("run", *args, "--out", out)
     _assert_one_line_error(proc, key)
     assert _no_results(out)
 
 
-def test_nonexistent_config(tmp_path):
+def test_a_real_process_reports_bad_input_in_one_line(tmp_path):
+    args, key = BAD_SETS["negative concentration"]
     out = tmp_path / "out"
-    _assert_one_line_error(circuitsim("run", tmp_path / "nope.yaml", "--out", out), "config")
+    _assert_one_line_error(circuitsim("run", *args, "--out", out), key)
     assert _no_results(out)
 
 
-def test_directory_as_config(tmp_path):
+def test_nonexistent_config(tmp_path, in_process):
     out = tmp_path / "out"
-    _assert_one_line_error(circuitsim("run", tmp_path, "--out", out), "config")
+    _assert_one_line_error(in_process("run", tmp_path / "nope.yaml", "--out", out), "config")
+    assert _no_results(out)
+
+
+def test_directory_as_config(tmp_path, in_process):
+    out = tmp_path / "out"
+    _assert_one_line_error(in_process("run", tmp_path, "--out", out), "config")
     assert _no_results(out)
 
 
@@ -117,29 +143,29 @@ def test_directory_as_config(tmp_path):
     ],
     ids=["binary", "bad-value"],
 )
-def test_bad_config_file(tmp_path, content, key):
+def test_bad_config_file(tmp_path, content, key, in_process):
     cfg = tmp_path / "config.yaml"
     cfg.write_bytes(content)
     out = tmp_path / "out"
-    _assert_one_line_error(circuitsim("run", cfg, "--out", out), key)
+    _assert_one_line_error(in_process("run", cfg, "--out", out), key)
     assert _no_results(out)
 
 
-def test_out_is_a_file(tmp_path):
+def test_out_is_a_file(tmp_path, in_process):
     target = tmp_path / "taken"
     target.write_text("")
-    _assert_one_line_error(circuitsim("run", "--out", target), "--out")
+    _assert_one_line_error(in_process("run", "--out", target), "--out")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken"]
 
 
 @pytest.mark.parametrize("kind", ["text", "missing", "directory"])
 @pytest.mark.parametrize("command", ["info", "plot"])
-def test_not_a_results_file(tmp_path, kind, command):
+def test_not_a_results_file(tmp_path, kind, command, in_process):
     target = {"text": tmp_path / "notes.h5", "missing": tmp_path / "none.h5",
               "directory": tmp_path}[kind]
     if kind == "text":
         target.write_text("not a results file\n")
-    _assert_one_line_error(circuitsim(command, target), "results")
+    _assert_one_line_error(in_process(command, target), "results")
 
 
 def test_usage_error_is_one_line():
