@@ -168,6 +168,17 @@ def test_refinement_promotes_bad_held_out_states_to_nodes(tiny_cache, monkeypatc
     assert len(fine.interpolation_error["rate_pyramidal_hz"]) == len(new)
     assert not set(promoted) & set(new)  # promoted states are nodes, not measured again
     assert np.isfinite(fine.series["rate_pyramidal_hz"]).all()
+    # The cascade's drives include the promoted states, measured in the held-out run.
+    from conftest import SHORT
+
+    from circuitsim.engine.drives import drive_table
+    from circuitsim.plasticity.pool import healthy_pool
+
+    cp = healthy_pool(_config(*base, data={**INFUSION, "plasticity": SHORT["plasticity"]}))
+    table = drive_table(fine, cp, nbqx_ic50_um=0.15, nbqx_hill_n=1.0)
+    first_nodes = sorted(c for c, r in zip(fine.plan.concentrations_um, fine.rounds, strict=True) if r == 0)
+    assert sorted(table.ketamine_um) == first_nodes and len(promoted) >= 2
+    assert np.isfinite(table.ampa).all() and np.all(np.diff(table.nmda_rest[np.argsort(table.ketamine_um)]) <= 0)
 
 
 @pytest.mark.slow  # 28 s (a reduced circuit at every held-out state), like its two-drug twin below

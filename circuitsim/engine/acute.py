@@ -98,7 +98,9 @@ class Timeline:
     `series` on the timeline's time axis (``time_h``, h from the first
     dose), units in `units`; `plan` the states sampled (in simulation
     order, with their refinement `rounds`, 0 for the first staircase);
-    `stair_config`, `sample` and `analysis` the first staircase's run;
+    `stair_config`, `sample` and `analysis` the first staircase's run (its
+    nodes), `held_sample` and `held_analysis` that of its held-out states
+    (None without them);
     `doses` one row per dose (``start_h``, ``duration_h``, ``amount``,
     ``route``, ``drug``); `monitoring_h` the config's ``timeline.monitoring``.
     """
@@ -114,6 +116,8 @@ class Timeline:
     doses: list[dict]
     monitoring_h: float
     rounds: tuple[int, ...]
+    held_sample: FastSample | None = None
+    held_analysis: SampleAnalysis | None = None
 
 
 def exposure(config: Config) -> pk.PKResult:
@@ -130,10 +134,11 @@ def measure_states(config: Config, plan: StaircasePlan, progress: ProgressFn | N
     """The states of `plan` measured as two staircases: its nodes here, its held-out states beside.
 
     Returns the nodes' staircase config, sample and analysis, whether both
-    came from the response cache, and (epoch, held_out) of every state: the
+    came from the response cache, (epoch, held_out) of every state: the
     nodes' run first (its drug-free state included), then the held-out
     states (without their run's drug-free state, the reference of their
-    relative measures).
+    relative measures), and the held-out run's sample and analysis (None
+    without held-out states).
     """
     use_cache = config.timeline.sampling.cache
     nodes_plan, held_plan = split_held_out(plan)
@@ -145,11 +150,12 @@ def measure_states(config: Config, plan: StaircasePlan, progress: ProgressFn | N
     stair = staircase_config(config, nodes_plan)
     sample, analysis, hit = measure(stair, use_cache, progress, weights)
     states = [(e, h) for e, h in zip(analysis.epochs, nodes_plan.held_out, strict=True)]
+    held = None
     if held_run is not None:
-        _sample, held_analysis, held_hit = held_run.result()
-        hit = hit and held_hit
-        states += [(e, True) for e in held_analysis.epochs[1:]]
-    return stair, sample, analysis, hit, states
+        held = held_run.result()
+        hit = hit and held[2]
+        states += [(e, True) for e in held[1].epochs[1:]]
+    return stair, sample, analysis, hit, states, (held[0], held[1]) if held else (None, None)
 
 
 def run_timeline(config: Config, progress: ProgressFn | None = None,
@@ -179,7 +185,7 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
     if res.has_nbqx:
         return run_grid(config, res, eff_um, progress, weights, helpers)
     plan = plan_states(float(eff_um.max()), config)
-    stair, sample, analysis, hit, first = measure_states(config, plan, progress, weights, helpers)
+    stair, sample, analysis, hit, first, held_run = measure_states(config, plan, progress, weights, helpers)
     nodes = [e for e, h in first if not h]
     held = [e for e, h in first if h]
     present = present_quantities(nodes)
@@ -212,7 +218,8 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
     return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
                     analysis=analysis, interpolation_error=errors, cache_hit=hit,
                     doses=dose_table(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
-                    rounds=tuple(r for _e, _h, r in states))
+                    rounds=tuple(r for _e, _h, r in states), held_sample=held_run[0],
+                    held_analysis=held_run[1])
 
 
 def dose_table(config: Config) -> list[dict]:
@@ -281,10 +288,11 @@ def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray, progress: Pro
                      if state_key(*cell_centre(a, b, kx, nx)) not in held]
         if want or first is None:
             plan = grid_plan(want, prefix=f"r{round_}_" if round_ else "")
-            stair, sample, analysis, rhit, measured = measure_states(config, plan, progress, weights, helpers)
+            stair, sample, analysis, rhit, measured, held_run = measure_states(config, plan, progress,
+                                                                               weights, helpers)
             hit = hit and rhit
             if first is None:
-                first = (stair, sample, analysis)
+                first = (stair, sample, analysis, *held_run)
                 present = present_quantities(analysis.epochs)
             for e, h in measured:
                 if round_ and e.name == "baseline":
@@ -303,7 +311,7 @@ def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray, progress: Pro
             break
         kx, nx = ip.split_cells(bad, grids, kx, nx)
 
-    stair, sample, analysis = first
+    stair, sample, analysis, held_sample, held_analysis = first
     series, units = exposure_series(res, eff_um, config)
     nb = config.pharmacology.nbqx
     series["block_ampa"] = pd.ampa_block(nbqx_um, nb.ic50_um, nb.hill_n)
@@ -316,6 +324,7 @@ def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray, progress: Pro
     return Timeline(series=series, units=units, plan=final, stair_config=stair, sample=sample,
                     analysis=analysis, interpolation_error=errors, cache_hit=hit,
                     doses=dose_table(config), monitoring_h=config.timeline.monitoring_s / 3600.0,
-                    rounds=tuple(r for _e, _h, r in log))
+                    rounds=tuple(r for _e, _h, r in log), held_sample=held_sample,
+                    held_analysis=held_analysis)
 
 

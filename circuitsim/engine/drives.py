@@ -1,7 +1,8 @@
 """The cascade's inputs from the circuit: each pyramidal neuron's drive at every sampled drug state.
 
-From the acute timeline's first staircase, run with the spines present at
-the dose: AMPA activation A_i = (1 - b_AMPA) sum_j w_ij nu_j / (the same
+From the acute timeline's first staircases (its nodes, and the held-out
+states that refinement made nodes), run with the spines present at the
+dose: AMPA activation A_i = (1 - b_AMPA) sum_j w_ij nu_j / (the same
 without drug) and resting NMDA signalling N = 1 - b_NMDA (the pyramidal
 block). Along the schedule the drives are interpolated in concentration as
 the population measures are (linearly in the effective concentration;
@@ -92,24 +93,38 @@ class DriveTable:
         return amp, float(nm)
 
 
-def drive_table(acute: Timeline, cp: CircuitPool, nbqx_ic50_um: float, nbqx_hill_n: float) -> DriveTable:
-    """The drives at the nodes of the acute timeline's first staircase (held-out states left out).
-
-    `nbqx_ic50_um`, `nbqx_hill_n`: the AMPA block of NBQX
-    (``pharmacology.nbqx``).
-    """
-    analysis, sample = acute.analysis, acute.sample
-    first = [h for h, r in zip(acute.plan.held_out, acute.rounds, strict=True) if r == 0]
+def _run_drives(sample: FastSample, analysis: SampleAnalysis, keep: list[int], cp: CircuitPool,
+                nbqx_ic50_um: float, nbqx_hill_n: float) -> dict[str, np.ndarray]:
+    """The drives at the epochs `keep` of one staircase run, relative to its own drug-free epoch (0)."""
     inputs = neuron_inputs(sample, analysis, cp)
     base = inputs[0]
     rel = np.divide(inputs, base, out=np.ones_like(inputs), where=base > 0)
-    keep = [k for k, h in enumerate(first) if not h]
     eps = [analysis.epochs[k] for k in keep]
     block_ampa = np.array([pd.ampa_block(e.nbqx_um, nbqx_ic50_um, nbqx_hill_n) for e in eps])
     rate0 = max(float(analysis.epochs[0].rate_pyramidal_hz), 1e-12)
-    return DriveTable(
-        ketamine_um=np.array([e.concentration_um for e in eps]),
-        nbqx_um=np.array([e.nbqx_um for e in eps]),
-        ampa=rel[keep] * (1.0 - block_ampa)[:, None],
-        nmda_rest=np.array([1.0 - e.block_pyramidal for e in eps]),
-        nmda_interneuron=np.array([(1.0 - e.block_interneuron) * e.rate_pyramidal_hz / rate0 for e in eps]))
+    return {"ketamine_um": np.array([e.concentration_um for e in eps]),
+            "nbqx_um": np.array([e.nbqx_um for e in eps]),
+            "ampa": rel[keep] * (1.0 - block_ampa)[:, None],
+            "nmda_rest": np.array([1.0 - e.block_pyramidal for e in eps]),
+            "nmda_interneuron": np.array([(1.0 - e.block_interneuron) * e.rate_pyramidal_hz / rate0
+                                          for e in eps])}
+
+
+def drive_table(acute: Timeline, cp: CircuitPool, nbqx_ic50_um: float, nbqx_hill_n: float) -> DriveTable:
+    """The drives at the nodes of the acute timeline's first round (held-out states left out).
+
+    The first round's nodes are its nodes' staircase (``acute.sample``) and
+    those of its held-out states that refinement made nodes (measured in
+    ``acute.held_sample``; each run's drives relative to its own drug-free
+    state, the same run up to the first step). Nodes that later refinement
+    rounds measured are not in the table. `nbqx_ic50_um`, `nbqx_hill_n`: the
+    AMPA block of NBQX (``pharmacology.nbqx``).
+    """
+    n_nodes = len(acute.analysis.epochs)
+    first = [h for h, r in zip(acute.plan.held_out, acute.rounds, strict=True) if r == 0]
+    parts = [_run_drives(acute.sample, acute.analysis, list(range(n_nodes)), cp, nbqx_ic50_um, nbqx_hill_n)]
+    # Plan entries n_nodes.. of round 0 are the held-out run's epochs 1..; promoted ones are nodes now.
+    promoted = [k - n_nodes + 1 for k, h in enumerate(first) if k >= n_nodes and not h]
+    if promoted:
+        parts.append(_run_drives(acute.held_sample, acute.held_analysis, promoted, cp, nbqx_ic50_um, nbqx_hill_n))
+    return DriveTable(**{name: np.concatenate([p[name] for p in parts]) for name in parts[0]})

@@ -76,6 +76,7 @@ def merged_timeline(config: Config, grid: np.ndarray, slow: dict[str, np.ndarray
     return Timeline(series=series, units=units, plan=acute.plan, stair_config=acute.stair_config,
                         sample=acute.sample, analysis=acute.analysis,
                         interpolation_error=acute.interpolation_error, cache_hit=acute.cache_hit,
-                        doses=acute.doses, monitoring_h=acute.monitoring_h, rounds=acute.rounds)
+                        doses=acute.doses, monitoring_h=acute.monitoring_h, rounds=acute.rounds,
+                        held_sample=acute.held_sample, held_analysis=acute.held_analysis)
 
 
