@@ -16,7 +16,11 @@ golden_2026-12-07_3.json renews ``adolescent_ketamine`` (issue 19: E->I
 agents, a deliberate change of the science); golden_2026-12-07_4.json
 renews every config for issue 20's compiler flags (spikes and every
 slow-stage dataset identical; the monitored open fraction differs in the
-last bit). Its ``added`` and ``changed`` entries say how and why.
+last bit); golden_2026-12-07_5.json renews every config with a dosing
+section for issue 20's split of a timeline's staircase into its nodes and
+its held-out states (a change of each state's history: the numbers moved
+within the circuit's noise). Its ``added`` and ``changed`` entries say how
+and why.
 """
 
 from __future__ import annotations
