@@ -1,4 +1,4 @@
-"""Drug-free checks in a helper process: the same results as in one process."""
+"""Drug-free checks and held-out staircases in helper processes: the same results as in one process."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_workers_come_from_the_config_then_the_environment(monkeypatch):
 
 
 @pytest.mark.brian2
-def test_checks_in_a_helper_process_equal_those_run_in_this_one(tiny_overrides, tiny_build_cache, monkeypatch):
+def test_checks_and_held_out_states_in_helpers_equal_those_run_in_this_one(tiny_overrides, tiny_build_cache, monkeypatch):
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_build_cache))
     runs = {}
     for workers in (1, 2):
@@ -43,28 +43,11 @@ def test_checks_in_a_helper_process_equal_those_run_in_this_one(tiny_overrides, 
             np.testing.assert_array_equal(i, b.sample.spikes[pop][1])
     for key in runs[1].series:
         np.testing.assert_array_equal(runs[1].series[key], runs[2].series[key])
+    # The dose's timeline: its held-out staircase ran in a helper with two workers.
+    a, b = runs[1].acute, runs[2].acute
+    assert a.plan == b.plan and sum(a.plan.held_out) >= 2
+    for name, values in a.series.items():
+        np.testing.assert_array_equal(values, b.series[name], err_msg=name)
+    for name, errors in a.interpolation_error.items():
+        np.testing.assert_array_equal(errors, b.interpolation_error[name], err_msg=name)
 
-
-@pytest.mark.brian2
-def test_a_held_out_staircase_in_a_helper_gives_the_same_timeline(tiny_overrides, monkeypatch, tmp_path):
-    """The nodes' and the held-out states' staircases are independent runs: one may run beside the other."""
-    from circuitsim.engine.acute import run_timeline
-
-    monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tmp_path))
-    timelines = {}
-    for workers in (1, 2):
-        cfg = config_from_dict(
-            {"dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]}},
-            [*tiny_overrides, "circuit.vta.enabled=false", "timeline.sampling.per_decade=1",
-             "timeline.sampling.window=100 ms", "timeline.horizon=2 h", f"workers={workers}",
-             "timeline.sampling.cache=false"])  # both staircases simulated each time
-        timelines[workers] = run_timeline(cfg)
-    one, two = timelines[1], timelines[2]
-    assert one.plan == two.plan and sum(one.plan.held_out) >= 3
-    for name, values in one.series.items():
-        np.testing.assert_array_equal(values, two.series[name], err_msg=name)
-    for name, errors in one.interpolation_error.items():
-        np.testing.assert_array_equal(errors, two.interpolation_error[name], err_msg=name)
-    for pop, (t, i) in one.sample.spikes.items():
-        np.testing.assert_array_equal(t, two.sample.spikes[pop][0])
-        np.testing.assert_array_equal(i, two.sample.spikes[pop][1])

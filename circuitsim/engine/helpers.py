@@ -5,8 +5,11 @@ the slow stage's drug-free checks (readouts, :mod:`circuitsim.engine.parallel`)
 and the held-out staircase of an acute timeline (it checks the nodes'
 interpolation and is measured from its own drug-free state,
 :mod:`circuitsim.engine.acute`). With two workers or more they run in a
-pool of ``workers - 1`` helper processes (:class:`HelperPool`, one per
-experiment); with one they run here. Every sample is the same deterministic
+pool of ``workers`` helper processes (:class:`HelperPool`, one per
+experiment); with one they run here. The pool has as many processes as
+workers, not one fewer: between doses the main process only steps the
+spines (a small share of a core) and waits, so the checks may take every
+core; while it runs a staircase, one process more than cores shares them. Every sample is the same deterministic
 simulation either way (same config, weights and seed, its own build
 directory), so results do not depend on the number of workers
 (tests/test_parallel.py).
@@ -50,14 +53,11 @@ class HelperPool:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
-        self._size = 0
 
     def submit(self, n: int, fn, *args) -> Future:
-        """Run ``fn(*args)`` in one of `n` helper processes."""
-        if self._pool is None or self._size < n:
-            self.close()
+        """Run ``fn(*args)`` in one of `n` helper processes (the pool's size is that of its first call)."""
+        if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"))
-            self._size = n
         return self._pool.submit(fn, *args)
 
     def close(self) -> None:
@@ -71,7 +71,7 @@ class Beside:
     """``fn(*args)``, started in a helper process now (`workers` >= 2) or run here when its result is asked for."""
 
     def __init__(self, workers: int, helpers: HelperPool, fn, *args):
-        self._future = helpers.submit(workers - 1, fn, *args) if workers > 1 else None
+        self._future = helpers.submit(workers, fn, *args) if workers > 1 else None
         self._call = (fn, args)
 
     def result(self):

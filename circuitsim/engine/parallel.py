@@ -37,7 +37,7 @@ class CheckQueue:
         if self.workers <= 1:
             self._items.append(run_check(inputs, label, time_h, self.progress))
         else:
-            self._items.append(self.helpers.submit(self.workers - 1, run_check, inputs, label, time_h, None))
+            self._items.append(self.helpers.submit(self.workers, run_check, inputs, label, time_h, None))
 
     def append(self, check: CircuitCheck) -> None:
         """A check that is already done (one measured on the main line, e.g. at a dose)."""
