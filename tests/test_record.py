@@ -61,6 +61,8 @@ def test_dosing_run_round_trips(tmp_path, monkeypatch, tiny_overrides, tiny_buil
     run = simulate(config)
     record = annotate(to_record(config, run.sample, run.analysis, PROVENANCE, run.timeline, run.days))
     assert record.timeline is not None and record.timeline_info["sampling"]["held_out"].dtype == bool
+    for name in ("rate_vta_dopamine_hz", "rate_vta_gaba_hz", "dopamine_rel"):  # the VTA along the timeline
+        assert np.isfinite(record.timeline[name]).all() and record.timeline[name].max() > 0, name
     _round_trip(record, tmp_path)
 
 

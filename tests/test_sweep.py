@@ -21,14 +21,14 @@ from circuitsim.sweep.spec import point_seed
 
 
 def _tiny_data(**sweep) -> dict:
-    """The tiny numpy-target circuit as a config mapping, with a sweep block."""
+    """The tiny numpy-target circuit without the VTA as a config mapping, with a sweep block."""
     from circuitsim.config.load import apply_override
 
     data: dict = {"protocol": {"epochs": [{"name": "baseline", "duration": "150 ms", "concentration": "0 uM"},
                                           {"name": "ketamine", "duration": "150 ms",
                                            "concentration": "0.8 uM"}],
                                "baseline_epoch": "baseline"}}
-    for o in TINY_OVERRIDES:
+    for o in (*TINY_OVERRIDES, "circuit.vta.enabled=false"):  # the VTA is a third of a tiny run's cost
         apply_override(data, o)
     data["sweep"] = sweep
     return data

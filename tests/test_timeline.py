@@ -37,7 +37,10 @@ def tiny_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("responses")
 
 
-TINY_SAMPLING = ("timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms")
+#: One node per decade, short windows, and no VTA (its 150 cells are a third
+#: of a tiny numpy run's cost; tests/test_record.py's dosing run keeps it and
+#: checks its timeline series).
+TINY_SAMPLING = ("timeline.sampling.per_decade=1", "timeline.sampling.window=100 ms", "circuit.vta.enabled=false")
 
 
 def test_plan_nodes_span_the_peak_and_midpoints_are_held_out():
