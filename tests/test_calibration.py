@@ -20,9 +20,15 @@ from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
 from circuitsim.network.simulate import simulate_config
 
+#: The VTA receives from the cortex and sends nothing back, so the cortical
+#: signatures do not need it; it doubles the compile and the run of this
+#: module (76 s of a fresh clone's suite, 2026-12-07). Its own calibration is
+#: tests/test_vta.py's (slow) test on the same run with the VTA.
+NO_VTA = "circuit.vta.enabled=false"
+
 
 def _signatures(seed: int) -> dict[str, float]:
-    cfg = config_from_dict({}, [*REDUCED_CIRCUIT, *calibration_protocol(), f"seed={seed}"])
+    cfg = config_from_dict({}, [*REDUCED_CIRCUIT, *calibration_protocol(), f"seed={seed}", NO_VTA])
     s = simulate_config(cfg)
     a = analyse(cfg, s.spikes, s.n_cells, s.trace_t_s, s.traces)
     return signatures(a, "baseline", "clinical", "anaesthetic").values

@@ -145,8 +145,13 @@ def test_tiny_run_with_imaging_sessions_writes_and_reads_them(tmp_path, monkeypa
     assert "imaging of stress, vehicle (40 neurons" in results_summary(back)
 
 
+@pytest.mark.slow
 def test_sessions_within_the_run_change_nothing_else(tiny_overrides):
-    """Imaging only looks: with every session inside the run, the run is bit-identical to one without."""
+    """Imaging only looks: with every session inside the run, the run is bit-identical to one without.
+
+    Slow (two tiny slow-stage runs, 14 s in a fresh-clone run, 2026-12-07):
+    the readout itself is tested by this module's other tests.
+    """
     sets = [*tiny_overrides, "circuit.vta.enabled=false"]
     plain = run_days(config_from_dict(SHORT, sets), with_timeline=False)
     imaged = run_days(config_from_dict(_with_sessions(["-2 d", "-1 d", "1 d", "2 d"]), sets),

@@ -30,7 +30,7 @@ def test_checks_and_held_out_states_in_helpers_equal_those_run_in_this_one(tiny_
     monkeypatch.setenv("CIRCUITSIM_CACHE_DIR", str(tiny_build_cache))
     runs = {}
     for workers in (1, 2):
-        cfg = config_from_dict(SHORT, [*tiny_overrides, "circuit.vta.enabled=false", f"workers={workers}",
+        cfg = config_from_dict(SHORT, [*tiny_overrides, "circuit.vta.enabled=false", "plasticity.days_after=1 d", f"workers={workers}",
                                        "timeline.sampling.cache=false"])  # every check simulated
         runs[workers] = run_days(cfg)
     one, two = runs[1].checks, runs[2].checks

@@ -80,9 +80,17 @@ def test_stronger_e_to_e_weights_spread_the_stimulus_further(tiny_overrides):
     assert spread[4.0] > spread[0.0] + 0.2
 
 
+@pytest.mark.slow
+@pytest.mark.brian2
 def test_a_tiny_slow_stage_run_carries_the_probe_in_every_check(tmp_path, monkeypatch, tiny_overrides,
                                                                 tiny_build_cache, capsys):
-    """Through the CLI: every check of the experiment and of its vehicle arm (daily) has the measures."""
+    """Through the CLI: every check of the experiment and of its vehicle arm (daily) has the measures.
+
+    Slow (30 s in a fresh-clone run, the largest of the default suite's
+    tiny experiments, 2026-12-07): the probe itself is tested by this
+    module's other tests, a slow-stage run through the CLI with a vehicle
+    arm by tests/test_days.py.
+    """
     import yaml
 
     from circuitsim.cli import main
