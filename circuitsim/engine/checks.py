@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -10,13 +10,13 @@ from ..config.schema import Config
 from ..network.inputs import SynapseWeights
 from ..network.sample import FastSample, ProgressFn
 from ..plasticity.pool import CircuitPool
-from ..plasticity.wiring import WiringState, phenotype
+from ..plasticity.wiring import WiringState
 from .acute import Timeline
 from .measures import EpochMeasures, SampleAnalysis
 from .probe import ProbeMeasures, probe_measures, probe_stimulus, until
 from .response import measure
 from .sampling import StaircasePlan, staircase_config
-from .wiring import WiringMeasures, circuit_weights, ipsc_frequency_hz, wiring_measures
+from .wiring import WiringMeasures, agent_measures, circuit_weights, wiring_measures
 
 #: The one drug-free state of a check.
 DRUG_FREE = StaircasePlan(names=("baseline",), concentrations_um=(0.0,), held_out=(False,))
@@ -64,15 +64,16 @@ class CheckInputs:
     wiring: WiringMeasures | None = None
 
 
+def density_rel(cp: CircuitPool) -> float:
+    """Present spines over the healthy pool's."""
+    return float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
+
+
 def check_inputs(config: Config, cp: CircuitPool, wiring: WiringState | None = None) -> CheckInputs:
     """The inputs of a drug-free check with the spines (and E->I agents, `wiring`) of now."""
-    density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
-    agents = None
-    if wiring is not None:
-        agents = WiringMeasures(ipsc_frequency_hz=float("nan"), e_to_i_synapses_rel=wiring.synapses_rel,
-                                e_to_i_weight_rel=wiring.weight_rel, pv_phenotype=float(phenotype(wiring.damage)))
     return CheckInputs(config=staircase_config(config, DRUG_FREE), weights=circuit_weights(cp, wiring),
-                       use_cache=config.timeline.sampling.cache, density=density, wiring=agents)
+                       use_cache=config.timeline.sampling.cache, density=density_rel(cp),
+                       wiring=agent_measures(wiring) if wiring is not None else None)
 
 
 def run_check(inputs: CheckInputs, label: str, time_h: float, progress: ProgressFn | None = None) -> CircuitCheck:
@@ -88,9 +89,7 @@ def run_check(inputs: CheckInputs, label: str, time_h: float, progress: Progress
     window = (e.window_start_s, e.stop_s)
     probe = (probe_measures(cfg, sample, window, stimulus) if cfg.plasticity.circuit_probe is not None
              else None)
-    wiring = None
-    if inputs.wiring is not None:
-        wiring = replace(inputs.wiring, ipsc_frequency_hz=ipsc_frequency_hz(cfg, sample, window))
+    wiring = wiring_measures(cfg, sample, window, inputs.wiring) if inputs.wiring is not None else None
     return CircuitCheck(label=label, time_h=time_h, measures=e, spine_density_rel=inputs.density,
                         sample=until(sample, cfg.protocol.duration_s), analysis=analysis, config=cfg,
                         probe=probe, wiring=wiring)
@@ -109,11 +108,11 @@ def acute_check(config: Config, cp: CircuitPool, label: str, acute: Timeline,
     With the circuit probe, its measures are those of a drug-free check with
     the same spines (the acute sample has no stimulus).
     """
-    density = float(cp.pool.present.sum()) / max(float(cp.healthy_density.sum()), 1.0)
+    density = density_rel(cp)
     probe = (drug_free_check(config, cp, label, 0.0, progress, wiring).probe
              if config.plasticity.circuit_probe is not None else None)
     e = acute.analysis.epochs[0]
-    measures = (wiring_measures(acute.stair_config, acute.sample, (e.window_start_s, e.stop_s), wiring)
-                if wiring is not None else None)
+    measures = (wiring_measures(acute.stair_config, acute.sample, (e.window_start_s, e.stop_s),
+                                agent_measures(wiring)) if wiring is not None else None)
     return CircuitCheck(label, 0.0, e, density, acute.sample, acute.analysis, acute.stair_config, probe=probe,
                         wiring=measures)

@@ -136,7 +136,8 @@ class ExperimentCache:
 
     healthy: dict = field(default_factory=dict)
     at_dose: dict = field(default_factory=dict)
-    #: Helper processes for the drug-free checks (``workers`` > 1); ended by :meth:`close`.
+    #: Helper processes for the drug-free checks and the held-out staircases (``workers`` > 1);
+    #: ended by :meth:`close`.
     helpers: HelperPool = field(default_factory=HelperPool)
 
     def close(self) -> None:

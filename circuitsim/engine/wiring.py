@@ -13,7 +13,7 @@ choice), and the E->I synapses and weight of the circuit checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -72,9 +72,13 @@ def ipsc_frequency_hz(config: Config, sample: FastSample, window: tuple[float, f
     return float(per_cell.mean())
 
 
+def agent_measures(wiring: WiringState) -> WiringMeasures:
+    """The E->I agents' measures that need no circuit (the IPSC frequency NaN, :func:`wiring_measures` fills it)."""
+    return WiringMeasures(ipsc_frequency_hz=float("nan"), e_to_i_synapses_rel=wiring.synapses_rel,
+                          e_to_i_weight_rel=wiring.weight_rel, pv_phenotype=float(phenotype(wiring.damage)))
+
+
 def wiring_measures(config: Config, sample: FastSample, window: tuple[float, float],
-                    wiring: WiringState) -> WiringMeasures:
-    """The E->I agents' measures of a check of `sample` over `window`."""
-    return WiringMeasures(ipsc_frequency_hz=ipsc_frequency_hz(config, sample, window),
-                          e_to_i_synapses_rel=wiring.synapses_rel, e_to_i_weight_rel=wiring.weight_rel,
-                          pv_phenotype=float(phenotype(wiring.damage)))
+                    agents: WiringMeasures) -> WiringMeasures:
+    """`agents` (:func:`agent_measures`) with the IPSC frequency of a check of `sample` over `window`."""
+    return replace(agents, ipsc_frequency_hz=ipsc_frequency_hz(config, sample, window))
