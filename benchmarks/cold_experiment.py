@@ -18,18 +18,24 @@ state, the same every time:
     python benchmarks/cold_experiment.py [--config configs/clinical_infusion.yaml] [--set key=value ...]
         [--workers N] [--target-s 20]
 
-Last line: RESULT key=value ...
+Last line: RESULT key=value ..., with the samples' summed simulated time
+(``simulated_s``), time in their binaries' ``network.run``
+(``samples_run_s``) and before it (``samples_build_s``: Python build,
+code generation, make), read from the response cache the run filled.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 EXE = shutil.which("circuitsim") or "circuitsim"
@@ -52,6 +58,15 @@ def run(config: str, overrides: list[str], out: Path, cache: Path, workers: int)
     return time.perf_counter() - t0
 
 
+def sample_costs(responses: Path) -> list[dict]:
+    """The stored metadata (duration_s, wall_run_s, wall_build_s, ...) of every circuit sample in `responses`."""
+    out = []
+    for path in sorted(responses.glob("*.npz")):
+        with np.load(path) as z:
+            out.append(json.loads(bytes(z["meta"]).decode()))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--config", default=str(REPO / "configs" / "clinical_infusion.yaml"))
@@ -71,9 +86,16 @@ def main() -> None:
         cold_cache.mkdir()
         (cold_cache / "standalone").symlink_to(builds / "standalone")
         cold = run(args.config, args.overrides, tmp / "cold", cold_cache, args.workers)
-        simulated = len(list((cold_cache / "responses").glob("*.npz")))
+        samples = sample_costs(cold_cache / "responses")
+    simulated = len(samples)
+    sim_s = sum(m["duration_s"] for m in samples)
+    run_s = sum(m["wall_run_s"] for m in samples)
+    build_s = sum(m["wall_build_s"] for m in samples)
     print(f"cold run (builds cached, empty response cache): {cold:.1f} s, {simulated} circuit samples simulated")
-    print(f"RESULT cold_s={cold:.2f} samples_simulated={simulated} warmup_s={warm:.2f} "
+    print(f"  {sim_s:.1f} simulated s; summed over the samples (in whichever process ran them): "
+          f"{run_s:.1f} s in the binaries' network.run, {build_s:.1f} s before it (Python build, make)")
+    print(f"RESULT cold_s={cold:.2f} samples_simulated={simulated} simulated_s={sim_s:.2f} "
+          f"samples_run_s={run_s:.2f} samples_build_s={build_s:.2f} warmup_s={warm:.2f} "
           f"workers={args.workers or 'default'} target_s={args.target_s:g} met={cold <= args.target_s} "
           f"config={Path(args.config).name}")
 

@@ -194,9 +194,9 @@ def _quantity_fields(model, seen=None):
 def test_every_quantity_field_has_a_lower_and_an_upper_bound():
     import annotated_types as at
 
+    from circuitsim.config.compound import SpeciesPK
     from circuitsim.config.fields import Quantity
     from circuitsim.config.units import VOLTAGE
-    from circuitsim.pharmacology.parameters import SpeciesPK
 
     fields = _quantity_fields(Config) + _quantity_fields(SpeciesPK)
     assert len(fields) > 80

@@ -10,7 +10,7 @@ import pytest
 from circuitsim.config import Config
 from circuitsim.config.dosing import INTRAVENOUS, Dose
 from circuitsim.errors import UserInputError
-from circuitsim.pharmacology import parameters, pd, pk, presets, schedules
+from circuitsim.pharmacology import exposure, parameters, pd, pk, presets, schedules
 
 # Tolerances, named and justified.
 #: Closed form vs classical RK4. The RK4 steps keep h * (fastest rate) <=
@@ -345,8 +345,8 @@ def test_esketamine_twice_weekly_does_not_accumulate():
 
 # ------------------------------------------------------------------------- units
 def test_unit_conversion():
-    assert pk.ng_ml_to_um(237.7) == pytest.approx(1.0)
-    assert pk.um_to_ng_ml(0.78) == pytest.approx(185.4, abs=0.1)  # SCIENCE.md: 185 ng/mL ~ 0.78 uM
+    assert exposure.ng_ml_to_um(237.7) == pytest.approx(1.0)
+    assert exposure.um_to_ng_ml(0.78) == pytest.approx(185.4, abs=0.1)  # SCIENCE.md: 185 ng/mL ~ 0.78 uM
     t = np.linspace(0, 3, 31)
     res = pk.simulate_pk(INFUSION, t)
     np.testing.assert_allclose(res.plasma_um, res.plasma_ng_ml / 237.7)
@@ -387,7 +387,7 @@ def test_body_weight_scaling():
 @pytest.mark.parametrize("make,key,expected", [
     (lambda: Dose(amount="-0.5 mg/kg", route="iv_bolus"), "amount", "non-negative dose"),
     (lambda: Dose(amount="0.5", route="iv_bolus"), "amount", "dose with a unit"),
-    (lambda: Dose(amount="0.5 mg/kg", route="oral"), "route", "'iv_bolus'"),
+    (lambda: Dose(amount="0.5 mg/kg", route="intrathecal"), "route", "'iv_bolus'"),
     (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion"), "duration", "above 0 s"),
     (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion", duration="0 min"), "duration", "above 0 s"),
     (lambda: Dose(amount="0.5 mg/kg", route="iv_infusion", duration="-40 min"), "duration",

@@ -9,7 +9,7 @@ import pytest
 
 from circuitsim.errors import UserInputError
 from circuitsim.io import read_results, write_results
-from circuitsim.pharmacology.pk import ng_ml_to_um
+from circuitsim.pharmacology.exposure import ng_ml_to_um
 from circuitsim.plots.pk import dissociation_window, doses_of, pk_figure
 from circuitsim.plots.timeline import (
     check_text,

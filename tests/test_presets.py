@@ -20,7 +20,8 @@ def test_the_preset_fills_what_the_config_does_not_set():
     assert s.site_bias == 2.0  # the config's own value wins
     assert cfg.plasticity.spinogenesis.gain == preset["spinogenesis"]["gain"]
     # a key given by its field name counts as set, as one given by its alias
-    by_name = config_from_dict({"dosing": {"doses": [{"amount": "1 mg/kg", "route": "intraperitoneal"}]},
+    by_name = config_from_dict({"dosing": {"species": "mouse",
+                                            "doses": [{"amount": "1 mg/kg", "route": "intraperitoneal"}]},
                                 "plasticity": {"preset": NAME, "spines": {"stable_factor": 0.2}}})
     assert by_name.plasticity.spines.stable_factor == 0.2
     # the program can be switched off under a preset

@@ -18,6 +18,7 @@ from circuitsim.io import read_results
 from circuitsim.network.sample import FastSample
 from circuitsim.pharmacology import pd, pk
 from circuitsim.pharmacology.acute import dissociation_index
+from circuitsim.pharmacology.exposure import um_to_ng_ml
 
 INFUSION = {"dosing": {"doses": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min"}]}}
 
@@ -124,7 +125,7 @@ def test_dissociation_index_shape_and_time_course():
     t = np.arange(0, 6, 1 / 600)
     res = pk.simulate_pk(Dose(amount="0.5 mg/kg", route="iv_infusion", duration="40 min"), t)
     ki = Config().pharmacology.enantiomers
-    eff = pk.um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um))
+    eff = um_to_ng_ml(pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um))
     di = dissociation_index(eff, di_cfg.c50_ng_ml, di_cfg.hill_n)
     assert abs(t[np.argmax(di)] - 2 / 3) < 2 / 60  # peaks at the end of the infusion
     two_h_after = di[np.argmin(abs(t - (2 / 3 + 2)))]
@@ -205,7 +206,7 @@ def test_interpolated_rates_within_5_percent_at_held_out_states():
 def test_bad_dosing_input_is_one_line_exit_2_and_no_file(tmp_path, capsys):
     cases = [
         ("dosing.doses.0.amount=-1 mg/kg", "dosing.doses.0.amount:"),
-        ("dosing.doses.0.route=oral", "dosing.doses.0.route:"),
+        ("dosing.doses.0.route=intrathecal", "dosing.doses.0.route:"),
         ("dosing.species=dog", "dosing.species:"),
         ("dosing.doses.0.duration=0 s", "dosing.doses.0.duration:"),
         ("dosing.doses.0.start=-1 h", "dosing.doses.0.start:"),

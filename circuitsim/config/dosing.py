@@ -7,25 +7,22 @@ takes it. Used on its own, outside a config, a bad dose raises
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..errors import UserInputError
 from .base import CheckedModel, ConfigModel
 from .fields import Quantity
-from .units import H_PER_S, RATE, TIME, UnitKind, parse_quantity
+from .units import BODY_WEIGHT, H_PER_S, RATE, TIME, UnitKind, parse_quantity
 
-Route = Literal["iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous"]
-ExtravascularRoute = Literal["intranasal", "intraperitoneal", "subcutaneous"]
-#: The forms of ketamine, and "nbqx", the AMPA-receptor antagonist NBQX.
-Drug = Literal["racemic", "esketamine", "arketamine", "nbqx"]
-ROUTES: tuple[str, ...] = ("iv_bolus", "iv_infusion", "intranasal", "intraperitoneal", "subcutaneous")
+Route = Literal["iv_bolus", "iv_infusion", "oral", "intranasal", "intraperitoneal", "subcutaneous"]
+ROUTES: tuple[str, ...] = ("iv_bolus", "iv_infusion", "oral", "intranasal", "intraperitoneal", "subcutaneous")
 INTRAVENOUS: tuple[str, ...] = ("iv_bolus", "iv_infusion")
 
 DOSE = UnitKind("dose", "mg or mg/kg", {
     "mg": 1.0, "g": 1e3, "ug": 1e-3, "mg/kg": 1.0, "g/kg": 1e3, "ug/kg": 1e-3,
 })
-BODY_WEIGHT = UnitKind("body weight", "kg", {"kg": 1.0, "g": 1e-3})
 
 
 def parse_amount(text: object) -> tuple[float, bool]:
@@ -63,7 +60,10 @@ class Dose(CheckedModel):
     route: Route
     start_s: Quantity(TIME, ge="0 s", le="3650 d") = Field("0 s", alias="start")
     duration_s: Quantity(TIME, ge="0 s", le="365 d") = Field("0 s", alias="duration")
-    drug: Drug = "racemic"
+    #: A packaged form (racemic, esketamine, arketamine, nbqx, memantine, ...),
+    #: a drug file, ``path.yaml`` or ``path.yaml:form``, or a drug file's
+    #: keys inline (:mod:`circuitsim.config.drugs`).
+    drug: str | dict[str, Any] = "racemic"
     bioavailability: float | None = Field(None, gt=0, le=1)
     absorption_rate_hz: Quantity(RATE, gt="0 Hz", le="10 Hz") | None = Field(None, alias="absorption_rate")
 
@@ -72,6 +72,18 @@ class Dose(CheckedModel):
     def _amount(cls, v: object) -> str:
         value, per_kg = parse_amount(v)
         return f"{value:.12g} {'mg/kg' if per_kg else 'mg'}"
+
+    @field_validator("drug")
+    @classmethod
+    def _drug(cls, v: str | dict[str, Any]) -> str | dict[str, Any]:
+        from .drugs import resolve  # drugs imports this module's units
+
+        try:
+            resolve(v)
+        except UserInputError as err:
+            # "drug: ..." is this key's own message; a drug file's own key follows it.
+            raise ValueError(str(err).removeprefix("drug: ")) from None
+        return v
 
     @model_validator(mode="after")
     def _route_fields(self) -> Dose:
@@ -123,6 +135,25 @@ class DosingConfig(ConfigModel):
 
     species: Literal["human", "rat", "mouse"] = "human"
     # Default: the species' reference weight (70 kg, 0.25 kg, 0.02 kg; sources
-    # with the presets in circuitsim/pharmacology/presets.py).
+    # with the presets in circuitsim/data/drugs/ketamine.yaml).
     body_weight_kg: Quantity(BODY_WEIGHT, gt="0 kg", le="10000 kg") | None = Field(None, alias="body_weight")
     doses: list[Dose] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _drugs_have_parameters(self) -> DosingConfig:
+        """Every dose's drug has parameters for the species and, off the vein, for its route."""
+        from .drugs import resolve  # drugs imports this module's units
+
+        for k, dose in enumerate(self.doses):
+            drug, _form = resolve(dose.drug)
+            if self.species not in drug.pk:
+                raise ValueError(f"doses.{k}.drug: drug {drug.name!r} has parameters for "
+                                 f"{', '.join(drug.pk)} only (dosing.species), got {self.species!r}")
+            routes = drug.species_pk(self.species).routes
+            own = dose.bioavailability is not None and dose.absorption_rate_hz is not None
+            if dose.route not in INTRAVENOUS and dose.route not in routes and not own:
+                have = ", ".join([*INTRAVENOUS, *routes])
+                raise ValueError(f"doses.{k}.route: drug {drug.name!r} in species {self.species} has "
+                                 f"parameters for routes {have} (expected one of them, or a dose with "
+                                 f"bioavailability and absorption_rate), got {dose.route!r}")
+        return self

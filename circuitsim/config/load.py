@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from ..errors import UserInputError
 from .base import validation_error_line
+from .drugs import inline, is_file_reference
 from .schema import Config
 
 PACKAGED = ("default", "dose_response", "clinical_infusion", "esketamine_nasal", "rodent_ip",
@@ -148,12 +149,37 @@ def load_config(
         # the working directory does not shadow the packaged config.
         path = packaged_config_path(path)
     data = read_yaml(Path(path))
+    anchor_drug_files(data, Path(path).parent)
     if "sweep" in data:
         raise UserInputError(f"sweep: {str(path)!r} is a sweep (it has a sweep block); "
                              "run it with circuitsim sweep")
     return config_from_dict(data, overrides)
 
 
+def anchor_drug_files(data: dict[str, Any], folder: Path) -> None:
+    """Make each dose's relative drug-file path (``drug: mydrug.yaml``) relative to `folder`, the config's.
+
+    A drug file named in a config file is looked up beside that config, as a
+    user who keeps them together expects; ``--set`` overrides are applied
+    after this and stay relative to the working directory.
+    """
+    doses = (data.get("dosing") or {}).get("doses") if isinstance(data.get("dosing"), dict) else None
+    if not isinstance(doses, list):
+        return
+    for dose in doses:
+        drug = dose.get("drug") if isinstance(dose, dict) else None
+        if isinstance(drug, str) and is_file_reference(drug) and not Path(drug).expanduser().is_absolute():
+            dose["drug"] = str((folder / drug).resolve())
+
+
 def dump_config(config: Config) -> str:
-    """The fully resolved config as YAML that :func:`load_config` reads back."""
-    return yaml.safe_dump(config.model_dump(by_alias=True), sort_keys=False)
+    """The fully resolved config as YAML that :func:`load_config` reads back.
+
+    A dose's drug file is written inline (its definition, :func:`~circuitsim.config.drugs.inline`),
+    so that the text needs no file: a results file's config, a sweep's jobs.
+    """
+    data = config.model_dump(by_alias=True)
+    if config.dosing is not None:
+        for dose, raw in zip(config.dosing.doses, data["dosing"]["doses"], strict=True):
+            raw["drug"] = inline(dose.drug)
+    return yaml.safe_dump(data, sort_keys=False)

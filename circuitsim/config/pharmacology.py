@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import ConfigModel
+from .drugs import ketamine
 from .fields import Quantity
 from .units import CONCENTRATION, MASS_CONCENTRATION, RATE, RATE_PER_UM
 
@@ -86,6 +87,10 @@ class NBQXBlock(ConfigModel):
     hill_n: float = Field(1.0, gt=0, le=5)
 
 
+def _ketamine_ki(enantiomer: str) -> str:
+    return f"{ketamine().targets.nmda.ki_um[enantiomer]!r} uM"
+
+
 class EnantiomerAffinities(ConfigModel):
     """NMDA-receptor affinities of S- and R-ketamine, which compete for the channel site.
 
@@ -94,10 +99,13 @@ class EnantiomerAffinities(ConfigModel):
     either block model and of the dissociation index.
     """
 
-    # [3H]MK-801 displacement in rat brain membranes (Ebert et al. 1997, Eur
-    # J Pharmacol 333:99; SCIENCE.md).
-    ki_s_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("0.3 uM", alias="ki_s")
-    ki_r_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field("1.4 uM", alias="ki_r")
+    # Default: ketamine's drug file (circuitsim/data/drugs/ketamine.yaml,
+    # targets.nmda.ki: [3H]MK-801 displacement in rat brain membranes, Ebert
+    # et al. 1997, Eur J Pharmacol 333:99), the scale of every drug file's Ki.
+    ki_s_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field(
+        default_factory=lambda: _ketamine_ki("S"), alias="ki_s")
+    ki_r_um: Quantity(CONCENTRATION, gt="0 uM", le="10 mM") = Field(
+        default_factory=lambda: _ketamine_ki("R"), alias="ki_r")
 
 
 class DissociationIndex(ConfigModel):

@@ -58,6 +58,7 @@ CONCENTRATION = UnitKind("concentration", "uM", _CONCENTRATION_UM)
 MG_CONCENTRATION = UnitKind("concentration", "mM", _MG_MM)
 RATE_PER_UM = UnitKind("second-order rate constant", "/uM/s", _RATE_PER_UM)
 MASS_CONCENTRATION = UnitKind("mass concentration", "ng/mL", _MASS_CONCENTRATION)
+BODY_WEIGHT = UnitKind("body weight", "kg", {"kg": 1.0, "g": 1e-3})
 
 _QUANTITY = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 

@@ -51,10 +51,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config import drugs
 from ..config.schema import Config
 from ..network.sample import FastSample, ProgressFn
 from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
+from ..pharmacology.exposure import PKResult, um_to_ng_ml
 from ..pharmacology.schedules import Schedule
 from . import interpolation as ip
 from .helpers import Beside, HelperPool, resolve_workers
@@ -120,7 +122,7 @@ class Timeline:
     held_analysis: SampleAnalysis | None = None
 
 
-def exposure(config: Config) -> pk.PKResult:
+def exposure(config: Config) -> PKResult:
     """The PK of `config.dosing` on the timeline grid."""
     tl = config.timeline
     n = int(math.floor(tl.horizon_s / tl.dt_s + 1e-9)) + 1
@@ -224,16 +226,21 @@ def run_timeline(config: Config, progress: ProgressFn | None = None,
 
 def dose_table(config: Config) -> list[dict]:
     return [{"start_h": dz.start_h, "duration_h": dz.duration_h, "amount": dz.amount,
-             "route": dz.route, "drug": dz.drug} for dz in config.dosing.doses]
+             "route": dz.route, "drug": drugs.label(dz.drug)} for dz in config.dosing.doses]
 
 
-def effective_um(res: pk.PKResult, config: Config) -> np.ndarray:
-    """The racemic-equivalent, NMDA-weighted brain concentration of S and R (``pharmacology.enantiomers``)."""
+def effective_um(res: PKResult, config: Config) -> np.ndarray:
+    """The racemic-equivalent brain concentration of every NMDA-channel blocker dosed.
+
+    S and R with ``pharmacology.enantiomers``; any other drug's components
+    with their drug file's affinities (:func:`~circuitsim.pharmacology.pd.channel_site_equivalent_um`).
+    """
     ki = config.pharmacology.enantiomers
-    return pd.racemic_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um)
+    others = [(x.brain_um, x.nmda_ki_um) for x in res.others if x.nmda_ki_um is not None]
+    return pd.channel_site_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um, others)
 
 
-def exposure_series(res: pk.PKResult, eff_um: np.ndarray, config: Config) -> tuple[dict, dict]:
+def exposure_series(res: PKResult, eff_um: np.ndarray, config: Config) -> tuple[dict, dict]:
     """The timeline's exposure series (PK, effective concentration, dissociation) and units.
 
     The dissociation index with ``pharmacology.dissociation`` of `config`.
@@ -245,7 +252,7 @@ def exposure_series(res: pk.PKResult, eff_um: np.ndarray, config: Config) -> tup
         units[name] = unit
     series["effective_um"] = eff_um
     di = config.pharmacology.dissociation
-    series["dissociation"] = dissociation_index(pk.um_to_ng_ml(eff_um), di.c50_ng_ml, di.hill_n)
+    series["dissociation"] = dissociation_index(um_to_ng_ml(eff_um), di.c50_ng_ml, di.hill_n)
     return series, units
 
 
@@ -255,7 +262,7 @@ def present_quantities(epochs: list) -> list[str]:
             if not np.all(np.isnan([getattr(e, attr) for e in epochs]))]
 
 
-def run_grid(config: Config, res: pk.PKResult, eff_um: np.ndarray, progress: ProgressFn | None,
+def run_grid(config: Config, res: PKResult, eff_um: np.ndarray, progress: ProgressFn | None,
              weights: np.ndarray | None, helpers: HelperPool) -> Timeline:
     """The timeline of a schedule with NBQX: a (ketamine, NBQX) grid where the schedule goes.
 

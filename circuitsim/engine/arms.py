@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..config import config_from_dict
+from ..config import config_from_dict, drugs
 from ..config.schema import Config
 from ..errors import UserInputError
 from ..network.sample import ProgressFn
@@ -29,8 +29,8 @@ def arm_role(config) -> tuple[str, tuple[str, ...]]:
     """
     doses = config.dosing.doses if config.dosing is not None else []
     # Any positive body weight: only whether an amount is zero matters here.
-    ketamine = any(d.drug != "nbqx" and d.amount_mg(1.0) > 0 for d in doses)
-    nbqx = any(d.drug == "nbqx" and d.amount_mg(1.0) > 0 for d in doses)
+    ketamine = any(not drugs.is_nbqx(d.drug) and d.amount_mg(1.0) > 0 for d in doses)
+    nbqx = any(drugs.is_nbqx(d.drug) and d.amount_mg(1.0) > 0 for d in doses)
     plast = config.plasticity
     kinds = tuple(sorted({i.kind for i in plast.interventions if i.inhibition > 0}))
     blockers = kinds + (("nbqx",) if nbqx else ())

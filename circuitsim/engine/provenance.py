@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
 
+from ..config import drugs
 from ..config.schema import Config
 
 #: Distributions whose versions every results file records (key ``<name>_version``).
@@ -80,6 +81,11 @@ def run_provenance(
         wall_run_s=float(wall_run_s),
     )
     prov.update(run_info or {})
+    # A drug defined in a user's file: its path is in the config, its content here.
+    for k, dose in enumerate(config.dosing.doses if config.dosing is not None else ()):
+        digest = drugs.file_digest(dose.drug)
+        if digest is not None:
+            prov[f"drug_file_sha256_dose_{k}"] = digest
     for component, value in sorted(seeds.items()):
         prov[f"seed_{component.replace('.', '_')}"] = int(value)
     return prov

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ..atomic import atomic_path
-from ..config import dump_config
+from ..config import drugs, dump_config
 from ..errors import UserInputError
 from .read import Results, read_results
 
@@ -47,7 +47,7 @@ def _pharmacology_text(results: Results) -> str:
     if cfg.dosing is not None:
         d = cfg.dosing
         doses = "; ".join(
-            f"{dose.amount} {dose.drug} {dose.route} at {dose.start_s / 3600:g} h"
+            f"{dose.amount} {drugs.label(dose.drug)} {dose.route} at {dose.start_s / 3600:g} h"
             + (f" over {dose.duration_s / 60:g} min" if dose.duration_s > 0 else "")
             for dose in d.doses)
         return (f"Simulated dosing ({d.species} pharmacokinetics, circuitsim.pharmacology.pk): {doses}. "

@@ -32,7 +32,7 @@ pharmacology.py hold the values and their sources).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -113,6 +113,31 @@ def racemic_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float, ki_r_um: float) 
     if np.any(s < 0) or np.any(r < 0):
         raise UserInputError("concentration: expected non-negative S and R concentrations in uM, got a negative value")
     return racemic_ic50_um(ki_s_um, ki_r_um) * (s / ki_s_um + r / ki_r_um)
+
+
+def channel_site_equivalent_um(s_um: Any, r_um: Any, ki_s_um: float, ki_r_um: float,
+                               others: Sequence[tuple[Any, float]] = ()) -> np.ndarray:
+    """The racemic-ketamine concentration that occupies the NMDA channel site as all blockers together.
+
+    Every blocker of the channel site competes for it (single-site
+    competition), so the occupancy is governed by the sum of each
+    component's concentration over its affinity:
+    x = S/Ki_S + R/Ki_R + sum_k C_k/Ki_k, with each Ki on the scale of
+    ketamine's (displacement of [3H]MK-801; the drug files'
+    ``targets.nmda.ki``). As in :func:`racemic_equivalent_um`, the
+    equivalent is IC50_rac x. `others`: (concentration in uM, Ki in uM) of
+    each other component. With none it is :func:`racemic_equivalent_um`.
+    """
+    eq = racemic_equivalent_um(s_um, r_um, ki_s_um, ki_r_um)
+    if not others:
+        return eq
+    ic50 = racemic_ic50_um(ki_s_um, ki_r_um)
+    for c_um, ki_um in others:
+        c = np.asarray(c_um, dtype=float)
+        if np.any(c < 0):
+            raise UserInputError("concentration: expected non-negative concentrations in uM, got a negative value")
+        eq = eq + ic50 * c / ki_um
+    return eq
 
 
 def population_affinities_um(ic50_um: float, ki_s_um: float, ki_r_um: float) -> tuple[float, float]:

@@ -40,7 +40,7 @@ reference weight (70 kg for humans: the "per 70 kg" figures of Kamp et al.
 2020); rate constants therefore do not depend on body weight.
 
 The parameter models are in :mod:`circuitsim.pharmacology.parameters`, the
-species and drug presets in :mod:`circuitsim.pharmacology.presets` (the
+species and drug presets in :mod:`circuitsim.pharmacology.presets`, read from the drug files (the
 derivation of every preset number, and the figures the human preset
 produces, are in docs/pharmacokinetics.md), the schedules in
 :mod:`circuitsim.pharmacology.schedules`.
@@ -57,17 +57,14 @@ from typing import Any
 
 import numpy as np
 
+from ..config import drugs
+from ..config.compound import CompoundPK, SpeciesPK
 from ..config.dosing import INTRAVENOUS, Dose
+from ..config.drugs import Drug
 from ..errors import UserInputError
-from .parameters import (
-    CompoundPK,
-    Disposition,
-    Enantiomer,
-    SpeciesPK,
-    resolve_body_weight,
-    route_absorption,
-)
-from .presets import ENANTIOMER_FRACTIONS, NBQX_MW_G_PER_MOL, NG_PER_ML_PER_UM, nbqx_pk, species_pk
+from .exposure import ComponentExposure, PKResult, frozen
+from .parameters import Disposition, Enantiomer, resolve_body_weight, route_absorption
+from .presets import ENANTIOMER_FRACTIONS, nbqx_pk, species_pk
 from .schedules import Schedule, as_schedule
 
 
@@ -169,8 +166,31 @@ def _time_grid(time_h: Any) -> np.ndarray:
     return t
 
 
-#: The components a schedule's doses put into the body.
+#: The components of ketamine and NBQX, always in a body state; the
+#: components of other drugs (:func:`component_key`) join when dosed.
 COMPONENTS = ("S", "R", "NBQX")
+
+
+def component_key(drug: Drug, component: str) -> str:
+    """The name of a component of a drug other than ketamine and NBQX: the drug's, or ``<drug>_<component>``."""
+    return drug.name if len(drug.components) == 1 else f"{drug.name}_{component}"
+
+
+def _dose_compound(dose: Dose, sp: CompoundPK, nbqx: CompoundPK | None
+                   ) -> tuple[CompoundPK, tuple[tuple[str, float, Enantiomer | None], ...]]:
+    """(parameters, ((component key, fraction of the dose, enantiomer or None), ...)) of `dose`.
+
+    The enantiomer (S, R) selects its own clearance for a drug with
+    ketamine's two enantiomers (:class:`~circuitsim.config.compound.SpeciesPK`).
+    """
+    drug, form = drugs.resolve(dose.drug)
+    if drug == drugs.ketamine():
+        return sp, tuple((c, f, c) for c, f in zip(("S", "R"), ENANTIOMER_FRACTIONS[form], strict=True))
+    if drug == drugs.nbqx():
+        return (nbqx_pk(sp) if nbqx is None else nbqx), (("NBQX", 1.0, None),)
+    return drug.species_pk(sp.name), tuple(
+        (component_key(drug, c), f, c if drug.is_ketamine_like else None)
+        for c, f in drug.forms[form].items())
 
 
 def body_state(
@@ -183,11 +203,14 @@ def body_state(
     """Amounts and effect-site concentration of each component over time.
 
     `nbqx` is the NBQX preset to use (default: the species', :func:`nbqx_pk`).
+    A drug other than ketamine and NBQX takes its parameters for the
+    species of that name from its drug file (:mod:`circuitsim.config.drugs`).
 
     Returns
     -------
     dict
-        ``"S"``, ``"R"`` (the ketamine enantiomers) and ``"NBQX"``: arrays
+        ``"S"``, ``"R"`` (the ketamine enantiomers), ``"NBQX"`` and the
+        components of any other drug dosed (:func:`component_key`): arrays
         (n_times, 4) of depot (mg), central (mg), peripheral (mg) amounts and
         the effect-site concentration (mg/L, plasma-equivalent, before
         ``brain_plasma_ratio``).
@@ -202,12 +225,7 @@ def body_state(
     state = {c: np.zeros((t.size, 4)) for c in COMPONENTS}
     cache: dict[tuple[str, float], _Modes] = {}
     for dose in sched.doses:
-        if dose.drug == "nbqx":
-            compound = nbqx_pk(sp) if nbqx is None else nbqx
-            parts: tuple[tuple[str, float], ...] = (("NBQX", 1.0),)
-        else:
-            compound = sp
-            parts = tuple(zip(("S", "R"), ENANTIOMER_FRACTIONS[dose.drug], strict=True))
+        compound, parts = _dose_compound(dose, sp, nbqx)
         if dose.route in INTRAVENOUS:
             # The depot mode is not excited by an i.v. dose; any ka distinct
             # from the other eigenvalues serves.
@@ -219,13 +237,14 @@ def body_state(
         if first == ts.size or amount == 0.0:
             continue
         tau = ts[first:] - dose.start_h
-        for component, fraction in parts:
+        for component, fraction, enantiomer in parts:
             if fraction == 0.0:
                 continue
             key = (component, ka)
             if key not in cache:
-                cache[key] = _modes(disposition(compound, w, component if component != "NBQX" else None),
-                                    ka, compound.ke0_per_h)
+                cache[key] = _modes(disposition(compound, w, enantiomer), ka, compound.ke0_per_h)
+            if component not in state:
+                state[component] = np.zeros((t.size, 4))
             m, mg, out = cache[key], fraction * amount, state[component][first:]
             if dose.route == "iv_infusion":
                 _add_infusion_response(out, m, mg / dose.duration_h, dose.duration_h, tau)
@@ -236,116 +255,6 @@ def body_state(
     unsorted = np.empty_like(order)
     unsorted[order] = np.arange(order.size)
     return {c: a[unsorted] for c, a in state.items()}
-
-
-# ------------------------------------------------------------------------ results
-def ng_ml_to_um(c_ng_ml: Any) -> np.ndarray:
-    """Ketamine concentration in uM from ng/mL (1 uM = 237.7 ng/mL)."""
-    return np.asarray(c_ng_ml, dtype=float) / NG_PER_ML_PER_UM
-
-
-def um_to_ng_ml(c_um: Any) -> np.ndarray:
-    """Ketamine concentration in ng/mL from uM (1 uM = 237.7 ng/mL)."""
-    return np.asarray(c_um, dtype=float) * NG_PER_ML_PER_UM
-
-
-def _frozen(a: np.ndarray) -> np.ndarray:
-    a = np.array(a, dtype=float)
-    a.setflags(write=False)
-    return a
-
-
-@dataclass(frozen=True)
-class PKResult:
-    """Concentrations of S- and R-ketamine on a time grid (arrays are read-only).
-
-    ``brain_*`` is the effect-site concentration that blocks receptors
-    (:class:`SpeciesPK`); ``brain_tissue_ng_ml`` the total tissue
-    concentration. Totals are S + R. :meth:`timeline` lists every series with
-    its unit.
-    """
-
-    time_h: np.ndarray
-    plasma_s_ng_ml: np.ndarray
-    plasma_r_ng_ml: np.ndarray
-    brain_s_ng_ml: np.ndarray
-    brain_r_ng_ml: np.ndarray
-    brain_tissue_ratio: float
-    species: str
-    body_weight_kg: float
-    #: NBQX (zeros when the schedule has none), plasma and effect site.
-    plasma_nbqx_ng_ml: np.ndarray | None = None
-    brain_nbqx_ng_ml: np.ndarray | None = None
-
-    @property
-    def has_nbqx(self) -> bool:
-        return self.plasma_nbqx_ng_ml is not None and bool(np.any(self.plasma_nbqx_ng_ml > 0))
-
-    @property
-    def plasma_nbqx_um(self) -> np.ndarray:
-        return _nbqx_um(self.plasma_nbqx_ng_ml, self.time_h)
-
-    @property
-    def brain_nbqx_um(self) -> np.ndarray:
-        return _nbqx_um(self.brain_nbqx_ng_ml, self.time_h)
-
-    @property
-    def plasma_ng_ml(self) -> np.ndarray:
-        return self.plasma_s_ng_ml + self.plasma_r_ng_ml
-
-    @property
-    def brain_ng_ml(self) -> np.ndarray:
-        return self.brain_s_ng_ml + self.brain_r_ng_ml
-
-    @property
-    def brain_tissue_ng_ml(self) -> np.ndarray:
-        """Total brain tissue concentration (ng/g ~ ng/mL), S + R."""
-        return self.brain_tissue_ratio * self.brain_ng_ml
-
-    @property
-    def plasma_s_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.plasma_s_ng_ml)
-
-    @property
-    def plasma_r_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.plasma_r_ng_ml)
-
-    @property
-    def plasma_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.plasma_ng_ml)
-
-    @property
-    def brain_s_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.brain_s_ng_ml)
-
-    @property
-    def brain_r_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.brain_r_ng_ml)
-
-    @property
-    def brain_um(self) -> np.ndarray:
-        return ng_ml_to_um(self.brain_ng_ml)
-
-    def timeline(self) -> dict[str, tuple[np.ndarray, str]]:
-        """Every series by name, with its unit, e.g. ``{"plasma_ng_ml": (array, "ng/mL"), ...}``."""
-        out: dict[str, tuple[np.ndarray, str]] = {"time_h": (self.time_h, "h")}
-        for where in ("plasma", "brain"):
-            for part in ("", "_s", "_r"):
-                out[f"{where}{part}_ng_ml"] = (getattr(self, f"{where}{part}_ng_ml"), "ng/mL")
-                out[f"{where}{part}_um"] = (getattr(self, f"{where}{part}_um"), "uM")
-        out["brain_tissue_ng_ml"] = (self.brain_tissue_ng_ml, "ng/g")
-        if self.has_nbqx:
-            for where in ("plasma", "brain"):
-                out[f"{where}_nbqx_ng_ml"] = (getattr(self, f"{where}_nbqx_ng_ml"), "ng/mL")
-                out[f"{where}_nbqx_um"] = (getattr(self, f"{where}_nbqx_um"), "uM")
-        return out
-
-
-def _nbqx_um(c_ng_ml: np.ndarray | None, like: np.ndarray) -> np.ndarray:
-    """NBQX in uM from ng/mL (1 uM = 336.28 ng/mL); zeros where there is none."""
-    if c_ng_ml is None:
-        return np.zeros_like(like)
-    return np.asarray(c_ng_ml, dtype=float) / NBQX_MW_G_PER_MOL
 
 
 def simulate_pk(
@@ -383,7 +292,7 @@ def simulate_pk(
     t = _time_grid(time_h)
     state = body_state(schedule, t, sp, w)
     v1 = disposition(sp, w).v1_l
-    has_nbqx = any(d.drug == "nbqx" for d in as_schedule(schedule).doses)
+    has_nbqx = any(drugs.is_nbqx(d.drug) for d in as_schedule(schedule).doses)
     nb = nbqx_pk(sp) if has_nbqx else None
     mg_per_l_to_ng_ml = 1000.0
 
@@ -391,10 +300,20 @@ def simulate_pk(
         # Concentrations are non-negative; the modal sum can leave round-off
         # of ~1e-16 of the dose's scale either side of 0 where there is no
         # drug yet (e.g. at the instant of an extravascular dose).
-        return _frozen(np.maximum(x * mg_per_l_to_ng_ml, 0.0))
+        return frozen(np.maximum(x * mg_per_l_to_ng_ml, 0.0))
 
+    others = []
+    for drug, component in _other_components(as_schedule(schedule)):
+        x, dpk = state[component_key(drug, component)], drug.species_pk(sp.name)
+        nmda = drug.targets.nmda
+        others.append(ComponentExposure(
+            drug=drug.name, component=component, key=component_key(drug, component),
+            molar_mass_g_per_mol=drug.molar_mass_g_per_mol,
+            nmda_ki_um=None if nmda is None else nmda.ki_um[component],
+            plasma_ng_ml=conc(x[:, 1] / disposition(dpk, w).v1_l),
+            brain_ng_ml=conc(dpk.brain_plasma_ratio * x[:, 3])))
     return PKResult(
-        time_h=_frozen(t),
+        time_h=frozen(t),
         plasma_s_ng_ml=conc(state["S"][:, 1] / v1),
         plasma_r_ng_ml=conc(state["R"][:, 1] / v1),
         brain_s_ng_ml=conc(sp.brain_plasma_ratio * state["S"][:, 3]),
@@ -404,4 +323,24 @@ def simulate_pk(
         body_weight_kg=w,
         plasma_nbqx_ng_ml=conc(state["NBQX"][:, 1] / disposition(nb, w).v1_l) if nb else None,
         brain_nbqx_ng_ml=conc(nb.brain_plasma_ratio * state["NBQX"][:, 3]) if nb else None,
+        others=tuple(others),
     )
+
+
+def _other_components(schedule: Schedule) -> list[tuple[Drug, str]]:
+    """(drug, component) of every drug other than ketamine and NBQX that `schedule` doses, in order."""
+    out: list[tuple[Drug, str]] = []
+    keys: dict[str, Drug] = {}
+    for dose in schedule.doses:
+        drug, _form = drugs.resolve(dose.drug)
+        if drug in (drugs.ketamine(), drugs.nbqx()):
+            continue
+        for c in drug.components:
+            key = component_key(drug, c)
+            if key.lower() in ("s", "r", "nbqx") or keys.get(key, drug) != drug:
+                raise UserInputError(f"drug: two drugs dosed are both called {drug.name!r} (or it is "
+                                     f"ketamine's or NBQX's): expected distinct names, got {drugs.label(dose.drug)!r}")
+            if key not in keys:
+                keys[key] = drug
+                out.append((drug, c))
+    return out

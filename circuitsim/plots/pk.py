@@ -7,7 +7,7 @@ group (``Results.timeline``, ``timeline_units``, ``timeline_info``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..errors import UserInputError
 from ..io.read import Results
-from ..pharmacology.pk import ng_ml_to_um, um_to_ng_ml
+from ..pharmacology.exposure import ng_ml_to_um, um_to_ng_ml
 from ._common import DRUG_COLOR, new_figure, save
 
 #: S, R and their sum (racemic total): colour and line style. The total takes
@@ -301,8 +301,35 @@ def _nbqx_panel(ax: Axes, results: Results) -> list:
     return [plasma, brain]
 
 
+#: Series of ketamine and NBQX, not of another drug (:func:`other_drug_keys`).
+_OWN_KEYS = ("", "s", "r", "nbqx")
+OTHER_COLORS = ("tab:purple", "tab:brown", "tab:cyan", "tab:pink")
+
+
+def other_drug_keys(timeline: Mapping[str, np.ndarray]) -> list[str]:
+    """The drugs other than ketamine and NBQX in a timeline (``plasma_<key>_um`` series)."""
+    keys = [name[len("plasma_"):-len("_um")] for name in timeline
+            if name.startswith("plasma_") and name.endswith("_um")]
+    return [k for k in keys if k.lower() not in _OWN_KEYS and f"brain_{k}_um" in timeline]
+
+
+def _others_panel(ax: Axes, results: Results, keys: Sequence[str]) -> list:
+    """Every other drug in plasma (solid) and at the effect site (dashed), in µM."""
+    tl = results.timeline
+    t = tl["time_h"]
+    handles = []
+    for k, key in enumerate(keys):
+        color = OTHER_COLORS[k % len(OTHER_COLORS)]
+        handles += ax.plot(t, tl[f"plasma_{key}_um"], color=color, lw=1.3, label=f"{key} plasma")
+        handles += ax.plot(t, tl[f"brain_{key}_um"], color=color, lw=1.1, ls="--",
+                           label=f"{key} brain, effect site")
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("other drugs\n(\u00b5M)")
+    return handles
+
+
 def pk_figure(results: Results, path: str | Path) -> Path:
-    """Plasma and brain concentration (S, R, total) and the dissociation index over time.
+    """Plasma and brain concentration (S, R, total), NBQX, other drugs and the dissociation index over time.
 
     Concentrations in ng/mL on the left axis, µM on the right. Doses are
     marked on every panel (an infusion as a shaded span, a bolus or an
@@ -333,13 +360,15 @@ def pk_figure(results: Results, path: str | Path) -> Path:
     t = tl["time_h"]
     doses = doses_of(results)
     nbqx = "plasma_nbqx_um" in tl
-    ratios = [2.2, 2.2] + ([1.5] if nbqx else []) + [1.5]
-    fig = new_figure(8.0, 8.0 + (1.8 if nbqx else 0.0))
+    others = other_drug_keys(tl)
+    ratios = [2.2, 2.2] + ([1.5] if nbqx else []) + ([1.5] if others else []) + [1.5]
+    fig = new_figure(8.0, 8.0 + (1.8 if nbqx else 0.0) + (1.8 if others else 0.0))
     axes = list(fig.subplots(len(ratios), 1, sharex=True, gridspec_kw={"height_ratios": ratios}))
     ax_plasma, ax_brain, ax_diss = axes[0], axes[1], axes[-1]
     _concentration_panel(ax_plasma, results, "plasma", "ketamine, plasma")
     _concentration_panel(ax_brain, results, "brain", "ketamine, brain\n(effect site)")
     nbqx_handles = _nbqx_panel(axes[2], results) if nbqx else []
+    nbqx_handles += _others_panel(axes[-2], results, others) if others else []
     diss_handles = draw_dissociation(ax_diss, results, doses) if "dissociation" in tl else []
     dose_handles = mark_doses(axes, doses)
     figure_legend(fig, ax_plasma.get_legend_handles_labels()[0] + nbqx_handles + dose_handles

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from ..io.read import Results
-from ..pharmacology.pk import ng_ml_to_um, um_to_ng_ml
+from ..pharmacology.exposure import ng_ml_to_um, um_to_ng_ml
 from ._common import DRUG_COLOR, POP_COLORS, new_figure, save
 from .pk import (
     axis_label,
