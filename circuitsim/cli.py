@@ -163,6 +163,20 @@ def export_nwb(results: str, out_path: str | None) -> None:
     click.echo(str(export(results, out_path)))
 
 
+@cli.command("export-sonata")
+@click.argument("config", required=False)
+@click.option("--set", "overrides", multiple=True, metavar="DOTTED.KEY=VALUE",
+              help="Override a config value (repeatable).")
+@click.option("--out", "out_dir", metavar="DIR", required=True,
+              help="Folder for circuit_config.json, network/ and components/.")
+def export_sonata(config: str | None, overrides: tuple[str, ...], out_dir: str) -> None:
+    """Write the cortical circuit of CONFIG (default: the packaged default) as a SONATA network; print its circuit config."""
+    from .config import load_config
+    from .io.sonata import export_network
+
+    click.echo(str(export_network(load_config(config, overrides), out_dir)))
+
+
 @cli.command()
 @click.argument("results")
 def info(results: str) -> None:

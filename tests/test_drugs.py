@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import yaml
+from conftest import undocumented_names
 
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict, drugs, load_config
@@ -247,6 +248,7 @@ def test_the_documented_user_drug_runs_through_the_whole_chain(tmp_path, tiny_ov
     # Its definition is recorded: the digest of the file in the provenance,
     # the definition itself in the stored config, which needs no file.
     assert res.provenance["drug_file_sha256_dose_0"] == drugs.file_digest(str(made_up))
+    assert undocumented_names(path) == []  # docs/results.md names the drug's series and the digest
     made_up.unlink()
     stored = read_results(path).config.dosing.doses[0].drug
     assert stored["name"] == "madeupamine" and stored["form"] == "madeupamine"

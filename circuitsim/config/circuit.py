@@ -285,6 +285,12 @@ class CircuitConfig(ConfigModel):
     dt_s: Quantity(TIME, gt="0 s", le="1 ms") = Field("0.1 ms", alias="dt")
     # The dopamine side branch (SCIENCE.md stage 9; docs/model.md, "VTA").
     vta: VTAConfig = VTAConfig()
+    # A SONATA network (circuit_config.json) whose synapses replace the ones
+    # drawn from the seed: who connects to whom, with which delay and weight
+    # (circuitsim.network.sonata; docs/sonata.md). The cells' parameters, the
+    # drive and the VTA stay this section's. A relative path is taken from
+    # the config file's folder. None: drawn from the seed.
+    network: str | None = None
 
     @model_validator(mode="after")
     def _delays(self) -> CircuitConfig:

@@ -149,20 +149,24 @@ def load_config(
         # the working directory does not shadow the packaged config.
         path = packaged_config_path(path)
     data = read_yaml(Path(path))
-    anchor_drug_files(data, Path(path).parent)
+    anchor_paths(data, Path(path).parent)
     if "sweep" in data:
         raise UserInputError(f"sweep: {str(path)!r} is a sweep (it has a sweep block); "
                              "run it with circuitsim sweep")
     return config_from_dict(data, overrides)
 
 
-def anchor_drug_files(data: dict[str, Any], folder: Path) -> None:
-    """Make each dose's relative drug-file path (``drug: mydrug.yaml``) relative to `folder`, the config's.
+def anchor_paths(data: dict[str, Any], folder: Path) -> None:
+    """Make the files a config names (drug files, ``circuit.network``) relative to `folder`, the config's.
 
-    A drug file named in a config file is looked up beside that config, as a
+    A file named in a config file is looked up beside that config, as a
     user who keeps them together expects; ``--set`` overrides are applied
     after this and stay relative to the working directory.
     """
+    circuit = data.get("circuit")
+    network = circuit.get("network") if isinstance(circuit, dict) else None
+    if isinstance(network, str) and not Path(network).expanduser().is_absolute():
+        circuit["network"] = str((folder / network).resolve())
     doses = (data.get("dosing") or {}).get("doses") if isinstance(data.get("dosing"), dict) else None
     if not isinstance(doses, list):
         return

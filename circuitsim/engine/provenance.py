@@ -12,6 +12,7 @@ from typing import Any
 
 from ..config import drugs
 from ..config.schema import Config
+from ..network.inputs import CircuitSpec
 
 #: Distributions whose versions every results file records (key ``<name>_version``).
 RECORDED_PACKAGES = ("circuitsim", "brian2", "numpy", "numba", "h5py", "pydantic", "cython")
@@ -81,7 +82,10 @@ def run_provenance(
         wall_run_s=float(wall_run_s),
     )
     prov.update(run_info or {})
-    # A drug defined in a user's file: its path is in the config, its content here.
+    # An imported network, and a drug defined in a user's file: the path is
+    # in the config, the content's digest here.
+    if config.circuit.network is not None:
+        prov["network_digest"] = CircuitSpec.of(config).connectivity.digest
     for k, dose in enumerate(config.dosing.doses if config.dosing is not None else ()):
         digest = drugs.file_digest(dose.drug)
         if digest is not None:

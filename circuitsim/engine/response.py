@@ -43,6 +43,11 @@ def response_key(stair: Config) -> str:
 
     data = stair.science_dict()
     data.pop("timeline", None)
+    # An imported network counts by its content (the path only names it);
+    # without one, the key is the one from before the key existed.
+    network = data["circuit"].pop("network", None)
+    if network is not None:
+        data["network_digest"] = CircuitSpec.of(stair).connectivity.digest
     plasticity = data.pop("plasticity", None)
     if plasticity is not None:
         data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse

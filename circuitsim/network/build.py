@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..seeds import int_seed, recorded_rng
-from .connectivity import random_pairs, uniform_delays
+from .connectivity import PATHWAYS, random_pairs, uniform_delays
 from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
 from .groups import cell_group, pathway_synapses
@@ -101,6 +101,8 @@ def e_to_e_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
     spine_slots``, and the spines (:mod:`circuitsim.plasticity.spines`) set
     their weights.
     """
+    if spec.connectivity is not None:
+        return _given(spec, "e_to_e").pre, _given(spec, "e_to_e").post
     cc = spec.circuit
     p = cc.e_to_e.p
     if spec.spine_slots:
@@ -115,6 +117,8 @@ def e_to_i_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
     With E->I agents (``spec.e_to_i_slots`` > 0) these are their slots, as
     for :func:`e_to_e_pairs`.
     """
+    if spec.connectivity is not None:
+        return _given(spec, "e_to_i").pre, _given(spec, "e_to_i").post
     cc = spec.circuit
     p = cc.e_to_i.p
     if spec.e_to_i_slots:
@@ -125,9 +129,67 @@ def e_to_i_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
 
 def i_to_e_pairs(spec: CircuitSpec) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) of the circuit's I->E synapses (interneuron, pyramidal cell)."""
+    if spec.connectivity is not None:
+        return _given(spec, "i_to_e").pre, _given(spec, "i_to_e").post
     cc = spec.circuit
     return random_pairs(cc.interneuron.n, cc.pyramidal.n, cc.i_to_e.p,
                         recorded_rng(spec.seed, "connectivity.i_to_e", None), autapses=True)
+
+
+def _given(spec: CircuitSpec, name: str):
+    """Pathway `name` of ``spec.connectivity``, its ids checked against the populations' sizes."""
+    pw = spec.connectivity.pathways[name]
+    for ids, pop in zip((pw.pre, pw.post), PATHWAYS[name], strict=True):
+        n = getattr(spec.circuit, pop).n
+        if len(ids) and (ids.min() < 0 or ids.max() >= n):
+            raise ValueError(f"{name}: expected {pop} ids from 0 to {n - 1}, got {ids.min()} to {ids.max()}")
+    return pw
+
+
+def pathway_pairs(spec: CircuitSpec, name: str, used: dict[str, int] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(pre, post, delay in s) of cortical pathway `name` (a key of :data:`PATHWAYS`), as every sample builds it.
+
+    From ``spec.connectivity`` when it is given (an imported network), else
+    drawn from the seed's named streams.
+    """
+    cc = spec.circuit
+    if spec.connectivity is not None:
+        pw = _given(spec, name)
+        return pw.pre, pw.post, pw.delay_s
+    if name == "e_to_e":
+        i, j = e_to_e_pairs(spec, used)
+    elif name == "e_to_i":
+        i, j = e_to_i_pairs(spec, used)
+    else:
+        src, dst = PATHWAYS[name]
+        i, j = random_pairs(getattr(cc, src).n, getattr(cc, dst).n, getattr(cc, name).p,
+                            recorded_rng(spec.seed, f"connectivity.{name}", used), autapses=src != dst)
+    delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
+                            recorded_rng(spec.seed, f"delays.{name}", used))
+    return i, j, delays
+
+
+def pathway_weights(spec: CircuitSpec, name: str, n_synapses: int, weights: SynapseWeights) -> np.ndarray | None:
+    """The relative weight (``w_syn``) of every synapse of pathway `name`; None for the GABA pathways (no weight).
+
+    `weights` gives them (the agents'), else an imported network's
+    (``spec.connectivity``), else the circuit's default: 1, or
+    1 / slots over a pool of potential synapses (the same total weight as
+    the calibrated circuit until the agents set it).
+    """
+    if name not in ("e_to_e", "e_to_i"):
+        return None
+    slots = spec.spine_slots if name == "e_to_e" else spec.e_to_i_slots
+    given = weights.e_to_e if name == "e_to_e" else weights.e_to_i
+    if given is None and spec.connectivity is not None:
+        given = spec.connectivity.pathways[name].weight
+    if given is None:
+        return np.full(n_synapses, 1.0 / slots) if slots else np.ones(n_synapses)
+    w = np.asarray(given, dtype=float)
+    if w.shape != (n_synapses,):
+        raise ValueError(f"{name} weights must have {n_synapses} entries, got {w.shape}")
+    return w
 
 
 def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
@@ -254,39 +316,16 @@ def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: s
     import brian2 as b2
 
     cc = spec.circuit
-    rc = cc.receptors
-    pathways = {
-        "e_to_e": ("pyramidal", "pyramidal", cc.e_to_e),
-        "e_to_i": ("pyramidal", "interneuron", cc.e_to_i),
-        "i_to_e": ("interneuron", "pyramidal", cc.i_to_e),
-        "i_to_i": ("interneuron", "interneuron", cc.i_to_i),
-    }
     objects = []
-    for name, (src, dst, pw) in pathways.items():
-        if name == "e_to_e":
-            i, j = e_to_e_pairs(spec, used)
-        elif name == "e_to_i":
-            i, j = e_to_i_pairs(spec, used)
-        else:
-            i, j = random_pairs(n[src], n[dst], pw.p, recorded_rng(spec.seed, f"connectivity.{name}", used),
-                                autapses=src != dst)
-        delays = uniform_delays(len(i), cc.delay_min_s, cc.delay_max_s, cc.dt_s,
-                                recorded_rng(spec.seed, f"delays.{name}", used))
-        ns = synapse_namespace(pw, rc)
-        syn = pathway_synapses(groups[src], groups[dst], src == "interneuron", formulation, ns,
-                               f"syn_{name}")
+    for name, (src, dst) in PATHWAYS.items():
+        pw = getattr(cc, name)
+        i, j, delays = pathway_pairs(spec, name, used)
+        syn = pathway_synapses(groups[src], groups[dst], src == "interneuron", formulation,
+                               synapse_namespace(pw, cc.receptors), f"syn_{name}")
         syn.connect(i=i, j=j)
         syn.delay = delays * b2.second
-        if src == "pyramidal":
-            slots = spec.spine_slots if name == "e_to_e" else spec.e_to_i_slots
-            given = weights.e_to_e if name == "e_to_e" else weights.e_to_i
-            # A pool of potential synapses (slots): the same total weight as
-            # the calibrated circuit until the agents set it.
-            w = np.full(len(i), 1.0 / slots) if slots else np.ones(len(i))
-            if given is not None:
-                w = np.asarray(given, dtype=float)
-                if w.shape != (len(i),):
-                    raise ValueError(f"{name} weights must have {len(i)} entries, got {w.shape}")
+        w = pathway_weights(spec, name, len(i), weights)
+        if w is not None:
             syn.w_syn = w
             g_nmda_max[dst] += np.bincount(j, weights=w, minlength=n[dst]) * pw.g_nmda_s
         objects.append(syn)

@@ -8,6 +8,8 @@ unconnected Synapses of one pathway.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..seeds import recorded_rng
 from .drive import external_kinds
 from .equations import SENDER_EQS, SENDER_RESET, neuron_equations
@@ -68,9 +70,13 @@ def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: s
         namespace=ns,
         name=pop,
     )
-    init = recorded_rng(spec.seed, f"initial_state.{pop}", used)
-    g.v = init.uniform(p.v_reset_v, p.v_threshold_v, size=p.n) * b2.volt
+    g.v = initial_voltage(spec.seed, pop, p, used) * b2.volt
     return g
+
+
+def initial_voltage(seed: int, pop: str, p, used: dict[str, int] | None = None) -> np.ndarray:
+    """The initial membrane potential (V) of the `p.n` cells of population `pop` (cell parameters `p`): uniform from reset to threshold."""
+    return recorded_rng(seed, f"initial_state.{pop}", used).uniform(p.v_reset_v, p.v_threshold_v, size=p.n)
 
 
 def pathway_synapses(source, target, inhibitory: bool, formulation: str, ns: dict, name: str):

@@ -19,11 +19,41 @@ from ..config.circuit import CircuitConfig
 from ..config.pharmacology import PharmacologyConfig
 from ..config.protocol import ProtocolConfig
 from ..config.schema import Config
+from ..errors import UserInputError
 from ..pharmacology.bath import concentration_trace
+from .connectivity import Connectivity
+from .sonata import read_connectivity
 
 #: Sampling interval (s) of the drug traces a sample is given: the drug's
 #: Brian2 TimedArray has 1-ms steps.
 DRUG_DT_S = 1e-3
+
+
+def network_connectivity(circuit: CircuitConfig) -> Connectivity:
+    """The synapses of ``circuit.network`` (a SONATA circuit config), checked against the circuit's cells and delays.
+
+    Raises
+    ------
+    UserInputError
+        One line naming ``circuit.network`` or the key the file contradicts.
+    """
+    connectivity, n = read_connectivity(circuit.network)
+    for pop in ("pyramidal", "interneuron"):
+        if n[pop] != getattr(circuit, pop).n:
+            raise UserInputError(f"circuit.{pop}.n: the network {circuit.network!r} has {n[pop]} {pop} cells; "
+                                 f"expected the config to say so, got {getattr(circuit, pop).n}")
+    for name, pw in connectivity.pathways.items():
+        if len(pw.delay_s) == 0:
+            continue
+        lo, hi = float(pw.delay_s.min()), float(pw.delay_s.max())
+        if lo < circuit.dt_s:
+            raise UserInputError(f"circuit.network: {name} delays from {lo * 1e3:g} ms; expected at least "
+                                 f"one time step dt ({circuit.dt_s * 1e3:g} ms)")
+        if name.startswith("e_") and hi >= circuit.pyramidal.t_refractory_s:
+            raise UserInputError(
+                f"circuit.network: {name} delays up to {hi * 1e3:g} ms; expected below pyramidal.t_refractory "
+                f"({circuit.pyramidal.t_refractory_s * 1e3:g} ms: the NMDA saturation of a spike is read on arrival)")
+    return connectivity
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,9 @@ class CircuitSpec:
     e_to_i_slots : float
         The same for the E->I synapses (``plasticity.interneuron_wiring``):
         0 without E->I agents.
+    connectivity : Connectivity, optional
+        The synapses given explicitly (an imported SONATA network); None:
+        drawn from the seed's named streams.
     """
 
     circuit: CircuitConfig
@@ -55,6 +88,7 @@ class CircuitSpec:
     trace_dt_s: float
     spine_slots: float = 0.0
     e_to_i_slots: float = 0.0
+    connectivity: Connectivity | None = None
 
     @classmethod
     def of(cls, config: Config) -> CircuitSpec:
@@ -64,7 +98,8 @@ class CircuitSpec:
         wiring = None if p is None else p.interneuron_wiring
         return cls(circuit=config.circuit, pharmacology=config.pharmacology, seed=config.seed,
                    trace_dt_s=config.analysis.trace_dt_s, spine_slots=slots,
-                   e_to_i_slots=0.0 if wiring is None else wiring.synapses.slots_per_synapse)
+                   e_to_i_slots=0.0 if wiring is None else wiring.synapses.slots_per_synapse,
+                   connectivity=None if config.circuit.network is None else network_connectivity(config.circuit))
 
 
 @dataclass(frozen=True)

@@ -235,5 +235,6 @@ def _variant(circuit: CircuitSpec) -> str:
     """
     payload = {"seed": circuit.seed, "circuit": circuit.circuit.model_dump(mode="json"),
                "slots": circuit.spine_slots or None,
-               **({"e_to_i_slots": circuit.e_to_i_slots} if circuit.e_to_i_slots else {})}
+               **({"e_to_i_slots": circuit.e_to_i_slots} if circuit.e_to_i_slots else {}),
+               **({"connectivity": circuit.connectivity.digest} if circuit.connectivity is not None else {})}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
