@@ -25,6 +25,7 @@ from .measurement import AnalysisConfig, GlutamateConfig
 from .pharmacology import PharmacologyConfig
 from .plasticity import PlasticityConfig
 from .protocol import ProtocolConfig
+from .recording import RecordingConfig
 from .run_options import RUN_OPTION, OutputConfig, science_dict
 from .timeline import TimelineConfig
 
@@ -48,6 +49,8 @@ class Config(ConfigModel):
     plasticity: PlasticityConfig | None = None
     glutamate: GlutamateConfig = GlutamateConfig()
     analysis: AnalysisConfig = AnalysisConfig()
+    # Cell variables recorded as SONATA reports (none by default).
+    recording: RecordingConfig = RecordingConfig()
     # ---- run options (circuitsim.config.run_options): how to run, not what.
     output: OutputConfig = Field(OutputConfig(), json_schema_extra=RUN_OPTION)
     # How Brian2 runs the circuit. "cython" and "numpy" are Brian2's runtime
@@ -113,6 +116,24 @@ class Config(ConfigModel):
                     f"analysis.transient plus its wash-in settling (protocol.wash_tau x "
                     f"ln(1/analysis.settle_fraction)); expected more than {need:.3g} s, "
                     f"got {epoch.duration_s:.3g} s")
+        return self
+
+    @model_validator(mode="after")
+    def _recording_fits_the_circuit(self) -> Config:
+        """Recorded cells exist, their variables exist, and the interval is a whole number of steps."""
+        rec, cc = self.recording, self.circuit
+        steps = rec.interval_s / cc.dt_s
+        if abs(steps - round(steps)) > 1e-6 or round(steps) < 1:
+            raise ValueError(f"recording.interval: expected a whole number of steps of circuit.dt "
+                             f"({cc.dt_s * 1e3:g} ms), got {rec.interval_s * 1e3:g} ms")
+        for pop in rec.populations:
+            p = getattr(cc, pop)
+            if rec.cells is not None and max(rec.cells) >= p.n:
+                raise ValueError(f"recording.cells: expected ids below circuit.{pop}.n ({p.n}), "
+                                 f"got {max(rec.cells)}")
+            if "w_adapt" in rec.variables and p.adaptation_increment_a == 0:
+                raise ValueError(f"recording.variables: {pop} cells have no adaptation current "
+                                 f"(circuit.{pop}.adaptation_increment is 0), got w_adapt")
         return self
 
     @model_validator(mode="after")

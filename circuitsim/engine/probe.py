@@ -84,8 +84,13 @@ def until(sample: FastSample, t_s: float) -> FastSample:
         return sample
     spikes = {pop: (t[t < t_s], i[t < t_s]) for pop, (t, i) in sample.spikes.items()}
     keep = sample.trace_t_s < t_s - 1e-12
+    recordings = {}
+    for pop, rec in sample.recordings.items():
+        k = rec.t_s < t_s - 1e-12
+        recordings[pop] = dataclasses.replace(rec, t_s=rec.t_s[k], values={v: a[k] for v, a in rec.values.items()})
     return dataclasses.replace(sample, spikes=spikes, trace_t_s=sample.trace_t_s[keep],
-                               traces={k: v[keep] for k, v in sample.traces.items()}, duration_s=t_s)
+                               traces={k: v[keep] for k, v in sample.traces.items()}, duration_s=t_s,
+                               recordings=recordings)
 
 
 def probe_measures(config: Config, sample: FastSample, window: tuple[float, float],

@@ -42,6 +42,11 @@ EPOCH_UNITS = {
 EPOCH_TIMES = ("start_ms", "stop_ms", "window_start_ms")
 
 
+#: Unit and factor from the SI value of each recorded variable to the report's (SONATA reports: mV, nS, pA).
+REPORT_UNITS = {"v": ("mV", 1e3), "g_ampa": ("nS", 1e9), "g_nmda": ("nS", 1e9), "g_gaba": ("nS", 1e9),
+                "block": ("1", 1.0), "open_frac": ("1", 1.0), "mg_unblock": ("1", 1.0), "w_adapt": ("pA", 1e12)}
+
+
 def same(a: Any, b: Any) -> bool:
     """Deep equality of record contents: mappings by key (any order), arrays by dtype kind, shape and values (NaN equal to NaN)."""
     if isinstance(a, dict) or isinstance(b, dict):  # HDF5 lists a group's members by name
@@ -91,6 +96,11 @@ class RunRecord:
     days : dict
         A plasticity experiment's ``/spines``, ``/plasticity`` (checks,
         signatures) and ``/arms``; empty otherwise.
+    reports : dict
+        The recorded cell variables (``recording``): variable -> population
+        -> (node ids as uint64, step in ms, values as float32 (times, cells)
+        in :data:`REPORT_UNITS`); empty without. Written as SONATA soma
+        reports beside the results file.
     """
 
     config_text: str
@@ -106,6 +116,7 @@ class RunRecord:
     timeline_units: dict[str, str] = field(default_factory=dict)
     timeline_info: dict[str, Any] = field(default_factory=dict)
     days: dict[str, Any] = field(default_factory=dict)
+    reports: dict[str, dict[str, tuple]] = field(default_factory=dict)
 
     def __eq__(self, other: object) -> bool:
         """Equal contents (the fields of RunRecord; a read-back file's path is not content)."""

@@ -21,7 +21,7 @@ from .acute import Timeline
 from .checks import CircuitCheck
 from .measures import ANALYSIS_UNITS, SampleAnalysis
 from .probe import PROBE_UNITS, ProbeMeasures
-from .record import EPOCH_UNITS, RunRecord
+from .record import EPOCH_UNITS, REPORT_UNITS, RunRecord
 from .slow import DaysResult
 from .wiring import WIRING_UNITS, WiringMeasures
 
@@ -52,6 +52,18 @@ def spike_table(sample: FastSample) -> dict[str, tuple[np.ndarray, np.ndarray]]:
             raise ValueError(f"spikes of {pop!r} have negative cell ids")
         order = np.lexsort((ids, times_ms))  # the last key is the primary one
         out[pop] = (times_ms[order], ids[order].astype(np.uint64))
+    return out
+
+
+def report_table(sample: FastSample) -> dict[str, dict[str, tuple]]:
+    """variable -> population -> (node ids, step in ms, values (times, cells) as float32 in :data:`REPORT_UNITS`)."""
+    out: dict[str, dict[str, tuple]] = {}
+    for pop, rec in sample.recordings.items():
+        step_ms = float(rec.t_s[1] - rec.t_s[0]) * 1e3 if len(rec.t_s) > 1 else 0.0
+        for var, values in rec.values.items():
+            _unit, factor = REPORT_UNITS[var]
+            out.setdefault(var, {})[pop] = (np.asarray(rec.ids, dtype=np.uint64), round(step_ms, 9),
+                                            (np.asarray(values) * factor).astype(np.float32))
     return out
 
 
@@ -207,4 +219,4 @@ def to_record(config: Config, sample: FastSample, analysis: SampleAnalysis, prov
         time_ms=time_ms, timeseries=traces, units={name: trace_units(name) for name in traces},
         epoch_table=epoch_table(analysis), baseline_epoch=baseline,
         timeline=series, timeline_units=units, timeline_info=info,
-        days=days_part(days) if days is not None else {})
+        days=days_part(days) if days is not None else {}, reports=report_table(sample))

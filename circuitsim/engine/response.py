@@ -21,7 +21,7 @@ import numpy as np
 from ..atomic import atomic_path
 from ..config.schema import Config
 from ..network.inputs import CircuitSpec, Device, DrugInput, Stimulus, SynapseWeights
-from ..network.sample import FastSample, ProgressFn
+from ..network.sample import FastSample, ProgressFn, Recorded
 from ..network.simulate import simulate_sample
 from ..network.standalone import cache_root, resolve_threads
 from ..version import __version__
@@ -48,6 +48,9 @@ def response_key(stair: Config) -> str:
     network = data["circuit"].pop("network", None)
     if network is not None:
         data["network_digest"] = CircuitSpec.of(stair).connectivity.digest
+    # Likewise a recording that records nothing.
+    if not data["recording"]["variables"]:
+        data.pop("recording")
     plasticity = data.pop("plasticity", None)
     if plasticity is not None:
         data["spine_slots_per_synapse"] = stair.plasticity.spines.slots_per_synapse
@@ -91,6 +94,11 @@ def save_sample(path: Path, sample: FastSample) -> None:
         arrays[f"spikes_i__{pop}"] = ids
     for name, v in sample.traces.items():
         arrays[f"trace__{name}"] = v
+    for pop, rec in sample.recordings.items():
+        arrays[f"rec_t__{pop}"] = rec.t_s
+        arrays[f"rec_ids__{pop}"] = rec.ids
+        for var, values in rec.values.items():
+            arrays[f"rec__{pop}__{var}"] = values
     meta = {"n_cells": sample.n_cells, "duration_s": sample.duration_s,
             "wall_build_s": sample.wall_build_s, "wall_run_s": sample.wall_run_s,
             "seeds": sample.seeds, "run_info": sample.run_info}
@@ -108,10 +116,16 @@ def load_sample(path: Path) -> FastSample | None:
             for pop in meta["n_cells"]:
                 spikes[pop] = (z[f"spikes_t__{pop}"].copy(), z[f"spikes_i__{pop}"].copy())
             traces = {k.split("__", 1)[1]: z[k].copy() for k in z.files if k.startswith("trace__")}
+            recordings = {}
+            for key in z.files:
+                if key.startswith("rec_t__"):
+                    pop = key.split("__", 1)[1]
+                    values = {k.split("__")[2]: z[k].copy() for k in z.files if k.startswith(f"rec__{pop}__")}
+                    recordings[pop] = Recorded(t_s=z[key].copy(), ids=z[f"rec_ids__{pop}"].copy(), values=values)
             return FastSample(spikes=spikes, n_cells=meta["n_cells"], trace_t_s=z["trace_t_s"].copy(),
                               traces=traces, duration_s=meta["duration_s"],
                               wall_build_s=meta["wall_build_s"], wall_run_s=meta["wall_run_s"],
-                              seeds=meta["seeds"], run_info=meta["run_info"])
+                              seeds=meta["seeds"], run_info=meta["run_info"], recordings=recordings)
     except (OSError, KeyError, ValueError):
         return None
 

@@ -29,6 +29,7 @@ from .layout import (
     attr_value,
     str_value,
 )
+from .reports import read_reports
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,6 +168,7 @@ def _read(f: h5py.File, path: Path, version: int) -> Results:
         timeline_units=timeline_units,
         timeline_info=timeline_info,
         days=_read_days(f),
+        reports=read_reports(path, {k: str_value(v) for k, v in f["reports"].attrs.items()}) if "reports" in f else {},
     )
 
 

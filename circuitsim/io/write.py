@@ -38,6 +38,7 @@ from .layout import (
     SORTING_DTYPE,
     STR,
 )
+from .reports import write_reports
 
 
 def write_record(path: str | os.PathLike, record: RunRecord) -> Path:
@@ -49,9 +50,12 @@ def write_record(path: str | os.PathLike, record: RunRecord) -> Path:
         If the directory cannot be written; no file is left behind.
     """
     path = Path(path)
+    listing = write_reports(path, record.reports)
     with atomic_path(path) as tmp:
         with h5py.File(tmp, "w") as f:
             _write_root(f)
+            if listing:
+                f.create_group("reports").attrs.update(listing)
             _write_spikes(f, record)
             _write_timeseries(f, record)
             _write_epochs(f, record)

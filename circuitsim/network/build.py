@@ -19,7 +19,7 @@ from .drive import external_drive
 from .equations import common_namespace, synapse_namespace
 from .groups import cell_group, pathway_synapses
 from .inputs import CircuitSpec, DrugInput, Stimulus, SynapseWeights
-from .sample import POPULATIONS, FastSample
+from .sample import POPULATIONS, FastSample, Recorded
 from .standalone import seed_at_run_time
 from .vta import build_vta
 
@@ -47,6 +47,7 @@ class BuiltNetwork:
     net: object
     spike_mons: dict
     state_mons: dict
+    record_mons: dict
     c_trace: np.ndarray
     nbqx_trace: np.ndarray | None
     n_cells: dict
@@ -76,6 +77,11 @@ class BuiltNetwork:
             traces[f"open_{pop}"] = np.asarray(mon.open_frac).mean(axis=0)
             traces[f"g_ampa_{pop}_ns"] = np.asarray(mon.g_ampa / b2.nS).mean(axis=0)
             traces[f"g_nmda_{pop}_ns"] = np.asarray(mon.g_nmda / b2.nS).mean(axis=0)
+        recordings = {}
+        for pop, (mon, variables, ids) in self.record_mons.items():
+            recordings[pop] = Recorded(t_s=np.asarray(mon.t / b2.second, dtype=np.float64), ids=ids,
+                                       values={var: np.asarray(getattr(mon, var)[:], dtype=np.float64).T
+                                               for var in variables})
         idx = np.minimum((trace_t / 1e-3).astype(int), len(self.c_trace) - 1)
         traces["concentration_um"] = self.c_trace[idx]
         if self.nbqx_trace is not None:
@@ -90,6 +96,7 @@ class BuiltNetwork:
             wall_run_s=wall_run_s,
             seeds=dict(self.seeds),
             run_info=dict(info),
+            recordings=recordings,
         )
 
 
@@ -265,10 +272,13 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
     spike_mons, state_mons = _monitors(spec, groups, n)
     objects += list(spike_mons.values())
     objects += list(state_mons.values())
+    record_mons = _recorders(spec, groups)
+    objects += [mon for mon, _vars, _ids in record_mons.values()]
     objects += stimulus_objects(stimulus, groups["pyramidal"]) if stimulus is not None else []
 
     net = b2.Network(*objects, name="circuit")
-    return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, c_trace=drug.ketamine_um,
+    return BuiltNetwork(net=net, spike_mons=spike_mons, state_mons=state_mons, record_mons=record_mons,
+                        c_trace=drug.ketamine_um,
                         nbqx_trace=drug.nbqx_um, n_cells=dict(n), seeds=seeds,
                         duration_s=max(drug.duration_s, stimulus.stop_s if stimulus is not None else 0.0))
 
@@ -344,6 +354,18 @@ def _monitors(spec: CircuitSpec, groups: dict, n: dict) -> tuple[dict, dict]:
         for pop, g in groups.items()
     }
     return spike_mons, state_mons
+
+
+def _recorders(spec: CircuitSpec, groups: dict) -> dict:
+    """population -> (StateMonitor, variables, node ids) of ``spec.recording`` (empty without)."""
+    import brian2 as b2
+
+    rec = spec.recording
+    if rec is None:
+        return {}
+    return {pop: (b2.StateMonitor(groups[pop], list(rec.variables), record=ids, dt=rec.interval_s * b2.second,
+                                  name=f"record_{pop}"), rec.variables, ids)
+            for pop, ids in rec.cells.items()}
 
 
 def _trace_sample(n: int, max_cells: int = 500) -> np.ndarray:

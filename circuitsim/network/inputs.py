@@ -29,6 +29,33 @@ from .sonata import read_connectivity
 DRUG_DT_S = 1e-3
 
 
+@dataclass(frozen=True)
+class Recording:
+    """Cell variables every sample records: their names, the node ids per population, the interval (s)."""
+
+    variables: tuple[str, ...]
+    cells: dict[str, np.ndarray]
+    interval_s: float
+
+    @classmethod
+    def of(cls, config: Config) -> Recording | None:
+        """What ``config.recording`` asks for (None: nothing): ids, an evenly spaced fraction, or every cell."""
+        rec = config.recording
+        if not rec.variables:
+            return None
+        cells = {}
+        for pop in rec.populations:
+            n = getattr(config.circuit, pop).n
+            if rec.cells is not None:
+                ids = np.array(sorted(rec.cells), dtype=np.int64)
+            elif rec.fraction is not None:
+                ids = np.unique(np.round(np.linspace(0, n - 1, max(1, round(rec.fraction * n)))).astype(np.int64))
+            else:
+                ids = np.arange(n, dtype=np.int64)
+            cells[pop] = ids
+        return cls(variables=tuple(rec.variables), cells=cells, interval_s=rec.interval_s)
+
+
 def network_connectivity(circuit: CircuitConfig) -> Connectivity:
     """The synapses of ``circuit.network`` (a SONATA circuit config), checked against the circuit's cells and delays.
 
@@ -80,6 +107,8 @@ class CircuitSpec:
     connectivity : Connectivity, optional
         The synapses given explicitly (an imported SONATA network); None:
         drawn from the seed's named streams.
+    recording : Recording, optional
+        Cell variables to record (``recording`` of the config); None: none.
     """
 
     circuit: CircuitConfig
@@ -89,6 +118,7 @@ class CircuitSpec:
     spine_slots: float = 0.0
     e_to_i_slots: float = 0.0
     connectivity: Connectivity | None = None
+    recording: Recording | None = None
 
     @classmethod
     def of(cls, config: Config) -> CircuitSpec:
@@ -99,7 +129,8 @@ class CircuitSpec:
         return cls(circuit=config.circuit, pharmacology=config.pharmacology, seed=config.seed,
                    trace_dt_s=config.analysis.trace_dt_s, spine_slots=slots,
                    e_to_i_slots=0.0 if wiring is None else wiring.synapses.slots_per_synapse,
-                   connectivity=None if config.circuit.network is None else network_connectivity(config.circuit))
+                   connectivity=None if config.circuit.network is None else network_connectivity(config.circuit),
+                   recording=Recording.of(config))
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,20 @@ ProgressFn = Callable[[float, float], None]
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """Cell variables recorded in one population (``recording`` of the config).
+
+    ``t_s``: sample times (s); ``ids``: the recorded cells' node ids;
+    ``values``: variable -> array (times, cells) in the SI unit of
+    :data:`circuitsim.config.recording.VARIABLE_UNITS`.
+    """
+
+    t_s: np.ndarray
+    ids: np.ndarray
+    values: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
 class FastSample:
     """What one fast-stage run returns (pure data, no Brian2 objects).
 
@@ -52,6 +66,9 @@ class FastSample:
         How it ran: ``threads`` (OpenMP threads; 1 in runtime mode) and, in
         standalone mode, ``wall_binary_s`` (the whole binary: loading arrays,
         creating synapses, the run, writing results).
+    recordings : dict
+        population -> :class:`Recorded`, the cell variables the config's
+        ``recording`` asked for (empty without).
     """
 
     spikes: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -63,3 +80,4 @@ class FastSample:
     wall_run_s: float
     seeds: dict[str, int] = field(default_factory=dict)
     run_info: dict[str, int | float] = field(default_factory=dict)
+    recordings: dict[str, Recorded] = field(default_factory=dict)

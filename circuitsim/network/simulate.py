@@ -220,6 +220,9 @@ def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, thre
         out["spine_slots"] = circuit.spine_slots
     if circuit.e_to_i_slots:
         out["e_to_i_slots"] = circuit.e_to_i_slots
+    # Recorded cell variables add a monitor per population.
+    if circuit.recording is not None:
+        out["recording"] = {pop: list(circuit.recording.variables) for pop in circuit.recording.cells}
     # And the circuit probe's stimulus (`stimulus`: one is given) adds two objects.
     if stimulus:
         out["stimulus"] = True
