@@ -68,7 +68,7 @@ def test_reports_round_trip_through_the_results_file(tmp_path):
     from circuitsim.network.sample import Recorded
 
     config, sample, analysis = synthetic_run()
-    t = np.arange(50) * 2e-3
+    t = np.arange(50) * 1e-3  # the default recording.interval
     rec = Recorded(t_s=t, ids=np.array([0, 3, 7]), values={"v": np.full((50, 3), -0.06), "block": np.zeros((50, 3))})
     sample = dataclasses.replace(sample, recordings={"pyramidal": rec})
     now = utc_now()
@@ -77,5 +77,5 @@ def test_reports_round_trip_through_the_results_file(tmp_path):
     back = read_results(path)
     assert back == record
     ids, step_ms, data = back.reports["v"]["pyramidal"]
-    assert step_ms == 2.0 and data.dtype == np.float32 and np.allclose(data, -60.0)
+    assert step_ms == 1.0 and data.dtype == np.float32 and np.allclose(data, -60.0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5", "r_report_block.h5", "r_report_v.h5"]

@@ -20,14 +20,15 @@ compound, each number with its source beside it:
   enantiomers are given (Ebert et al. 1997; ``pharmacology.enantiomers``). The
   channel site is one site: components of every drug compete for it, and
   their joint occupancy, expressed as a racemic-ketamine-equivalent
-  concentration (:func:`circuitsim.pharmacology.pd.racemic_equivalent_um`),
+  concentration (:func:`circuitsim.pharmacology.pd.channel_site_equivalent_um`),
   is what the block models take. ``ampa``: NBQX's AMPA-receptor block
   (``pharmacology.nbqx``).
 
 Packaged drugs are in ``circuitsim/data/drugs/``; a dose names a packaged
 form (``drug: esketamine``, ``drug: memantine``) or a user's file
 (``drug: path/to/mydrug.yaml``, its form named like the drug unless
-``path.yaml:form``). A bad file raises
+``path.yaml:form``) or gives a drug file's keys inline (as a results
+file's stored config does, :func:`inline`). A bad file raises
 :class:`~circuitsim.errors.UserInputError` with one line naming the file
 and the key.
 """
@@ -127,10 +128,6 @@ class Drug(CheckedModel):
     def is_ketamine_like(self) -> bool:
         """Two enantiomers S and R with their own clearances (ketamine's SpeciesPK)."""
         return self.components == ["S", "R"]
-
-    @property
-    def blocks_nmda(self) -> bool:
-        return self.targets.nmda is not None
 
     def species_pk(self, species: str) -> CompoundPK:
         """The drug's parameters in `species` (UserInputError if the file has none)."""

@@ -55,14 +55,16 @@ def spike_table(sample: FastSample) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     return out
 
 
-def report_table(sample: FastSample) -> dict[str, dict[str, tuple]]:
-    """variable -> population -> (node ids, step in ms, values (times, cells) as float32 in :data:`REPORT_UNITS`)."""
+def report_table(sample: FastSample, interval_s: float) -> dict[str, dict[str, tuple]]:
+    """variable -> population -> (node ids, step in ms, values (times, cells) as float32 in :data:`REPORT_UNITS`).
+
+    `interval_s`: the recording interval (``recording.interval``), the reports' step.
+    """
     out: dict[str, dict[str, tuple]] = {}
     for pop, rec in sample.recordings.items():
-        step_ms = float(rec.t_s[1] - rec.t_s[0]) * 1e3 if len(rec.t_s) > 1 else 0.0
         for var, values in rec.values.items():
             _unit, factor = REPORT_UNITS[var]
-            out.setdefault(var, {})[pop] = (np.asarray(rec.ids, dtype=np.uint64), round(step_ms, 9),
+            out.setdefault(var, {})[pop] = (np.asarray(rec.ids, dtype=np.uint64), interval_s * 1e3,
                                             (np.asarray(values) * factor).astype(np.float32))
     return out
 
@@ -219,4 +221,4 @@ def to_record(config: Config, sample: FastSample, analysis: SampleAnalysis, prov
         time_ms=time_ms, timeseries=traces, units={name: trace_units(name) for name in traces},
         epoch_table=epoch_table(analysis), baseline_epoch=baseline,
         timeline=series, timeline_units=units, timeline_info=info,
-        days=days_part(days) if days is not None else {}, reports=report_table(sample))
+        days=days_part(days) if days is not None else {}, reports=report_table(sample, config.recording.interval_s))

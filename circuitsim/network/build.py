@@ -109,7 +109,8 @@ def e_to_e_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
     their weights.
     """
     if spec.connectivity is not None:
-        return _given(spec, "e_to_e").pre, _given(spec, "e_to_e").post
+        pw = _given(spec, "e_to_e")
+        return pw.pre, pw.post
     cc = spec.circuit
     p = cc.e_to_e.p
     if spec.spine_slots:
@@ -125,7 +126,8 @@ def e_to_i_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
     for :func:`e_to_e_pairs`.
     """
     if spec.connectivity is not None:
-        return _given(spec, "e_to_i").pre, _given(spec, "e_to_i").post
+        pw = _given(spec, "e_to_i")
+        return pw.pre, pw.post
     cc = spec.circuit
     p = cc.e_to_i.p
     if spec.e_to_i_slots:
@@ -137,7 +139,8 @@ def e_to_i_pairs(spec: CircuitSpec, used: dict[str, int] | None = None) -> tuple
 def i_to_e_pairs(spec: CircuitSpec) -> tuple[np.ndarray, np.ndarray]:
     """(pre, post) of the circuit's I->E synapses (interneuron, pyramidal cell)."""
     if spec.connectivity is not None:
-        return _given(spec, "i_to_e").pre, _given(spec, "i_to_e").post
+        pw = _given(spec, "i_to_e")
+        return pw.pre, pw.post
     cc = spec.circuit
     return random_pairs(cc.interneuron.n, cc.pyramidal.n, cc.i_to_e.p,
                         recorded_rng(spec.seed, "connectivity.i_to_e", None), autapses=True)
@@ -269,11 +272,8 @@ def build_network(spec: CircuitSpec, drug: DrugInput, formulation: str,
         n.update({pop: g.N for pop, g in vta_groups.items()})
 
     # ---- recording
-    spike_mons, state_mons = _monitors(spec, groups, n)
-    objects += list(spike_mons.values())
-    objects += list(state_mons.values())
-    record_mons = _recorders(spec, groups)
-    objects += [mon for mon, _vars, _ids in record_mons.values()]
+    spike_mons, state_mons, record_mons = _monitors(spec, groups, n)
+    objects += [*spike_mons.values(), *state_mons.values(), *(mon for mon, _v, _i in record_mons.values())]
     objects += stimulus_objects(stimulus, groups["pyramidal"]) if stimulus is not None else []
 
     net = b2.Network(*objects, name="circuit")
@@ -342,8 +342,8 @@ def _recurrent_synapses(spec: CircuitSpec, groups: dict, n: dict, formulation: s
     return objects
 
 
-def _monitors(spec: CircuitSpec, groups: dict, n: dict) -> tuple[dict, dict]:
-    """Spike monitors and population-trace state monitors, by population."""
+def _monitors(spec: CircuitSpec, groups: dict, n: dict) -> tuple[dict, dict, dict]:
+    """Spike monitors, population-trace state monitors and the recorders of ``spec.recording``, by population."""
     import brian2 as b2
 
     spike_mons = {pop: b2.SpikeMonitor(g, name=f"spikes_{pop}") for pop, g in groups.items()}
@@ -353,7 +353,7 @@ def _monitors(spec: CircuitSpec, groups: dict, n: dict) -> tuple[dict, dict]:
                              record=_trace_sample(n[pop]), clock=trace_clock, name=f"trace_{pop}")
         for pop, g in groups.items()
     }
-    return spike_mons, state_mons
+    return spike_mons, state_mons, _recorders(spec, groups)
 
 
 def _recorders(spec: CircuitSpec, groups: dict) -> dict:

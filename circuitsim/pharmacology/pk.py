@@ -39,8 +39,10 @@ Volumes and clearances scale linearly with body weight from each species'
 reference weight (70 kg for humans: the "per 70 kg" figures of Kamp et al.
 2020); rate constants therefore do not depend on body weight.
 
-The parameter models are in :mod:`circuitsim.pharmacology.parameters`, the
-species and drug presets in :mod:`circuitsim.pharmacology.presets`, read from the drug files (the
+The parameter models are in :mod:`circuitsim.config.compound` (derived
+quantities in :mod:`circuitsim.pharmacology.parameters`), the species and
+drug presets in :mod:`circuitsim.pharmacology.presets`, read from the drug
+files of :mod:`circuitsim.config.drugs` (the
 derivation of every preset number, and the figures the human preset
 produces, are in docs/pharmacokinetics.md), the schedules in
 :mod:`circuitsim.pharmacology.schedules`.
