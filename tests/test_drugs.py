@@ -227,7 +227,7 @@ def test_the_documented_user_drug_runs_through_the_whole_chain(tmp_path, tiny_ov
     made_up, cfg = files["madeupamine.yaml"], files["experiment.yaml"]
     ki = drugs.read_drug(made_up).targets.nmda.ki_um["madeupamine"]
     out = tmp_path / "out"
-    sets = [*tiny_overrides, "timeline.dt=10 min", "timeline.sampling.per_decade=1",
+    sets = [*tiny_overrides, "timeline.dt=10 min", "timeline.sampling.per_decade=1", "timeline.sampling.held_out=false",
             "timeline.sampling.window=100 ms", "timeline.sampling.refine=0", "circuit.vta.enabled=false"]
     status = main(["run", str(cfg), "--out", str(out), "--no-progress", "--no-figures",
                    *[a for s in sets for a in ("--set", s)]])
