@@ -169,12 +169,26 @@ def export_nwb(results: str, out_path: str | None) -> None:
               help="Override a config value (repeatable).")
 @click.option("--out", "out_dir", metavar="DIR", required=True,
               help="Folder for circuit_config.json, network/ and components/.")
-def export_sonata(config: str | None, overrides: tuple[str, ...], out_dir: str) -> None:
-    """Write the cortical circuit of CONFIG (default: the packaged default) as a SONATA network; print its circuit config."""
+@click.option("--from-results", "results", metavar="RESULTS",
+              help="A plasticity run's results file: its circuit, with the spines of --pool as E->E weights.")
+@click.option("--pool", default="end", show_default=True, metavar="LABEL",
+              help="With --from-results: the saved spine pool (healthy, at dose, end).")
+def export_sonata(config: str | None, overrides: tuple[str, ...], out_dir: str, results: str | None,
+                  pool: str) -> None:
+    """Write the cortical circuit of CONFIG (default: the packaged default), or of a run's RESULTS, as a SONATA network; print its circuit config."""
     from .config import load_config
-    from .io.sonata import export_network
+    from .io import read_results
+    from .io.sonata import export_network, saved_spines
 
-    click.echo(str(export_network(load_config(config, overrides), out_dir)))
+    if results is None:
+        click.echo(str(export_network(load_config(config, overrides), out_dir)))
+        return
+    if config is not None or overrides:
+        raise UserInputError("--from-results: the circuit is the results file's; expected no CONFIG or --set, "
+                             f"got {config or ''} {' '.join(overrides)}".rstrip())
+    res = read_results(results)
+    weights, spines = saved_spines(res, pool)
+    click.echo(str(export_network(res.config, out_dir, weights=weights, e_to_e_attributes=spines)))
 
 
 @cli.command()

@@ -127,7 +127,33 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
     names = [s.name for s in res.days["signatures"]]
     assert names[0].startswith("hit and run: plasma") and "spine increase at 24 h (over vehicle)" in names
     assert undocumented_names(tmp_path / "tiny.h5") == []
+    _the_spines_go_out_as_sonata(tmp_path, res)
 
+
+def _the_spines_go_out_as_sonata(tmp_path, res):
+    """export-sonata --from-results: the circuit with a saved pool's spines as E->E weights and edge attributes."""
+    libsonata = pytest.importorskip("libsonata")
+    out = {}
+    for label in ("healthy", "end"):
+        assert main(["export-sonata", "--from-results", str(tmp_path / "tiny.h5"), "--pool", label,
+                     "--out", str(tmp_path / f"net_{label}")]) == 0
+        edges = libsonata.CircuitConfig.from_file(str(tmp_path / f"net_{label}" / "circuit_config.json")
+                                                  ).edge_population("e_to_e")
+        sel = edges.select_all()
+        out[label] = {k: np.asarray(edges.get_attribute(k, sel)) for k in ("syn_weight", "spine_state", "spine_volume")}
+        # An empty slot has no weight; a spine's weight is its volume times one scale.
+        w, state, vol = out[label]["syn_weight"], out[label]["spine_state"], out[label]["spine_volume"]
+        assert np.all((w == 0) == (state == 0)) and np.all(vol[state == 0] == 0)
+        assert np.ptp(w[state > 0] / vol[state > 0]) < 1e-9 * w.max()
+    # The scale gives the healthy pool the calibrated circuit's total E->E weight: 1 / slots per slot.
+    slots = res.config.plasticity.spines.slots_per_synapse
+    healthy = out["healthy"]["syn_weight"]
+    assert healthy.sum() == pytest.approx(len(healthy) / slots, rel=1e-9)
+    # The end pool is another pool (stress took spines, the drug gave some back).
+    assert not np.array_equal(out["end"]["spine_state"], out["healthy"]["spine_state"])
+    # A pool the file did not save: one line, exit 2.
+    assert main(["export-sonata", "--from-results", str(tmp_path / "tiny.h5"), "--pool", "day 3",
+                 "--out", str(tmp_path / "bad")]) == 2
 
 
 def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_overrides):

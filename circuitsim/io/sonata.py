@@ -34,11 +34,14 @@ import numpy as np
 
 from ..atomic import atomic_path
 from ..config.schema import Config
-from ..network.build import pathway_pairs, pathway_weights
+from ..engine.record import RunRecord
+from ..errors import UserInputError
+from ..network.build import e_to_e_pairs, pathway_pairs, pathway_weights
 from ..network.connectivity import PATHWAYS
 from ..network.groups import initial_voltage
 from ..network.inputs import CircuitSpec, SynapseWeights
 from ..network.sample import POPULATIONS
+from ..plasticity.pool import slot_order, synapse_order, weight_scale
 
 #: SONATA's magic number and the format version written.
 MAGIC, VERSION = 0x0A7A, (0, 1)
@@ -65,12 +68,15 @@ def _synapse_params(spec: CircuitSpec, name: str) -> dict:
             "g_gaba_s": pw.g_gaba_s, "receptors": _si(rc)}
 
 
-def export_network(config: Config, folder: str | Path, weights: SynapseWeights | None = None) -> Path:
+def export_network(config: Config, folder: str | Path, weights: SynapseWeights | None = None,
+                   e_to_e_attributes: dict[str, np.ndarray] | None = None) -> Path:
     """Write `config`'s cortical circuit as a SONATA network into `folder`; return its circuit_config.json.
 
     `weights`: the E->E (and E->I) relative weights to write as ``syn_weight``
     (e.g. a day's spine-set weights), in the pair order of the network
     stage; default the circuit's own (:class:`~circuitsim.network.inputs.SynapseWeights`).
+    `e_to_e_attributes`: more E->E edge attributes in that order (the
+    spines' ``spine_state`` and ``spine_volume``, :func:`saved_spines`).
     The folder's previous ``network/`` and ``components/`` are replaced.
     """
     spec = CircuitSpec.of(config)
@@ -115,6 +121,11 @@ def export_network(config: Config, folder: str | Path, weights: SynapseWeights |
                 grp = g.create_group("0")
                 grp["delay"] = d * 1e3
                 grp["syn_weight"] = np.ones(len(i)) if w is None else w
+                extra = (e_to_e_attributes or {}) if name == "e_to_e" else {}
+                for key, values in extra.items():
+                    if len(values) != len(i):
+                        raise ValueError(f"e_to_e attribute {key}: expected {len(i)} entries, got {len(values)}")
+                    grp[key] = values
         _write_indices(tmp, n)
     with open(net / "edge_types.csv", "w", newline="") as fh:
         w = csv.writer(fh, delimiter=" ")
@@ -143,6 +154,32 @@ def export_network(config: Config, folder: str | Path, weights: SynapseWeights |
     with atomic_path(out) as tmp:
         Path(tmp).write_text(json.dumps(circuit, indent=1))
     return out
+
+
+def saved_spines(results: RunRecord, label: str) -> tuple[SynapseWeights, dict[str, np.ndarray]]:
+    """The E->E weights a plasticity run's saved spine pool sets, and its spines as edge attributes.
+
+    `label`: a pool the results file saved (``/spines/pool/<label>``:
+    ``healthy``, ``at dose``, ``end``). Returns the weights in the network
+    stage's synapse order (volume x the pool's weight scale, as the run gave
+    them to its circuit) and ``spine_state`` (0 empty slot, 1 young, 2
+    stable) and ``spine_volume`` (relative) in the same order.
+    """
+    pools = results.days.get("pool", {}) if results.days else {}
+    if label not in pools:
+        have = ", ".join(pools) or "none (not a plasticity run)"
+        raise UserInputError(f"--pool: expected a saved spine pool of the results ({have}), got {label!r}")
+    config = results.config
+    _pre, post = e_to_e_pairs(CircuitSpec.of(config))
+    order = slot_order(post)
+    if len(order) != len(pools[label]["volume"]):
+        raise UserInputError(f"--pool: the saved pool has {len(pools[label]['volume'])} slots, the results' "
+                             f"config {len(order)}; expected the same circuit")
+    scale = weight_scale(pools["healthy"]["volume"], config.plasticity.spines.slots_per_synapse)
+    volume = np.asarray(pools[label]["volume"])
+    weights = synapse_order(volume.astype(np.float64) * scale, order)
+    return SynapseWeights(e_to_e=weights), {"spine_state": synapse_order(np.asarray(pools[label]["state"]), order),
+                                            "spine_volume": synapse_order(volume, order)}
 
 
 def _root_attrs(f: h5py.File) -> None:

@@ -52,13 +52,29 @@ class CircuitPool:
 
     def synapse_weights(self) -> np.ndarray:
         """Weights in the circuit's synapse order (:func:`e_to_e_pairs`)."""
-        w = np.empty(self.pool.n_slots)
-        w[self.order] = self.pool.volume.astype(np.float64) * self.scale
-        return w
+        return synapse_order(self.pool.volume.astype(np.float64) * self.scale, self.order)
 
     def slot_weights(self) -> np.ndarray:
         """Weights in pool order."""
         return self.pool.volume.astype(np.float64) * self.scale
+
+
+def slot_order(post: np.ndarray) -> np.ndarray:
+    """``order[k]``: the synapse index of pool slot k (the synapses sorted by postsynaptic neuron, stably)."""
+    return np.argsort(post, kind="stable")
+
+
+def synapse_order(values: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Per-slot `values` (pool order) in the circuit's synapse order."""
+    out = np.empty(len(order), dtype=np.asarray(values).dtype)
+    out[order] = values
+    return out
+
+
+def weight_scale(healthy_volume: np.ndarray, slots_per_synapse: float) -> float:
+    """The factor from spine volume to synaptic weight: the healthy pool's total weight is 1 / ``slots_per_synapse`` per slot."""
+    total = float(np.asarray(healthy_volume).sum(dtype=np.float64))
+    return len(healthy_volume) / slots_per_synapse / total if total > 0 else 0.0
 
 
 def healthy_pool(config: Config, kernel=sp.step_numba, start_d: float = 0.0,
@@ -109,7 +125,7 @@ def grow_pool(pre: np.ndarray, post: np.ndarray, n_post: int, cfg: SpineConfig, 
     from `seed`; its weight scale gives the steady state the total weight of
     ``1 / cfg.slots_per_synapse`` per slot (the calibrated circuit's).
     """
-    order = np.argsort(post, kind="stable")
+    order = slot_order(post)
     counts = np.bincount(post, minlength=n_post)
     pool = sp.empty_pool(counts, pre=pre[order])
     rules = spine_rules(cfg)
@@ -118,8 +134,7 @@ def grow_pool(pre: np.ndarray, post: np.ndarray, n_post: int, cfg: SpineConfig, 
     ones, zeros = np.ones(n_post), np.zeros(n_post)
     for k in range(steps):
         kernel(pool, k * dt_d, dt_d, k, ones, zeros, rules, seed)
-    total = float(pool.volume.sum(dtype=np.float64))
-    scale = pool.n_slots / cfg.slots_per_synapse / total if total > 0 else 0.0
+    scale = weight_scale(pool.volume, cfg.slots_per_synapse)
     pool.birth_d -= np.float32(steps * dt_d)
     pool.lost_d -= np.float32(steps * dt_d)
     present = pool.present
