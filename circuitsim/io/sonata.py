@@ -90,43 +90,8 @@ def export_network(config: Config, folder: str | Path, weights: SynapseWeights |
         d.mkdir(parents=True, exist_ok=True)
     n = {pop: getattr(spec.circuit, pop).n for pop in POPULATIONS}
 
-    with atomic_path(net / "nodes.h5") as tmp, h5py.File(tmp, "w") as f:
-        _root_attrs(f)
-        for pop in POPULATIONS:
-            g = f.create_group(f"nodes/{pop}")
-            g["node_type_id"] = np.full(n[pop], NODE_TYPE_IDS[pop], dtype=np.int64)
-            g["node_group_id"] = np.zeros(n[pop], dtype=np.int64)
-            g["node_group_index"] = np.arange(n[pop], dtype=np.int64)
-            g.create_group("0")["v_init"] = initial_voltage(spec.seed, pop, getattr(spec.circuit, pop)) * 1e3
-    with open(net / "node_types.csv", "w", newline="") as fh:
-        w = csv.writer(fh, delimiter=" ")
-        w.writerow(["node_type_id", "pop_name", "model_type", "model_template", "dynamics_params"])
-        for pop in POPULATIONS:
-            w.writerow([NODE_TYPE_IDS[pop], pop, "point_neuron", "circuitsim:lif_conductance_adaptation",
-                        f"{pop}.json"])
-            (models / f"{pop}.json").write_text(json.dumps(_cell_params(spec, pop), indent=1))
-
-    with atomic_path(net / "edges.h5") as tmp:
-        with h5py.File(tmp, "w") as f:
-            _root_attrs(f)
-            for name, (src, dst) in PATHWAYS.items():
-                i, j, d = pathway_pairs(spec, name)
-                w = pathway_weights(spec, name, len(i), weights)
-                g = f.create_group(f"edges/{name}")
-                g.create_dataset("source_node_id", data=i.astype(np.uint64)).attrs["node_population"] = src
-                g.create_dataset("target_node_id", data=j.astype(np.uint64)).attrs["node_population"] = dst
-                g["edge_type_id"] = np.full(len(i), EDGE_TYPE_IDS[name], dtype=np.int64)
-                g["edge_group_id"] = np.zeros(len(i), dtype=np.int64)
-                g["edge_group_index"] = np.arange(len(i), dtype=np.int64)
-                grp = g.create_group("0")
-                grp["delay"] = d * 1e3
-                grp["syn_weight"] = np.ones(len(i)) if w is None else w
-                extra = (e_to_e_attributes or {}) if name == "e_to_e" else {}
-                for key, values in extra.items():
-                    if len(values) != len(i):
-                        raise ValueError(f"e_to_e attribute {key}: expected {len(i)} entries, got {len(values)}")
-                    grp[key] = values
-        _write_indices(tmp, n)
+    _write_nodes(spec, net, models, n)
+    _write_edges(spec, net, n, weights, e_to_e_attributes)
     with open(net / "edge_types.csv", "w", newline="") as fh:
         w = csv.writer(fh, delimiter=" ")
         w.writerow(["edge_type_id", "pathway", "model_template", "dynamics_params"])
@@ -154,6 +119,51 @@ def export_network(config: Config, folder: str | Path, weights: SynapseWeights |
     with atomic_path(out) as tmp:
         Path(tmp).write_text(json.dumps(circuit, indent=1))
     return out
+
+
+def _write_nodes(spec: CircuitSpec, net: Path, models: Path, n: dict[str, int]) -> None:
+    """nodes.h5 (``v_init`` in mV), node_types.csv and each population's parameters."""
+    with atomic_path(net / "nodes.h5") as tmp, h5py.File(tmp, "w") as f:
+        _root_attrs(f)
+        for pop in POPULATIONS:
+            g = f.create_group(f"nodes/{pop}")
+            g["node_type_id"] = np.full(n[pop], NODE_TYPE_IDS[pop], dtype=np.int64)
+            g["node_group_id"] = np.zeros(n[pop], dtype=np.int64)
+            g["node_group_index"] = np.arange(n[pop], dtype=np.int64)
+            g.create_group("0")["v_init"] = initial_voltage(spec.seed, pop, getattr(spec.circuit, pop)) * 1e3
+    with open(net / "node_types.csv", "w", newline="") as fh:
+        w = csv.writer(fh, delimiter=" ")
+        w.writerow(["node_type_id", "pop_name", "model_type", "model_template", "dynamics_params"])
+        for pop in POPULATIONS:
+            w.writerow([NODE_TYPE_IDS[pop], pop, "point_neuron", "circuitsim:lif_conductance_adaptation",
+                        f"{pop}.json"])
+            (models / f"{pop}.json").write_text(json.dumps(_cell_params(spec, pop), indent=1))
+
+
+def _write_edges(spec: CircuitSpec, net: Path, n: dict[str, int], weights: SynapseWeights,
+                 e_to_e_attributes: dict[str, np.ndarray] | None) -> None:
+    """edges.h5: each pathway's pairs, ``delay`` (ms), ``syn_weight`` and extra E->E attributes, with libsonata's indices."""
+    with atomic_path(net / "edges.h5") as tmp:
+        with h5py.File(tmp, "w") as f:
+            _root_attrs(f)
+            for name, (src, dst) in PATHWAYS.items():
+                i, j, d = pathway_pairs(spec, name)
+                w = pathway_weights(spec, name, len(i), weights)
+                g = f.create_group(f"edges/{name}")
+                g.create_dataset("source_node_id", data=i.astype(np.uint64)).attrs["node_population"] = src
+                g.create_dataset("target_node_id", data=j.astype(np.uint64)).attrs["node_population"] = dst
+                g["edge_type_id"] = np.full(len(i), EDGE_TYPE_IDS[name], dtype=np.int64)
+                g["edge_group_id"] = np.zeros(len(i), dtype=np.int64)
+                g["edge_group_index"] = np.arange(len(i), dtype=np.int64)
+                grp = g.create_group("0")
+                grp["delay"] = d * 1e3
+                grp["syn_weight"] = np.ones(len(i)) if w is None else w
+                extra = (e_to_e_attributes or {}) if name == "e_to_e" else {}
+                for key, values in extra.items():
+                    if len(values) != len(i):
+                        raise ValueError(f"e_to_e attribute {key}: expected {len(i)} entries, got {len(values)}")
+                    grp[key] = values
+        _write_indices(tmp, n)
 
 
 def saved_spines(results: RunRecord, label: str) -> tuple[SynapseWeights, dict[str, np.ndarray]]:
