@@ -186,14 +186,36 @@ def state_key(ketamine_um: float, nbqx_um: float) -> tuple[float, float]:
 def staircase_config(config: Config, plan: StaircasePlan) -> Config:
     """`config` with its protocol replaced by the staircase of `plan` (and no dosing).
 
-    Each state is held for ``analysis.transient`` plus ``sampling.window``;
-    concentrations step (``wash_tau`` 0). The protocol is built from numbers
-    (never through config text) and the sections it replaces are the only
-    ones that change.
+    Each state is held for its settling time (:func:`settle_s`) plus
+    ``sampling.window`` and measured in that window; concentrations step
+    (``wash_tau`` 0). The protocol is built from numbers (never through
+    config text) and the sections it replaces are the only ones that change.
     """
-    hold_s = config_float(config.analysis.transient_s + config.timeline.sampling.window_s)
+    settle = settle_s(config)
+    hold_s = config_float(settle + config.timeline.sampling.window_s)
     epochs = [Epoch.model_construct(name=n, duration_s=hold_s, concentration_um=config_float(c),
                                     nbqx_um=config_float(b))
               for n, c, b in zip(plan.names, plan.concentrations_um, plan.nbqx, strict=True)]
     protocol = ProtocolConfig.model_construct(epochs=epochs, wash_tau_s=0.0, baseline_epoch="baseline")
-    return config.model_copy(update={"protocol": protocol, "dosing": None})
+    update = {"protocol": protocol, "dosing": None}
+    if settle != config.analysis.transient_s:
+        update["analysis"] = config.analysis.model_copy(update={"transient_s": config_float(settle)})
+    return config.model_copy(update=update)
+
+
+def settle_s(config: Config) -> float:
+    """How long a staircase state runs before its measuring window: ``analysis.transient``, or longer for a trapping block.
+
+    The use-dependent block relaxes towards its steady state at rate
+    k_on C o + k_off, never slower than ``k_off``; after
+    ln(1 / ``analysis.settle_fraction``) / k_off (3 s at the default 1 /s and
+    0.05) a step has covered all but that fraction of its change. A
+    staircase held only for ``analysis.transient`` measured 76-79 % of the
+    settled block (docs/calibration.md, "Next steps"). The Hill block
+    follows the concentration at once.
+    """
+    transient = config.analysis.transient_s
+    if config.pharmacology.block_model != "trapping":
+        return transient
+    relax = math.log(1.0 / config.analysis.settle_fraction) / config.pharmacology.trapping.k_off_hz
+    return max(transient, relax)
