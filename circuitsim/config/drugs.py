@@ -39,7 +39,7 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field, model_validator
@@ -60,10 +60,38 @@ SPECIES = ("human", "rat", "mouse")
 MOLAR_MASS = UnitKind("molar mass", "g/mol", {"g/mol": 1.0, "kg/mol": 1e3})
 
 
+#: The GluN2 subunits of ``targets.nmda.subunit_ic50`` (as ``pharmacology.composition``).
+GLUN2 = ("GluN2A", "GluN2B", "GluN2C", "GluN2D")
+
+
 class NMDATarget(CheckedModel):
-    """Affinity of each component for the NMDA channel site ([3H]MK-801 displacement scale)."""
+    """Affinity of each component for the NMDA channel site ([3H]MK-801 displacement scale), and the subunit profile.
+
+    ``subunit_ic50`` (optional): the drug's IC50 at recombinant GluN1/GluN2A,
+    2B, 2C and 2D receptors measured in one study with 1 mM Mg2+; only its
+    ratios count (the drug's selectivity between populations,
+    :mod:`circuitsim.pharmacology.selectivity`); the potency stays ``ki``'s.
+    Without it the drug has ketamine's selectivity.
+
+    ``trapped_fraction`` (optional): the fraction of the block that stays
+    trapped in closed channels after agonist removal, measured beside
+    ketamine's in one preparation (partial trapping; the trapping model's
+    ``escape``). Without it the drug is trapped as ketamine is.
+    """
 
     ki_um: dict[Name(64), Quantity(CONCENTRATION, gt="0 uM", le="10 M")] = Field(alias="ki", min_length=1)
+    subunit_ic50_um: dict[Literal["GluN2A", "GluN2B", "GluN2C", "GluN2D"],
+                          Quantity(CONCENTRATION, gt="0 uM", le="10 M")] | None = Field(None, alias="subunit_ic50")
+    #: Fraction of the block that stays trapped when agonist is removed,
+    #: measured beside ketamine's in one preparation (optional).
+    trapped_fraction: float | None = Field(None, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _every_subunit(self) -> NMDATarget:
+        if self.subunit_ic50_um is not None and set(self.subunit_ic50_um) != set(GLUN2):
+            raise ValueError(f"subunit_ic50: expected an IC50 for each of {', '.join(GLUN2)}, "
+                             f"got {sorted(self.subunit_ic50_um)!r}")
+        return self
 
 
 class AMPATarget(CheckedModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from .base import ConfigModel
 from .drugs import ketamine
@@ -126,6 +126,89 @@ class DissociationIndex(ConfigModel):
     hill_n: float = Field(3.0, gt=0, le=10)
 
 
+#: The GluN2 subunits a drug file's ``targets.nmda.subunit_ic50`` and
+#: ``pharmacology.composition`` name.
+SUBUNITS = ("GluN2A", "GluN2B", "GluN2C", "GluN2D")
+Subunit = Literal["GluN2A", "GluN2B", "GluN2C", "GluN2D"]
+#: The populations whose NMDA receptors a drug blocks.
+BLOCKED_POPULATIONS = ("pyramidal", "interneuron", "vta_dopamine", "vta_gaba")
+
+
+def _fractions(value: dict[str, float], where: str) -> dict[str, float]:
+    if any(not (0.0 <= f <= 1.0) for f in value.values()) or abs(sum(value.values()) - 1.0) > 1e-9:
+        raise ValueError(f"{where}: expected GluN2 fractions between 0 and 1 that sum to 1, got {value!r}")
+    return value
+
+
+class Composition(ConfigModel):
+    """The GluN2 subunit fractions of each population's NMDA receptors.
+
+    They turn a drug file's subunit IC50s (``targets.nmda.subunit_ic50``)
+    into the drug's potency at each population, relative to ketamine's
+    (:mod:`circuitsim.pharmacology.selectivity`): with fractions w_s of
+    receptors whose IC50 is IC50_s, a low concentration C blocks
+    sum_s w_s C / IC50_s, so the population's IC50 is 1 / sum_s (w_s / IC50_s).
+
+    Which subunits: pyramidal cells GluN2A/2B, fast-spiking interneurons
+    GluN2C/2D-enriched, VTA dopamine cells GluN2B/2D (Jones & Gibb 2005, J
+    Physiol 569:209, nigral dopamine neurons), VTA GABA cells as the cortical
+    interneurons (the reasons beside ``pharmacology.hill``). The fractions
+    are calibration choices, as no subunit fractions per population could be
+    read: with ketamine's subunit IC50s (its drug file, Kotermanski & Johnson
+    2009) they give each population the calibrated racemic IC50 of
+    ``pharmacology.hill`` (5.2, 2.0, 4.0, 2.0 uM) to 0.01 uM
+    (tests/test_selectivity.py). Ketamine's own block is the calibrated
+    ``pharmacology.hill`` / ``trapping`` numbers; the composition matters for
+    any other drug with a subunit profile.
+    """
+
+    pyramidal: dict[Subunit, float] = {"GluN2A": 0.457, "GluN2B": 0.543}
+    interneuron: dict[Subunit, float] = {"GluN2C": 0.317, "GluN2D": 0.683}
+    vta_dopamine: dict[Subunit, float] = {"GluN2B": 0.626, "GluN2D": 0.374}
+    vta_gaba: dict[Subunit, float] = {"GluN2C": 0.317, "GluN2D": 0.683}
+
+    @field_validator("pyramidal", "interneuron", "vta_dopamine", "vta_gaba")
+    @classmethod
+    def _sum_to_one(cls, value: dict[str, float], info) -> dict[str, float]:
+        return _fractions(value, info.field_name)
+
+
+class Selectivity(ConfigModel):
+    """The blocker's potency at each population relative to ketamine's, pyramidal cells = 1.
+
+    Each population's block takes its IC50 divided by (Hill), its k_on
+    multiplied by (trapping) this factor.
+    """
+
+    pyramidal: float = Field(1.0, gt=0, le=1e3)
+    interneuron: float = Field(1.0, gt=0, le=1e3)
+    vta_dopamine: float = Field(1.0, gt=0, le=1e3)
+    vta_gaba: float = Field(1.0, gt=0, le=1e3)
+
+
+class Blocker(ConfigModel):
+    """What distinguishes the dosed NMDA-channel blocker from ketamine, on which the block is calibrated.
+
+    Ketamine's values (selectivity 1 everywhere, escape 0) also for a drug
+    file without ``subunit_ic50`` and ``trapped_fraction``. For a drug with
+    them the engine sets this section from the dosing section
+    (:func:`circuitsim.pharmacology.selectivity.dosed_blocker`); a bath
+    protocol may set it by hand.
+
+    ``escape``: the share of the drug that leaves a blocked channel when the
+    channel closes, beyond ketamine's (partial trapping; trapping model
+    only): ``1 - trapped_fraction / ketamine's trapped_fraction``.
+    """
+
+    selectivity: Selectivity = Selectivity()
+    escape: float = Field(0.0, ge=0, lt=1)
+
+    @property
+    def is_ketamine(self) -> bool:
+        sel = self.selectivity
+        return self.escape == 0.0 and all(getattr(sel, pop) == 1.0 for pop in BLOCKED_POPULATIONS)
+
+
 class PharmacologyConfig(ConfigModel):
     """How drug concentrations become receptor block: ketamine at NMDA, NBQX at AMPA receptors.
 
@@ -138,4 +221,6 @@ class PharmacologyConfig(ConfigModel):
     trapping: TrappingBlock = TrappingBlock()
     nbqx: NBQXBlock = NBQXBlock()
     enantiomers: EnantiomerAffinities = EnantiomerAffinities()
+    composition: Composition = Composition()
+    blocker: Blocker = Blocker()
     dissociation: DissociationIndex = DissociationIndex()

@@ -58,6 +58,7 @@ from ..pharmacology import pd, pk
 from ..pharmacology.acute import dissociation_index
 from ..pharmacology.exposure import PKResult, um_to_ng_ml
 from ..pharmacology.schedules import Schedule
+from ..pharmacology.selectivity import site_ki_um
 from . import interpolation as ip
 from .helpers import Beside, HelperPool, resolve_workers
 from .measures import SampleAnalysis
@@ -233,10 +234,13 @@ def effective_um(res: PKResult, config: Config) -> np.ndarray:
     """The racemic-equivalent brain concentration of every NMDA-channel blocker dosed.
 
     S and R with ``pharmacology.enantiomers``; any other drug's components
-    with their drug file's affinities (:func:`~circuitsim.pharmacology.pd.channel_site_equivalent_um`).
+    with their drug file's affinities (or, with subunit IC50s, the
+    pyramidal potency these give, :func:`~circuitsim.pharmacology.selectivity.site_ki_um`) (:func:`~circuitsim.pharmacology.pd.channel_site_equivalent_um`).
     """
-    ki = config.pharmacology.enantiomers
-    others = [(x.brain_um, x.nmda_ki_um) for x in res.others if x.nmda_ki_um is not None]
+    pc = config.pharmacology
+    ki = pc.enantiomers
+    others = [(x.brain_um, site_ki_um(x.nmda_ki_um, x.nmda_subunit_ic50_um, pc))
+              for x in res.others if x.nmda_ki_um is not None]
     return pd.channel_site_equivalent_um(res.brain_s_um, res.brain_r_um, ki.ki_s_um, ki.ki_r_um, others)
 
 

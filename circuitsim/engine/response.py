@@ -48,6 +48,11 @@ def response_key(stair: Config) -> str:
     network = data["circuit"].pop("network", None)
     if network is not None:
         data["network_digest"] = CircuitSpec.of(stair).connectivity.digest
+    # The composition enters only through the blocker, which is left out
+    # for ketamine (the only blocker before drug files had profiles).
+    data["pharmacology"].pop("composition")
+    if stair.pharmacology.blocker.is_ketamine:
+        data["pharmacology"].pop("blocker")
     # Likewise a recording that records nothing.
     if not data["recording"]["variables"]:
         data.pop("recording")

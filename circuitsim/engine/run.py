@@ -24,6 +24,7 @@ from ..config.schema import Config
 from ..errors import UserInputError
 from ..network.sample import FastSample, ProgressFn
 from ..network.simulate import simulate_config
+from ..pharmacology.selectivity import dosed_blocker
 from .acute import Timeline, run_timeline
 from .arms import arm_configs, run_arms
 from .measures import SampleAnalysis, analyse
@@ -74,8 +75,11 @@ def check_runnable(config: Config) -> None:
     if config.plasticity is not None and config.dosing is None:
         raise UserInputError("plasticity: a plasticity experiment needs a dosing section "
                              "(a dose of 0 mg/kg for a drug-free control)")
+    if config.dosing is not None:
+        dosed_blocker(config.dosing.doses, config.pharmacology)  # one blocker per run
     if config.plasticity is not None and config.plasticity.arms:
-        arm_configs(config)  # every arm's overrides are checked before anything runs
+        for arm in arm_configs(config).values():  # every arm's overrides are checked before anything runs
+            dosed_blocker(arm.dosing.doses, arm.pharmacology)
 
 
 def simulated_seconds(config: Config) -> float:

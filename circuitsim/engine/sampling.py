@@ -18,6 +18,7 @@ import numpy as np
 
 from ..config.protocol import Epoch, ProtocolConfig
 from ..config.schema import Config
+from ..pharmacology.selectivity import dosed_blocker
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,10 @@ def staircase_config(config: Config, plan: StaircasePlan) -> Config:
               for n, c, b in zip(plan.names, plan.concentrations_um, plan.nbqx, strict=True)]
     protocol = ProtocolConfig.model_construct(epochs=epochs, wash_tau_s=0.0, baseline_epoch="baseline")
     update = {"protocol": protocol, "dosing": None}
+    if config.dosing is not None:  # how the dosed blocker differs from ketamine outlives the dosing section
+        blocker = dosed_blocker(config.dosing.doses, config.pharmacology)
+        if blocker != config.pharmacology.blocker:
+            update["pharmacology"] = config.pharmacology.model_copy(update={"blocker": blocker})
     if settle != config.analysis.transient_s:
         update["analysis"] = config.analysis.model_copy(update={"transient_s": config_float(settle)})
     return config.model_copy(update=update)

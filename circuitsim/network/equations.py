@@ -46,7 +46,7 @@ from ..config.pharmacology import PharmacologyConfig
 
 
 def neuron_equations(block_model: str, formulation: str, adaptation: bool = False,
-                     ampa_block: bool = False) -> str:
+                     ampa_block: bool = False, escape: bool = False) -> str:
     """Brian2 equations of one population's cells.
 
     Parameters
@@ -60,6 +60,10 @@ def neuron_equations(block_model: str, formulation: str, adaptation: bool = Fals
     ampa_block : bool
         Scale the AMPA conductance by the NBQX block (only for protocols that
         apply NBQX).
+    escape : bool
+        Trapping model: the blocker escapes closing channels more often than
+        ketamine (``pharmacology.blocker.escape`` > 0; the rate
+        ``escape_rate`` x gating, :mod:`circuitsim.pharmacology.selectivity`).
 
     Returns
     -------
@@ -84,7 +88,8 @@ def neuron_equations(block_model: str, formulation: str, adaptation: bool = Fals
     if block_model == "hill":
         block = "block = (conc(t) / ic50)**hill_n / (1 + (conc(t) / ic50)**hill_n) : 1"
     else:
-        block = "dblock/dt = k_on * conc(t) * open_frac * (1 - block) - k_off * block : 1"
+        leave = "(k_off + escape_rate * g_nmda / g_nmda_max)" if escape else "k_off"
+        block = f"dblock/dt = k_on * conc(t) * open_frac * (1 - block) - {leave} * block : 1"
     # NBQX: only in the equations of a protocol that applies it (one factor
     # per step fewer otherwise).
     ampa = "g_ampa * (1 - block_ampa)" if ampa_block else "g_ampa"

@@ -32,11 +32,15 @@ def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: s
         c_m=p.c_m_f * b2.farad,
         g_leak=p.g_leak_s * b2.siemens,
         e_leak=p.e_leak_v * b2.volt,
-        ic50=getattr(pc.hill, f"ic50_{pop}_um"),
-        k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") / b2.second,
+        # The dosed drug's selectivity (1 for ketamine: its calibrated numbers).
+        ic50=getattr(pc.hill, f"ic50_{pop}_um") / getattr(pc.blocker.selectivity, pop),
+        k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") * getattr(pc.blocker.selectivity, pop) / b2.second,
     )
     adapt = p.adaptation_increment_a > 0
-    eqs = neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common)
+    escape = pc.block_model == "trapping" and pc.blocker.escape > 0
+    eqs = neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common, escape=escape)
+    if escape:  # each closing of a blocked channel's gate lets this share of the drug out
+        ns["escape_rate"] = pc.blocker.escape / (spec.circuit.receptors.tau_nmda_decay_s * b2.second)
     reset = "v = v_reset_value"
     if adapt:
         reset += "\nw_adapt += adapt_increment"

@@ -7,6 +7,7 @@ components as :class:`ComponentExposure`), made by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,8 @@ class ComponentExposure:
     nmda_ki_um: float | None
     plasma_ng_ml: np.ndarray
     brain_ng_ml: np.ndarray
+    #: The drug's IC50s at GluN2A-D with Mg2+ (its file's ``targets.nmda.subunit_ic50``); None without.
+    nmda_subunit_ic50_um: Mapping[str, float] | None = None
 
     @property
     def plasma_um(self) -> np.ndarray:

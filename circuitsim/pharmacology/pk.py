@@ -313,7 +313,8 @@ def simulate_pk(
             molar_mass_g_per_mol=drug.molar_mass_g_per_mol,
             nmda_ki_um=None if nmda is None else nmda.ki_um[component],
             plasma_ng_ml=conc(x[:, 1] / disposition(dpk, w).v1_l),
-            brain_ng_ml=conc(dpk.brain_plasma_ratio * x[:, 3])))
+            brain_ng_ml=conc(dpk.brain_plasma_ratio * x[:, 3]),
+            nmda_subunit_ic50_um=None if nmda is None else nmda.subunit_ic50_um))
     return PKResult(
         time_h=frozen(t),
         plasma_s_ng_ml=conc(state["S"][:, 1] / v1),

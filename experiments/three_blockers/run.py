@@ -1,0 +1,224 @@
+"""Ketamine, memantine and lanicemine at clinical exposures and at matched average NMDA block (issue 21, item 3).
+
+    python experiments/three_blockers/run.py [--reduced] [--seed N] [--out DIR] [--set KEY=VALUE ...] [--reuse]
+
+Runs config.yaml (human, no stress, 24 h, trapping block) once per run:
+a vehicle; ketamine, memantine and lanicemine at their clinically used
+exposures (CLINICAL; the reasons in config.yaml); then memantine and
+lanicemine at the dose that gives ketamine's average NMDA block (the block
+over the 24 h and over the cortical cells, pyramidal and interneuron by
+cell count). The matching dose comes from each drug's clinical run: its
+timeline relates the equivalent concentration to the block, and the dose
+scales the concentration (linear pharmacokinetics); the matched run then
+measures the block it reached, printed beside the target.
+
+From each results file: the drug's brain peak, the average block of each
+population, the interneuron fall and pyramidal rise (disinhibition) and the
+glutamate rise at their extremes, the p-eEF2 nadir and BDNF peak (means
+over pyramidal neurons, relative to rest), and the spine density at 24 h
+over the vehicle's. Prints a table (also table.md) and draws
+``three_blockers.png``. ``--reuse`` reads existing results files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+import circuitsim
+from circuitsim.analysis.calibration import REDUCED_CIRCUIT
+from circuitsim.cli import run_script
+from circuitsim.plots._common import new_figure, save
+
+HERE = Path(__file__).resolve().parent
+#: Each drug's clinically used exposure (config.yaml says why).
+CLINICAL = {
+    "ketamine": [{"amount": "0.5 mg/kg", "route": "iv_infusion", "duration": "40 min", "drug": "racemic"}],
+    "memantine": [{"amount": "32.5 mg", "route": "iv_infusion", "duration": "60 min", "drug": "memantine"},
+                  {"amount": "36.8 mg", "route": "iv_infusion", "duration": "23 h", "start": "1 h",
+                   "drug": "memantine"}],
+    "lanicemine": [{"amount": "100 mg", "route": "iv_infusion", "duration": "60 min", "drug": "lanicemine"}],
+}
+VEHICLE = [{"amount": "0 mg/kg", "route": "iv_infusion", "duration": "40 min", "drug": "racemic"}]
+COLORS = {"ketamine": "tab:red", "memantine": "tab:blue", "lanicemine": "tab:green"}
+
+
+@dataclass
+class Readout:
+    """What one run gives (module docstring)."""
+
+    name: str
+    doses: list
+    peak_brain_um: float
+    block_pyramidal: float
+    block_interneuron: float
+    block_cortex: float
+    interneuron_change: float
+    pyramidal_change: float
+    glutamate_change: float
+    p_eef2_nadir: float
+    bdnf_peak: float
+    spines_24h: float
+
+
+def scaled(doses: list, k: float) -> list:
+    """`doses` with every amount multiplied by `k` (amounts as '<number> <unit>')."""
+    out = []
+    for d in doses:
+        value, unit = d["amount"].split(" ", 1)
+        out.append({**d, "amount": f"{float(value) * k:.6g} {unit}"})
+    return out
+
+
+def cortex_block(tl, n_pyr: int, n_int: int) -> np.ndarray:
+    return (n_pyr * np.asarray(tl["block_pyramidal"]) + n_int * np.asarray(tl["block_interneuron"])) / (n_pyr + n_int)
+
+
+def day_mean(tl, values) -> float:
+    """Mean of `values` over the timeline's first 24 h (its grid is uniform)."""
+    t = np.asarray(tl["time_h"], float)
+    return float(np.mean(np.asarray(values, float)[(t >= 0) & (t <= 24.0)]))
+
+
+def run_one(name: str, doses: list, sets: list, out: Path, reuse: bool):
+    path = out / f"{name}.h5"
+    if reuse and path.exists():
+        return circuitsim.open_results(path)
+    config = circuitsim.load_config(HERE / "config.yaml", [*sets, f"dosing.doses={json.dumps(doses)}",
+                                                           f"output.name={name}"])
+    return circuitsim.run(config, out, figures=False, progress=True)
+
+
+def readout(name: str, doses: list, res, vehicle_spines: float | None) -> Readout:
+    tl = res.timeline
+    cfg = res.config
+    n_pyr, n_int = cfg.circuit.pyramidal.n, cfg.circuit.interneuron.n
+    t = np.asarray(tl["time_h"], float)
+
+    def rel(series: str, extreme) -> float:
+        v = np.asarray(tl[series], float)
+        return float(extreme(v[t >= 0]) / v[np.argmin(np.abs(t))] - 1.0)
+
+    spines = float(np.interp(24.0, np.asarray(tl["time_h"], float), np.asarray(tl["spine_density_rel"], float)))
+    return Readout(
+        name=name, doses=doses, peak_brain_um=peak_brain_um(res),
+        block_pyramidal=day_mean(tl, tl["block_pyramidal"]), block_interneuron=day_mean(tl, tl["block_interneuron"]),
+        block_cortex=day_mean(tl, cortex_block(tl, n_pyr, n_int)),
+        interneuron_change=rel("rate_interneuron_hz", np.min), pyramidal_change=rel("rate_pyramidal_hz", np.max),
+        glutamate_change=float(np.max(np.asarray(tl["glutamate_rel"], float)[t >= 0]) - 1.0),
+        p_eef2_nadir=float(np.min(np.asarray(tl["p_eef2"], float)[t >= 0])),
+        bdnf_peak=float(np.max(np.asarray(tl["bdnf"], float)[t >= 0])),
+        spines_24h=spines - (vehicle_spines if vehicle_spines is not None else spines))
+
+
+def peak_brain_um(res) -> float:
+    """The dosed drug's brain peak (uM): ketamine's S + R, or the other drug's brain series."""
+    tl = res.timeline
+    brain = [k for k in tl if k.startswith("brain_") and k.endswith("_um")]
+    if "brain_s_um" in tl and float(np.max(tl["brain_s_um"])) > 0:
+        return float(np.max(np.asarray(tl["brain_s_um"]) + np.asarray(tl["brain_r_um"])))
+    others = [k for k in brain if k not in ("brain_s_um", "brain_r_um")]
+    return max((float(np.max(tl[k])) for k in others), default=0.0)
+
+
+def matching_scale(res, target: float) -> float:
+    """The factor on a drug's clinical doses that gives its cortex a 24-h average block of `target`.
+
+    Its clinical timeline gives the block as a function of the equivalent
+    concentration (its states; linear between them, and beyond the largest
+    along the last two); the factor scales the concentration.
+    """
+    tl = res.timeline
+    cfg = res.config
+    eff = np.asarray(tl["effective_um"], float)
+    block = cortex_block(tl, cfg.circuit.pyramidal.n, cfg.circuit.interneuron.n)
+    order = np.argsort(eff)
+    x, y = np.unique(eff[order], return_index=True)
+    y = block[order][y]
+
+    def f(c: np.ndarray) -> np.ndarray:
+        inside = np.interp(c, x, y)
+        slope = (y[-1] - y[-2]) / (x[-1] - x[-2])
+        return np.where(c > x[-1], y[-1] + slope * (c - x[-1]), inside)
+
+    lo, hi = 1e-4, 1.0
+    while day_mean(tl, f(hi * eff)) < target:
+        hi *= 2.0
+    for _ in range(60):
+        mid = np.sqrt(lo * hi)
+        lo, hi = (mid, hi) if day_mean(tl, f(mid * eff)) < target else (lo, mid)
+    return float(np.sqrt(lo * hi))
+
+
+def table(rows: list[Readout]) -> str:
+    head = ("| run | doses | brain peak (uM) | 24-h block pyr / int / cortex | interneuron rate | pyramidal rate "
+            "| glutamate | p-eEF2 nadir | BDNF peak | spines at 24 h over vehicle |")
+    lines = [head, "|" + "---|" * 10]
+    for r in rows:
+        dose = "; ".join(f"{d['amount']} {d['drug']} over {d.get('duration', '-')}" for d in r.doses)
+        lines.append(f"| {r.name} | {dose} | {r.peak_brain_um:.3f} | {r.block_pyramidal:.4f} / "
+                     f"{r.block_interneuron:.4f} / {r.block_cortex:.4f} | {r.interneuron_change:+.3f} | "
+                     f"{r.pyramidal_change:+.3f} | {r.glutamate_change:+.3f} | {r.p_eef2_nadir:.3f} | "
+                     f"{r.bdnf_peak:.3f} | {r.spines_24h:+.4f} |")
+    return "\n".join(lines)
+
+
+def draw(rows: list[Readout], out: Path, title: str) -> Path:
+    fig = new_figure(11.0, 3.6)
+    axes = fig.subplots(1, 4)
+    names = [r.name for r in rows]
+    colors = [COLORS[r.name.split(",")[0]] for r in rows]
+    hatches = ["" if "clinical" in r.name else "//" for r in rows]
+    panels = (("24-h average block, cortex", lambda r: r.block_cortex),
+              ("interneuron rate, extreme change", lambda r: r.interneuron_change),
+              ("p-eEF2 nadir (of rest)", lambda r: r.p_eef2_nadir),
+              ("spines at 24 h over vehicle", lambda r: r.spines_24h))
+    for ax, (label, get) in zip(axes, panels, strict=True):
+        bars = ax.bar(range(len(rows)), [get(r) for r in rows], color=colors)
+        for bar, h in zip(bars, hatches, strict=True):
+            bar.set_hatch(h)
+        ax.set_xticks(range(len(rows)), [n.replace(", ", "\n") for n in names], fontsize=6)
+        ax.set_title(label, fontsize=8)
+        ax.axhline(0.0, color="0.3", lw=0.6)
+    fig.suptitle(title, fontsize=9)
+    return save(fig, out / "three_blockers.png")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reduced", action="store_true", help="the circuit of `circuitsim validate`")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default="results/experiments/three_blockers")
+    ap.add_argument("--set", action="append", default=[], dest="sets", metavar="KEY=VALUE")
+    ap.add_argument("--reuse", action="store_true", help="read the results files a previous run wrote")
+    args = ap.parse_args()
+    out = Path(args.out)
+    sets = [*(REDUCED_CIRCUIT if args.reduced else ()), f"seed={args.seed}", *args.sets]
+    vehicle = run_one("vehicle", VEHICLE, sets, out, args.reuse)
+    tl_v = vehicle.timeline
+    v_spines = float(np.interp(24.0, np.asarray(tl_v["time_h"], float), np.asarray(tl_v["spine_density_rel"], float)))
+    rows, results = [], {}
+    for drug, doses in CLINICAL.items():
+        results[drug] = run_one(f"{drug}_clinical", doses, sets, out, args.reuse)
+        rows.append(readout(f"{drug}, clinical", doses, results[drug], v_spines))
+    target = rows[0].block_cortex
+    for drug in ("memantine", "lanicemine"):
+        k = matching_scale(results[drug], target)
+        doses = scaled(CLINICAL[drug], k)
+        print(f"{drug}: x{k:.4g} of the clinical doses for ketamine's 24-h cortical block {target:.4f}")
+        rows.append(readout(f"{drug}, matched", doses, run_one(f"{drug}_matched", doses, sets, out, args.reuse),
+                            v_spines))
+    text = table(rows)
+    print(text)
+    (out / "table.md").write_text(text + "\n")
+    block_model = vehicle.config.pharmacology.block_model
+    print(draw(rows, out, f"Three NMDA blockers, human, 24 h ({block_model} block, seed {args.seed}); "
+                          "plain: clinical exposure, hatched: ketamine's average block"))
+
+
+if __name__ == "__main__":
+    run_script(main)
