@@ -172,7 +172,8 @@ def export_nwb(results: str, out_path: str | None) -> None:
 @click.option("--from-results", "results", metavar="RESULTS",
               help="A plasticity run's results file: its circuit, with the spines of --pool as E->E weights.")
 @click.option("--pool", default="end", show_default=True, metavar="LABEL",
-              help="With --from-results: the saved spine pool (healthy, at dose, end).")
+              help="With --from-results: the saved spine pool (healthy, at dose, end, "
+                   "or 'day <d>' of plasticity.save_pools).")
 def export_sonata(config: str | None, overrides: tuple[str, ...], out_dir: str, results: str | None,
                   pool: str) -> None:
     """Write the cortical circuit of CONFIG (default: the packaged default), or of a run's RESULTS, as a SONATA network; print its circuit config."""

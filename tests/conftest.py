@@ -184,7 +184,8 @@ def undocumented_names(path) -> list[str]:
 
     A name counts as documented when it appears in the page as a word or
     in backticks, or matches one of its wildcards (``plasma_*``). Spike
-    populations and arms are named by the SONATA layout and the config.
+    populations, arms and the ``day <d>`` spine pools are named by the
+    SONATA layout and the config.
     """
     doc = (Path(__file__).parents[1] / "docs" / "results.md").read_text()
     words = {w.strip(",.:") for w in re.split(r"[,\s/│├└─`()]+", doc)}
@@ -199,8 +200,9 @@ def undocumented_names(path) -> list[str]:
     def visit(name, obj):
         where = re.sub(r"arms/[^/]+", "arms/<arm>", name)
         parent, _, leaf = name.rpartition("/")
-        # spike populations are named by the SONATA layout, arms by their config
-        if not name.startswith("spikes/") and not parent.endswith("arms") and not known(leaf):
+        # spike populations are named by the SONATA layout, arms and saved days by their config
+        by_config = parent.endswith("arms") or (parent == "spines/pool" and re.fullmatch(r"day [0-9.e+-]+", leaf))
+        if not name.startswith("spikes/") and not by_config and not known(leaf):
             missing.add(where)
         missing.update(f"{where}@{a}" for a in obj.attrs if not known(a))
 

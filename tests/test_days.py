@@ -10,6 +10,7 @@ from circuitsim.cli import main
 from circuitsim.config import config_from_dict
 from circuitsim.engine.drives import DriveTable
 from circuitsim.engine.slow import ExperimentCache, pre_dose_key, run_days, time_grid_h
+from circuitsim.errors import UserInputError
 from circuitsim.io import read_results
 from circuitsim.network.build import e_to_e_pairs
 from circuitsim.network.inputs import CircuitSpec
@@ -91,7 +92,8 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
                                     "arms": [{"name": "stress, vehicle",
                                               "set": ["dosing.doses.0.amount=0 mg/kg"]}]}}
     (tmp_path / "exp.yaml").write_text(yaml.safe_dump(data))
-    sets = [a for o in (*tiny_overrides, "circuit.vta.enabled=false", "plasticity.spinogenesis.gain=20")
+    sets = [a for o in (*tiny_overrides, "circuit.vta.enabled=false", "plasticity.spinogenesis.gain=20",
+                        "plasticity.save_pools=[1 d]")
             for a in ("--set", o)]
     rc = main(["run", str(tmp_path / "exp.yaml"), *sets, "--out", str(tmp_path), "--no-progress"])
     assert rc == 0
@@ -111,7 +113,7 @@ def test_tiny_stress_ketamine_run_with_a_vehicle_arm(tmp_path, monkeypatch, tiny
     assert tl["p_eef2"].min() < 0.9 and tl["synaptic_protein"].max() > 1.05
     days = res.days
     assert days["density"].shape == (len(days["time_h"]), 160)
-    assert set(days["pool"]) == {"healthy", "at dose", "end"}
+    assert set(days["pool"]) == {"healthy", "at dose", "day 1", "end"}  # day 1: plasticity.save_pools
     assert days["checks"]["label"][0] == "before stress"
     for fig in ("pk", "timeline", "cascade", "spines", "firing", "arms"):
         assert (tmp_path / f"tiny_{fig}.png").stat().st_size > 1000, fig
@@ -134,7 +136,7 @@ def _the_spines_go_out_as_sonata(tmp_path, res):
     """export-sonata --from-results: the circuit with a saved pool's spines as E->E weights and edge attributes."""
     libsonata = pytest.importorskip("libsonata")
     out = {}
-    for label in ("healthy", "end"):
+    for label in ("healthy", "day 1", "end"):
         assert main(["export-sonata", "--from-results", str(tmp_path / "tiny.h5"), "--pool", label,
                      "--out", str(tmp_path / f"net_{label}")]) == 0
         edges = libsonata.CircuitConfig.from_file(str(tmp_path / f"net_{label}" / "circuit_config.json")
@@ -149,11 +151,17 @@ def _the_spines_go_out_as_sonata(tmp_path, res):
     slots = res.config.plasticity.spines.slots_per_synapse
     healthy = out["healthy"]["syn_weight"]
     assert healthy.sum() == pytest.approx(len(healthy) / slots, rel=1e-9)
-    # The end pool is another pool (stress took spines, the drug gave some back).
+    # The end pool is another pool (stress took spines, the drug gave some back), and so is day 1's.
     assert not np.array_equal(out["end"]["spine_state"], out["healthy"]["spine_state"])
+    assert not np.array_equal(out["day 1"]["spine_state"], out["end"]["spine_state"])
     # A pool the file did not save: one line, exit 2.
     assert main(["export-sonata", "--from-results", str(tmp_path / "tiny.h5"), "--pool", "day 3",
                  "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_pools_are_saved_within_the_run_only():
+    with pytest.raises(UserInputError, match=r"save_pools: expected times up to plasticity.days_after \(2 d\), got 3 d"):
+        _config(data={**SHORT, "plasticity": {**SHORT["plasticity"], "save_pools": ["1 d", "3 d"]}})
 
 
 def test_an_arm_that_shares_the_stress_history_restores_it_bit_identically(tiny_overrides):

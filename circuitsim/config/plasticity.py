@@ -16,6 +16,7 @@ from .base import ConfigModel
 from .fields import Name, Quantity
 from .presets import PLASTICITY_PRESETS, with_preset
 from .probe import CircuitProbeConfig
+from .run_options import RUN_OPTION
 from .spines import SpineConfig
 from .units import TIME
 from .wiring import InterneuronWiringConfig
@@ -297,6 +298,13 @@ class PlasticityConfig(ConfigModel):
     # rates between samples are interpolated, and after day 1 the spine
     # density behind them changes slowly (experiments/persistence/README.md).
     sample_every_s: Quantity(TIME, gt="0 s", le="36500 d") = Field("1 d", alias="sample_every")
+    # Times after the first dose at which the whole spine pool (every slot's
+    # state and volume) is kept in the results file as the pool "day <d>",
+    # beside "healthy", "at dose" and "end" (`circuitsim export-sonata
+    # --pool`): kept at the first step at or after each time. Changes no
+    # result (a run option).
+    save_pools_s: list[Quantity(TIME, ge="0 s", le="36500 d")] = Field(
+        default_factory=list, alias="save_pools", json_schema_extra=RUN_OPTION)
     # Variants run beside the experiment (controls, blockers), each with the
     # experiment's seed, so that they differ only by their overrides; their
     # circuit is sampled at the dose and at the end only.
@@ -334,6 +342,16 @@ class PlasticityConfig(ConfigModel):
             raise ValueError(f"imaging.sessions: the last session is after the end of the run "
                              f"(plasticity.days_after = {self.days_after:g} d); expected sessions up to it, "
                              f"got {self.imaging.sessions_s[-1] / _DAY_S:g} d")
+        return self
+
+    @model_validator(mode="after")
+    def _pools_within_the_run(self) -> PlasticityConfig:
+        late = [t for t in self.save_pools_s if t > self.days_after_s * (1 + 1e-12)]
+        if late:
+            raise ValueError(f"save_pools: expected times up to plasticity.days_after ({self.days_after:g} d), "
+                             f"got {late[0] / _DAY_S:g} d")
+        if len(set(self.save_pools_s)) != len(self.save_pools_s):
+            raise ValueError(f"save_pools: expected distinct times, got {[t / _DAY_S for t in self.save_pools_s]} d")
         return self
 
     @property

@@ -180,6 +180,8 @@ class _SlowRun:
         # Drug-free checks are readouts: with two workers they run beside the main line.
         self.checks = CheckQueue(resolve_workers(config.workers), cache.helpers, progress)
         self.pool_states = {"healthy": (self.cp.pool.state.copy(), self.cp.pool.volume.copy())}
+        # plasticity.save_pools, in hours after the first dose, earliest first.
+        self.pools_to_save = sorted(t / 3600.0 for t in self.config.plasticity.save_pools_s)
         self.horizon_h = config.timeline.horizon_s / _S_PER_H
         self.sample_every_h = p.sample_every_s / _S_PER_H
         self._exposure()
@@ -313,6 +315,9 @@ class _SlowRun:
         if t0 >= self.next_snap - 1e-9:
             self.snapshot(t0)
             self.next_snap = t0 + _H_PER_D
+        while self.pools_to_save and t0 >= self.pools_to_save[0] - 1e-9:
+            self.pool_states[f"day {self.pools_to_save.pop(0) / _H_PER_D:g}"] = (
+                self.cp.pool.state.copy(), self.cp.pool.volume.copy())
         if self.sessions is not None:
             self.sessions.take(self.cp.pool, t0)
 
@@ -418,6 +423,8 @@ def _run_days(config: Config, progress: ProgressFn | None, kernel, with_timeline
                       float(grid[-1]))
     checks = run.checks.results()
     run.pool_states["end"] = (run.cp.pool.state.copy(), run.cp.pool.volume.copy())
+    for t in run.pools_to_save:  # asked for at the end of the run
+        run.pool_states[f"day {t / _H_PER_D:g}"] = run.pool_states["end"]
     if not with_timeline:
         for c in checks:  # arms keep their measures only
             c.sample = c.analysis = c.config = None

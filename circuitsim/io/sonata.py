@@ -170,7 +170,7 @@ def saved_spines(results: RunRecord, label: str) -> tuple[SynapseWeights, dict[s
     """The E->E weights a plasticity run's saved spine pool sets, and its spines as edge attributes.
 
     `label`: a pool the results file saved (``/spines/pool/<label>``:
-    ``healthy``, ``at dose``, ``end``). Returns the weights in the network
+    ``healthy``, ``at dose``, ``end``, ``day <d>`` of ``plasticity.save_pools``). Returns the weights in the network
     stage's synapse order (volume x the pool's weight scale, as the run gave
     them to its circuit) and ``spine_state`` (0 empty slot, 1 young, 2
     stable) and ``spine_volume`` (relative) in the same order.

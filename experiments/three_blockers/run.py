@@ -57,6 +57,8 @@ class Readout:
     block_pyramidal: float
     block_interneuron: float
     block_cortex: float
+    peak_block_pyramidal: float
+    peak_block_interneuron: float
     interneuron_change: float
     pyramidal_change: float
     glutamate_change: float
@@ -108,6 +110,8 @@ def readout(name: str, doses: list, res, vehicle_spines: float | None) -> Readou
         name=name, doses=doses, peak_brain_um=peak_brain_um(res),
         block_pyramidal=day_mean(tl, tl["block_pyramidal"]), block_interneuron=day_mean(tl, tl["block_interneuron"]),
         block_cortex=day_mean(tl, cortex_block(tl, n_pyr, n_int)),
+        peak_block_pyramidal=float(np.max(tl["block_pyramidal"])),
+        peak_block_interneuron=float(np.max(tl["block_interneuron"])),
         interneuron_change=rel("rate_interneuron_hz", np.min), pyramidal_change=rel("rate_pyramidal_hz", np.max),
         glutamate_change=float(np.max(np.asarray(tl["glutamate_rel"], float)[t >= 0]) - 1.0),
         p_eef2_nadir=float(np.min(np.asarray(tl["p_eef2"], float)[t >= 0])),
@@ -155,12 +159,13 @@ def matching_scale(res, target: float) -> float:
 
 
 def table(rows: list[Readout]) -> str:
-    head = ("| run | doses | brain peak (uM) | 24-h block pyr / int / cortex | interneuron rate | pyramidal rate "
-            "| glutamate | p-eEF2 nadir | BDNF peak | spines at 24 h over vehicle |")
-    lines = [head, "|" + "---|" * 10]
+    head = ("| run | doses | brain peak (uM) | peak block pyr / int | 24-h block pyr / int / cortex "
+            "| interneuron rate | pyramidal rate | glutamate | p-eEF2 nadir | BDNF peak | spines at 24 h over vehicle |")
+    lines = [head, "|" + "---|" * 11]
     for r in rows:
         dose = "; ".join(f"{d['amount']} {d['drug']} over {d.get('duration', '-')}" for d in r.doses)
-        lines.append(f"| {r.name} | {dose} | {r.peak_brain_um:.3f} | {r.block_pyramidal:.4f} / "
+        lines.append(f"| {r.name} | {dose} | {r.peak_brain_um:.3f} | {r.peak_block_pyramidal:.3f} / "
+                     f"{r.peak_block_interneuron:.3f} | {r.block_pyramidal:.4f} / "
                      f"{r.block_interneuron:.4f} / {r.block_cortex:.4f} | {r.interneuron_change:+.3f} | "
                      f"{r.pyramidal_change:+.3f} | {r.glutamate_change:+.3f} | {r.p_eef2_nadir:.3f} | "
                      f"{r.bdnf_peak:.3f} | {r.spines_24h:+.4f} |")
