@@ -1,6 +1,6 @@
 """Ketamine, memantine and lanicemine at clinical exposures and at matched average NMDA block (issue 21, item 3).
 
-    python experiments/three_blockers/run.py [--reduced] [--seed N] [--out DIR] [--set KEY=VALUE ...] [--reuse]
+    python experiments/three_blockers/run.py [--reduced] [--seeds N ...] [--out DIR] [--set KEY=VALUE ...] [--reuse]
 
 Runs config.yaml (human, no stress, 24 h, trapping block) once per run:
 a vehicle; ketamine, memantine and lanicemine at their clinically used
@@ -16,8 +16,11 @@ From each results file: the drug's brain peak, the average block of each
 population, the interneuron fall and pyramidal rise (disinhibition) and the
 glutamate rise at their extremes, the p-eEF2 nadir and BDNF peak (means
 over pyramidal neurons, relative to rest), and the spine density at 24 h
-over the vehicle's. Prints a table (also table.md) and draws
-``three_blockers.png``. ``--reuse`` reads existing results files.
+over the vehicle's. Each seed runs into ``<out>/seed_<n>`` and prints its
+table (also ``table.md`` there); with several seeds, ``<out>/summary.md``
+gives each readout's mean and SD over them. Draws
+``<out>/three_blockers.png`` (means, SD as error bars). ``--reuse`` reads
+existing results files.
 """
 
 from __future__ import annotations
@@ -172,21 +175,47 @@ def table(rows: list[Readout]) -> str:
     return "\n".join(lines)
 
 
-def draw(rows: list[Readout], out: Path, title: str) -> Path:
-    fig = new_figure(11.0, 3.6)
+#: The readouts of the summary and the figure: (field, label, format).
+SUMMARY = (("block_cortex", "24-h average block, cortex", ".4f"),
+           ("peak_block_pyramidal", "peak block, pyramidal", ".3f"),
+           ("peak_block_interneuron", "peak block, interneuron", ".3f"),
+           ("interneuron_change", "interneuron rate, extreme change", "+.3f"),
+           ("pyramidal_change", "pyramidal rate, extreme change", "+.3f"),
+           ("glutamate_change", "glutamate, peak change", "+.3f"),
+           ("p_eef2_nadir", "p-eEF2 nadir (of rest)", ".3f"),
+           ("bdnf_peak", "BDNF peak (of rest)", ".3f"),
+           ("spines_24h", "spines at 24 h over vehicle", "+.4f"))
+
+
+def summary(per_seed: list[list[Readout]]) -> str:
+    """Mean +- SD over seeds of every readout, one row per run."""
+    names = [r.name for r in per_seed[0]]
+    lines = ["| run | " + " | ".join(label for _f, label, _fmt in SUMMARY) + " |", "|" + "---|" * (len(SUMMARY) + 1)]
+    for k, name in enumerate(names):
+        cells = []
+        for field, _label, fmt in SUMMARY:
+            v = np.array([getattr(rows[k], field) for rows in per_seed])
+            cells.append(f"{v.mean():{fmt}} +- {v.std(ddof=1) if len(v) > 1 else 0.0:.{fmt[-2]}f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def draw(per_seed: list[list[Readout]], out: Path, title: str) -> Path:
+    rows = per_seed[0]
+    fig = new_figure(11.0, 4.0)
     axes = fig.subplots(1, 4)
     names = [r.name for r in rows]
     colors = [COLORS[r.name.split(",")[0]] for r in rows]
     hatches = ["" if "clinical" in r.name else "//" for r in rows]
-    panels = (("24-h average block, cortex", lambda r: r.block_cortex),
-              ("interneuron rate, extreme change", lambda r: r.interneuron_change),
-              ("p-eEF2 nadir (of rest)", lambda r: r.p_eef2_nadir),
-              ("spines at 24 h over vehicle", lambda r: r.spines_24h))
-    for ax, (label, get) in zip(axes, panels, strict=True):
-        bars = ax.bar(range(len(rows)), [get(r) for r in rows], color=colors)
+    panels = [(f, label) for f, label, _fmt in SUMMARY if f in ("block_cortex", "interneuron_change", "p_eef2_nadir",
+                                                                 "spines_24h")]
+    for ax, (field, label) in zip(axes, panels, strict=True):
+        v = np.array([[getattr(r, field) for r in seed_rows] for seed_rows in per_seed])
+        bars = ax.bar(range(len(rows)), v.mean(axis=0), yerr=v.std(axis=0, ddof=1) if len(v) > 1 else None,
+                      color=colors, capsize=2)
         for bar, h in zip(bars, hatches, strict=True):
             bar.set_hatch(h)
-        ax.set_xticks(range(len(rows)), [n.replace(", ", "\n") for n in names], fontsize=6)
+        ax.set_xticks(range(len(rows)), names, fontsize=6, rotation=35, ha="right")
         ax.set_title(label, fontsize=8)
         ax.axhline(0.0, color="0.3", lw=0.6)
     fig.suptitle(title, fontsize=9)
@@ -196,33 +225,45 @@ def draw(rows: list[Readout], out: Path, title: str) -> Path:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reduced", action="store_true", help="the circuit of `circuitsim validate`")
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--seeds", type=int, nargs="+", default=[1])
     ap.add_argument("--out", default="results/experiments/three_blockers")
     ap.add_argument("--set", action="append", default=[], dest="sets", metavar="KEY=VALUE")
     ap.add_argument("--reuse", action="store_true", help="read the results files a previous run wrote")
     args = ap.parse_args()
     out = Path(args.out)
-    sets = [*(REDUCED_CIRCUIT if args.reduced else ()), f"seed={args.seed}", *args.sets]
-    vehicle = run_one("vehicle", VEHICLE, sets, out, args.reuse)
+    per_seed = []
+    for seed in args.seeds:
+        sets = [*(REDUCED_CIRCUIT if args.reduced else ()), f"seed={seed}", *args.sets]
+        per_seed.append(one_seed(sets, out / f"seed_{seed}", args.reuse))
+    if len(per_seed) > 1:
+        text = summary(per_seed)
+        print(text)
+        (out / "summary.md").write_text(text + "\n")
+    block_model = circuitsim.open_results(out / f"seed_{args.seeds[0]}" / "vehicle.h5").config.pharmacology.block_model
+    print(draw(per_seed, out, f"Three NMDA blockers, human, 24 h ({block_model} block, seed{'s' * (len(args.seeds) > 1)} "
+                              f"{' '.join(map(str, args.seeds))}); plain: clinical exposure, hatched: "
+                              "ketamine's average block"))
+
+
+def one_seed(sets: list[str], out: Path, reuse: bool) -> list[Readout]:
+    """Every run of one seed into `out`; prints and writes its table."""
+    vehicle = run_one("vehicle", VEHICLE, sets, out, reuse)
     tl_v = vehicle.timeline
     v_spines = float(np.interp(24.0, np.asarray(tl_v["time_h"], float), np.asarray(tl_v["spine_density_rel"], float)))
     rows, results = [], {}
     for drug, doses in CLINICAL.items():
-        results[drug] = run_one(f"{drug}_clinical", doses, sets, out, args.reuse)
+        results[drug] = run_one(f"{drug}_clinical", doses, sets, out, reuse)
         rows.append(readout(f"{drug}, clinical", doses, results[drug], v_spines))
     target = rows[0].block_cortex
     for drug in ("memantine", "lanicemine"):
         k = matching_scale(results[drug], target)
         doses = scaled(CLINICAL[drug], k)
-        print(f"{drug}: x{k:.4g} of the clinical doses for ketamine's 24-h cortical block {target:.4f}")
-        rows.append(readout(f"{drug}, matched", doses, run_one(f"{drug}_matched", doses, sets, out, args.reuse),
-                            v_spines))
+        print(f"{out.name}: {drug} x{k:.4g} of the clinical doses for ketamine's 24-h cortical block {target:.4f}")
+        rows.append(readout(f"{drug}, matched", doses, run_one(f"{drug}_matched", doses, sets, out, reuse), v_spines))
     text = table(rows)
     print(text)
     (out / "table.md").write_text(text + "\n")
-    block_model = vehicle.config.pharmacology.block_model
-    print(draw(rows, out, f"Three NMDA blockers, human, 24 h ({block_model} block, seed {args.seed}); "
-                          "plain: clinical exposure, hatched: ketamine's average block"))
+    return rows
 
 
 if __name__ == "__main__":
