@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -50,8 +50,7 @@ VEHICLE = [{"amount": "0 mg/kg", "route": "iv_infusion", "duration": "40 min", "
 COLORS = {"ketamine": "tab:red", "memantine": "tab:blue", "lanicemine": "tab:green"}
 
 
-@dataclass
-class Readout:
+class Readout(NamedTuple):
     """What one run gives (module docstring)."""
 
     name: str
