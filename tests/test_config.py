@@ -102,7 +102,7 @@ def test_science_dict_leaves_out_exactly_the_run_options():
 
     assert SchemaConfig is Config
     assert set(run_option_keys(Config)) == {"output", "codegen_target", "threads", "workers",
-                                            "timeline.sampling.cache"}
+                                            "timeline.sampling.cache", "plasticity.save_pools"}
     base = config_from_dict({})
     science = science_dict(base)
     full = base.model_dump(mode="json", by_alias=True)
@@ -116,6 +116,8 @@ def test_science_dict_leaves_out_exactly_the_run_options():
     assert science_dict(config_from_dict({}, ["seed=2"])) != science
     # Sections in lists and optional sections are walked too.
     dosed = load_config("stress_ketamine_7d")
+    saving = config_from_dict(dosed.model_dump(mode="json", by_alias=True), ["plasticity.save_pools=[1 d, 3 d]"])
+    assert science_dict(saving) == science_dict(dosed)
     assert science_dict(dosed)["plasticity"]["arms"] == dosed.model_dump(mode="json", by_alias=True)["plasticity"]["arms"]
 
 

@@ -46,6 +46,35 @@ def test_steps_need_no_settling():
     assert [x[4] - x[1] for x in w] == pytest.approx([0.2] * 4)
 
 
+def test_two_lags_settle_later_than_either():
+    from circuitsim.config.protocol import lagged_settle_s
+
+    assert lagged_settle_s(0.0, 1.0, 0.05) == pytest.approx(np.log(20.0))
+    t = lagged_settle_s(1.0, 1.0, 0.05)
+    assert (1 + t) * np.exp(-t) == pytest.approx(0.05)
+    t = lagged_settle_s(2.0, 0.5, 0.05)
+    assert (2.0 * np.exp(-t / 2.0) - 0.5 * np.exp(-t / 0.5)) / 1.5 == pytest.approx(0.05)
+    assert t > 2.0 * np.log(20.0)
+
+
+def test_a_trapping_block_waits_for_the_block_to_follow():
+    """The window starts when concentration and block (lag 1 / k_off) have covered 95 % of the step."""
+    from circuitsim.config.protocol import lagged_settle_s
+
+    hill = config_from_dict({})
+    trap = config_from_dict({}, ["pharmacology.block_model=trapping"])
+    a = trap.analysis
+    w_hill = measure_windows_s(hill.protocol, a.transient_s, a.settle_fraction, hill.pharmacology.block_tau_s)
+    w_trap = measure_windows_s(trap.protocol, a.transient_s, a.settle_fraction, trap.pharmacology.block_tau_s)
+    assert w_hill[1][4] == pytest.approx(1.0 + 0.3 + np.log(20.0))  # transient + ln(20) wash_tau
+    assert w_trap[1][4] == pytest.approx(1.0 + lagged_settle_s(1.0, 1.0, 0.05))
+    assert w_trap[0][4] == w_hill[0][4]  # the baseline changes nothing
+    with pytest.raises(UserInputError, match="the trapping block's"):
+        config_from_dict({}, ["pharmacology.block_model=trapping",
+                              "protocol.epochs=[{name: baseline, duration: 1 s}, "
+                              "{name: ketamine, duration: 4.5 s, concentration: 0.8 uM}]"])
+
+
 def test_too_short_an_epoch_is_one_clear_error():
     with pytest.raises(UserInputError) as exc:
         config_from_dict({}, ["protocol.epochs.1.duration=2 s", "protocol.wash_tau=1 s"])

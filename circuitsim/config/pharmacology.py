@@ -224,3 +224,8 @@ class PharmacologyConfig(ConfigModel):
     composition: Composition = Composition()
     blocker: Blocker = Blocker()
     dissociation: DissociationIndex = DissociationIndex()
+
+    @property
+    def block_tau_s(self) -> float:
+        """The block's slowest relaxation time (s): 1 / k_off for the trapping model, 0 for the Hill block."""
+        return 1.0 / self.trapping.k_off_hz if self.block_model == "trapping" else 0.0

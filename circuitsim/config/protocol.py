@@ -72,19 +72,58 @@ class ProtocolConfig(ConfigModel):
         """Whether any epoch applies NBQX (the circuit then carries the AMPA block)."""
         return any(e.nbqx_um > 0 for e in self.epochs)
 
-    def settle_times_s(self, settle_fraction: float) -> list[float]:
-        """Per epoch, the time (s) its wash-in takes to cover all but `settle_fraction` of its step.
+    def settle_times_s(self, settle_fraction: float, block_tau_s: float = 0.0,
+                       transient_s: float = 0.0) -> list[float]:
+        """Per epoch, how long (s) after ``analysis.transient`` its measuring window waits.
 
         0 for an epoch that keeps both concentrations (ketamine, NBQX) it
-        starts at, and with ``wash_tau = 0`` (steps); else
-        ``wash_tau * ln(1 / settle_fraction)``.
+        starts at, and with ``wash_tau = 0`` (steps) and an equilibrium
+        block; else ``wash_tau * ln(1 / settle_fraction)``, the time the
+        wash-in takes to cover all but `settle_fraction` of its step.
+
+        `block_tau_s` > 0 (the trapping block, 1 / k_off: its slowest
+        relaxation) when the ketamine concentration changes: the block then
+        follows the concentration through a second lag, and the window
+        starts no earlier than the two lags together leave `settle_fraction`
+        of the step (:func:`lagged_settle_s`), measured from the epoch start
+        like `transient_s`.
         """
         out, c = [], (0.0, 0.0)
         decay = [math.exp(-e.duration_s / self.wash_tau_s) if self.wash_tau_s > 0 else 0.0
                  for e in self.epochs]
         for e, f in zip(self.epochs, decay, strict=True):
             target = (e.concentration_um, e.nbqx_um)
-            out.append(self.wash_tau_s * math.log(1.0 / settle_fraction)
-                       if self.wash_tau_s > 0 and target != c else 0.0)
+            wait = (self.wash_tau_s * math.log(1.0 / settle_fraction)
+                    if self.wash_tau_s > 0 and target != c else 0.0)
+            if block_tau_s > 0 and target[0] != c[0]:
+                extra = lagged_settle_s(self.wash_tau_s, block_tau_s, settle_fraction) - transient_s
+                if extra > 1e-9:  # not when the transient already covers it (a staircase's settling)
+                    wait = max(wait, extra)
+            out.append(wait)
             c = tuple(t + (x - t) * f for t, x in zip(target, c, strict=True))
         return out
+
+
+def lagged_settle_s(tau_a_s: float, tau_b_s: float, settle_fraction: float) -> float:
+    """When a step passed through two first-order lags (tau_a, tau_b) has all but `settle_fraction` left.
+
+    The remaining fraction is (tau_a e^(-t/tau_a) - tau_b e^(-t/tau_b)) /
+    (tau_a - tau_b), (1 + t/tau) e^(-t/tau) for equal lags, and e^(-t/tau)
+    for one lag (the other 0); it falls monotonically, so bisection finds t.
+    """
+    a, b = sorted((tau_a_s, tau_b_s))
+    if a == 0.0:
+        return b * math.log(1.0 / settle_fraction)
+
+    def left(t: float) -> float:
+        if math.isclose(a, b, rel_tol=1e-9):
+            return (1.0 + t / b) * math.exp(-t / b)
+        return (b * math.exp(-t / b) - a * math.exp(-t / a)) / (b - a)
+
+    lo, hi = 0.0, (a + b) * math.log(1.0 / settle_fraction) + a + b
+    while left(hi) > settle_fraction:
+        hi *= 2.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if left(mid) > settle_fraction else (lo, mid)
+    return hi

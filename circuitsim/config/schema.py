@@ -107,14 +107,14 @@ class Config(ConfigModel):
     def _epochs_leave_a_window(self) -> Config:
         """Every epoch must leave a steady-state window after transient and wash-in."""
         transient = self.analysis.transient_s
-        settle = self.protocol.settle_times_s(self.analysis.settle_fraction)
+        settle = self.protocol.settle_times_s(self.analysis.settle_fraction, self.pharmacology.block_tau_s, transient)
         for k, (epoch, wait) in enumerate(zip(self.protocol.epochs, settle, strict=True)):
             need = transient + wait
             if epoch.duration_s <= need:
                 raise ValueError(
                     f"protocol.epochs.{k}.duration: epoch {epoch.name!r} must outlast "
                     f"analysis.transient plus its wash-in settling (protocol.wash_tau x "
-                    f"ln(1/analysis.settle_fraction)); expected more than {need:.3g} s, "
+                    f"ln(1/analysis.settle_fraction), and the trapping block's); expected more than {need:.3g} s, "
                     f"got {epoch.duration_s:.3g} s")
         return self
 

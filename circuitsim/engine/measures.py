@@ -190,7 +190,7 @@ def analyse(
     for name, values in recorded.items():
         traces[name] = np.interp(centres, trace_t_s, values)
 
-    windows = measure_windows_s(config.protocol, a.transient_s, a.settle_fraction)
+    windows = measure_windows_s(config.protocol, a.transient_s, a.settle_fraction, config.pharmacology.block_tau_s)
     base = next(w for w in windows if w[0] == config.protocol.baseline_epoch)
     base_sel = in_window(pools.time_s, pools.dt_s, base[4], base[2])
     glu_base = float(pools.glutamate[base_sel].mean()) if base_sel.any() else float("nan")

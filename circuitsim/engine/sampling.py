@@ -222,5 +222,5 @@ def settle_s(config: Config) -> float:
     transient = config.analysis.transient_s
     if config.pharmacology.block_model != "trapping":
         return transient
-    relax = math.log(1.0 / config.analysis.settle_fraction) / config.pharmacology.trapping.k_off_hz
+    relax = math.log(1.0 / config.analysis.settle_fraction) * config.pharmacology.block_tau_s
     return max(transient, relax)

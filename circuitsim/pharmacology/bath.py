@@ -16,17 +16,18 @@ def epoch_bounds_s(protocol: ProtocolConfig) -> list[tuple[str, float, float, fl
     return out
 
 
-def measure_windows_s(protocol: ProtocolConfig, transient_s: float,
-                      settle_fraction: float) -> list[tuple[str, float, float, float, float]]:
+def measure_windows_s(protocol: ProtocolConfig, transient_s: float, settle_fraction: float,
+                      block_tau_s: float = 0.0) -> list[tuple[str, float, float, float, float]]:
     """(name, start_s, stop_s, target uM, window_start_s) of every epoch.
 
     The steady-state window of an epoch starts after the circuit's transient
     and, when the epoch changes the concentration, after the concentration has
     covered all but `settle_fraction` of its step
-    (:meth:`ProtocolConfig.settle_times_s`; 3.0 wash_tau for 0.05). A
-    validated Config leaves every window non-empty.
+    (:meth:`ProtocolConfig.settle_times_s`; 3.0 wash_tau for 0.05), and,
+    with a trapping block (`block_tau_s` = 1 / k_off), after the block has
+    followed it as closely. A validated Config leaves every window non-empty.
     """
-    settle = protocol.settle_times_s(settle_fraction)
+    settle = protocol.settle_times_s(settle_fraction, block_tau_s, transient_s)
     return [(name, t0, t1, c, min(t0 + transient_s + wait, t1))
             for (name, t0, t1, c), wait in zip(epoch_bounds_s(protocol), settle, strict=True)]
 
