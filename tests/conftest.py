@@ -46,6 +46,10 @@ TINY_OVERRIDES = (
     "protocol.wash_tau=10 ms",
     "codegen_target=numpy",
     "output.name=tiny",
+    # The equilibrium block: 150-ms epochs cannot wait for the default
+    # trapping block to settle (ln 20 / k_off = 3 s); the trapping path has
+    # its own tests (test_selectivity, test_timeline, test_calibration).
+    "pharmacology.block_model=hill",
 )
 
 
@@ -115,7 +119,7 @@ def synthetic_run(concentrations=(0.0, 0.8), epoch_s=0.1, seed=0, name="syntheti
     config = config_from_dict(
         {"protocol": {"epochs": epochs}},
         ["circuit.pyramidal.n=20", "circuit.interneuron.n=5", "analysis.transient=20 ms",
-         "protocol.wash_tau=5 ms",
+         "protocol.wash_tau=5 ms", "pharmacology.block_model=hill",
          f"output.name={name}"],
     )
     duration = epoch_s * len(concentrations)

@@ -21,7 +21,7 @@ def test_each_epoch_averages_its_own_samples_only():
     epochs += [{"name": f"e{k}", "duration": f"{epoch_s} s", "concentration": f"{0.1 * k} uM"}
                for k in range(1, n_epochs)]
     config = config_from_dict({"protocol": {"epochs": epochs}},
-                              ["protocol.wash_tau=0 s", "analysis.transient=0.3 s"])
+                              ["protocol.wash_tau=0 s", "analysis.transient=0.3 s", "pharmacology.block_model=hill"])
     n_cells = {"pyramidal": 20, "interneuron": 5}
     rng = np.random.default_rng(1)
     duration = n_epochs * epoch_s

@@ -14,7 +14,7 @@ from circuitsim.pharmacology.pd import hill_block
 SMALL = (
     "circuit.pyramidal.n=160", "circuit.interneuron.n=40",
     "circuit.e_to_e.p=0.5", "circuit.e_to_i.p=0.5", "circuit.i_to_e.p=0.5", "circuit.i_to_i.p=0.5",
-    "codegen_target=numpy", "analysis.transient=10 ms",
+    "codegen_target=numpy", "analysis.transient=10 ms", "pharmacology.block_model=hill",
 )
 
 

@@ -16,7 +16,8 @@ def test_default_experiment():
     cfg = load_config()
     assert cfg.output.name == "default"
     assert [(e.name, e.duration_s, e.concentration_um) for e in cfg.protocol.epochs] == [
-        ("baseline", 1.0, 0.0), ("ketamine", 5.0, 0.8)]
+        ("baseline", 1.0, 0.0), ("ketamine", 6.5, 0.8)]
+    assert cfg.pharmacology.block_model == "trapping"
     assert cfg.protocol.baseline_epoch == "baseline"
     assert cfg.protocol.wash_tau_s == 1.0
     assert not cfg.circuit.vta.enabled  # the cortex-only quick start (under a minute cold)
@@ -26,7 +27,7 @@ def test_dose_response_experiment():
     cfg = load_config("dose_response")
     assert cfg.output.name == "dose_response"
     assert [e.concentration_um for e in cfg.protocol.epochs] == [0, 0.1, 0.3, 0.8, 2, 5, 10, 30]
-    assert all(e.duration_s == 2.0 for e in cfg.protocol.epochs[1:])
+    assert all(e.duration_s == 5.0 for e in cfg.protocol.epochs[1:])  # the trapping block settles in 3.2 s
     assert cfg.protocol.wash_tau_s == 0.2
     assert cfg.protocol.epochs[3].name == "c0.8uM"
 

@@ -118,7 +118,7 @@ def test_the_escape_term_enters_only_a_partially_trapped_blocker():
 SMALL = (
     "circuit.pyramidal.n=160", "circuit.interneuron.n=40", "circuit.vta.enabled=false",
     "circuit.e_to_e.p=0.5", "circuit.e_to_i.p=0.5", "circuit.i_to_e.p=0.5", "circuit.i_to_i.p=0.5",
-    "codegen_target=numpy", "analysis.transient=10 ms", "protocol.wash_tau=0 s",
+    "codegen_target=numpy", "analysis.transient=10 ms", "protocol.wash_tau=0 s", "pharmacology.block_model=hill",
 )
 
 

@@ -75,7 +75,7 @@ def test_structure_key_ignores_values_but_not_structure():
     same = key("seed=7", "circuit.e_to_e.g_ampa=0.3 nS",
                "protocol.epochs=[{name: baseline, duration: 5 s}]")
     assert same == key()
-    assert len({key(), key("circuit.pyramidal.n=100"), key("pharmacology.block_model=trapping"),
+    assert len({key(), key("circuit.pyramidal.n=100"), key("pharmacology.block_model=hill"),
                 key("circuit.pyramidal.adaptation_increment=0 pA"),
                 key("circuit.external_pyramidal.g_nmda=0 nS"),
                 key(formulation="per_synapse_ode"), key(threads=2)}) == 7

@@ -64,7 +64,7 @@ def test_plan_nodes_span_the_peak_and_midpoints_are_held_out():
 
 
 def test_staircase_config_holds_each_state_for_transient_plus_window():
-    cfg = _config("timeline.sampling.window=0.5 s", "analysis.transient=0.2 s")
+    cfg = _config("timeline.sampling.window=0.5 s", "analysis.transient=0.2 s", "pharmacology.block_model=hill")
     plan = plan_states(0.8, cfg)
     stair = staircase_config(cfg, plan)
     assert stair.dosing is None

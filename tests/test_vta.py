@@ -85,7 +85,7 @@ def _vta_synthetic(rate0=5.0, rate1=10.0, epoch_s=1.0, n=40):
     epochs = [{"name": "baseline", "duration": f"{epoch_s} s"},
               {"name": "drug", "duration": f"{epoch_s} s", "concentration": "0.8 uM"}]
     config = config_from_dict({"protocol": {"epochs": epochs}},
-                              ["protocol.wash_tau=0 s", "analysis.transient=0.2 s"])
+                              ["protocol.wash_tau=0 s", "analysis.transient=0.2 s", "pharmacology.block_model=hill"])
     rng = np.random.default_rng(3)
     spikes, n_cells = {}, {"pyramidal": 20, "interneuron": 5, "vta_dopamine": n, "vta_gaba": 10}
     for pop, k in n_cells.items():

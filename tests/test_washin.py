@@ -16,10 +16,11 @@ EPOCHS = ("protocol.epochs=[{name: baseline, duration: 1 s}, "
           "{name: a, duration: 4 s, concentration: 0.8 uM}, "
           "{name: b, duration: 4 s, concentration: 0.8 uM}, "
           "{name: c, duration: 4 s, concentration: 0 uM}]")
+HILL = "pharmacology.block_model=hill"  # the wash-in alone (the trapping block's lag: below)
 
 
 def test_windows_skip_transient_and_wash_in_settling():
-    cfg = config_from_dict({}, [EPOCHS, "protocol.wash_tau=1 s", "analysis.transient=0.3 s",
+    cfg = config_from_dict({}, [EPOCHS, HILL, "protocol.wash_tau=1 s", "analysis.transient=0.3 s",
                                 "analysis.settle_fraction=0.05"])
     w = measure_windows_s(cfg.protocol, cfg.analysis.transient_s, cfg.analysis.settle_fraction)
     settle = math.log(20.0)
@@ -32,7 +33,7 @@ def test_windows_skip_transient_and_wash_in_settling():
 
 
 def test_window_starts_where_the_concentration_is_settled():
-    cfg = config_from_dict({}, [EPOCHS, "protocol.wash_tau=0.5 s"])
+    cfg = config_from_dict({}, [EPOCHS, HILL, "protocol.wash_tau=0.5 s"])
     t, c = concentration_trace(cfg.protocol, 1e-3)
     _, t0, _t1, target, w0 = measure_windows_s(cfg.protocol, 0.0, 0.05)[1]
     k = int(round(w0 / 1e-3))
@@ -41,7 +42,7 @@ def test_window_starts_where_the_concentration_is_settled():
 
 
 def test_steps_need_no_settling():
-    cfg = config_from_dict({}, [EPOCHS, "protocol.wash_tau=0 s", "analysis.transient=0.2 s"])
+    cfg = config_from_dict({}, [EPOCHS, HILL, "protocol.wash_tau=0 s", "analysis.transient=0.2 s"])
     w = measure_windows_s(cfg.protocol, cfg.analysis.transient_s, cfg.analysis.settle_fraction)
     assert [x[4] - x[1] for x in w] == pytest.approx([0.2] * 4)
 
@@ -61,8 +62,8 @@ def test_a_trapping_block_waits_for_the_block_to_follow():
     """The window starts when concentration and block (lag 1 / k_off) have covered 95 % of the step."""
     from circuitsim.config.protocol import lagged_settle_s
 
-    hill = config_from_dict({})
-    trap = config_from_dict({}, ["pharmacology.block_model=trapping"])
+    hill = config_from_dict({}, [HILL])
+    trap = config_from_dict({})  # the default block
     a = trap.analysis
     w_hill = measure_windows_s(hill.protocol, a.transient_s, a.settle_fraction, hill.pharmacology.block_tau_s)
     w_trap = measure_windows_s(trap.protocol, a.transient_s, a.settle_fraction, trap.pharmacology.block_tau_s)
@@ -77,7 +78,7 @@ def test_a_trapping_block_waits_for_the_block_to_follow():
 
 def test_too_short_an_epoch_is_one_clear_error():
     with pytest.raises(UserInputError) as exc:
-        config_from_dict({}, ["protocol.epochs.1.duration=2 s", "protocol.wash_tau=1 s"])
+        config_from_dict({}, ["protocol.epochs.1.duration=2 s", "protocol.wash_tau=1 s", HILL])
     msg = str(exc.value)
     assert msg.startswith("protocol.epochs.1.duration:"), msg
     assert "expected more than 3.3 s, got 2 s" in msg

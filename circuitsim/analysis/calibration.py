@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..config.pharmacology import PharmacologyConfig
+from ..config.protocol import lagged_settle_s
 from ..engine.measures import SampleAnalysis
 
 # name -> (description, low, high); None = unbounded. Targets from the issue text
@@ -140,7 +142,8 @@ REDUCED_CIRCUIT = (
 
 
 def calibration_protocol(baseline_s: float = 3.0, wash_tau_s: float = 2.0,
-                         window_s: float = 1.7, transient_s: float = 0.3) -> list[str]:
+                         window_s: float = 1.7, transient_s: float = 0.3,
+                         block_tau_s: float | None = None) -> list[str]:
     """``--set`` overrides of the calibration protocol: baseline, 0.8 uM, then 10 uM.
 
     The concentration washes in with `wash_tau_s` (default 2 s), several
@@ -150,9 +153,16 @@ def calibration_protocol(baseline_s: float = 3.0, wash_tau_s: float = 2.0,
     the circuit can follow, and that the lead it gives grows with wash_tau.
     Each drug epoch lasts the analysis transient, 3 wash_tau of settling
     (``analysis.settle_fraction`` = 0.05) and a steady-state window of
-    `window_s`.
+    `window_s`; with a trapping block (`block_tau_s` = 1 / k_off; None: the
+    default block model's, :attr:`~circuitsim.config.pharmacology.PharmacologyConfig.block_tau_s`)
+    the settling is the longer one of concentration and block together
+    (:meth:`~circuitsim.config.protocol.ProtocolConfig.settle_times_s`).
     """
-    drug_s = round(transient_s + wash_tau_s * math.log(20.0) + window_s, 3)
+    tau_b = PharmacologyConfig().block_tau_s if block_tau_s is None else block_tau_s
+    settle = transient_s + wash_tau_s * math.log(20.0)
+    if tau_b > 0:
+        settle = max(settle, lagged_settle_s(wash_tau_s, tau_b, 0.05))
+    drug_s = round(settle + window_s, 3)
     return [
         f"protocol.epochs=[{{name: baseline, duration: {baseline_s} s}}, "
         f"{{name: clinical, duration: {drug_s} s, concentration: 0.8 uM}}, "

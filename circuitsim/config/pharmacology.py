@@ -216,7 +216,7 @@ class PharmacologyConfig(ConfigModel):
     dissociation index.
     """
 
-    block_model: Literal["hill", "trapping"] = "hill"
+    block_model: Literal["hill", "trapping"] = "trapping"
     hill: HillBlock = HillBlock()
     trapping: TrappingBlock = TrappingBlock()
     nbqx: NBQXBlock = NBQXBlock()

@@ -32,13 +32,15 @@ class ProtocolConfig(ConfigModel):
 
     # Default: 0.8 uM, the clinical antidepressant concentration (plasma Cmax
     # ~185 ng/mL = 0.78 uM after 0.5 mg/kg over 40 min; Zarate et al. 2006) of
-    # the calibration targets. 5 s leave a 1.7-s steady-state window after the
-    # 0.3-s transient and 3 wash_tau (docs/calibration.md); the baseline, with
-    # no wash-in, is measured for 0.7 s.
+    # the calibration targets. 6.5 s leave a 1.76-s steady-state window once
+    # the concentration (wash_tau) and the trapping block behind it (1 /
+    # k_off) have covered 95 % of the step (4.74 s; with the Hill block,
+    # after the 0.3-s transient and 3 wash_tau: 3.2 s); the baseline, with no
+    # wash-in, is measured for 0.7 s.
     epochs: list[Epoch] = Field(
         default_factory=lambda: [
             Epoch(name="baseline", duration="1 s", concentration="0 uM"),
-            Epoch(name="ketamine", duration="5 s", concentration="0.8 uM"),
+            Epoch(name="ketamine", duration="6.5 s", concentration="0.8 uM"),
         ],
         min_length=1,
     )
