@@ -18,7 +18,8 @@ from circuitsim.runner import run_experiment
 def test_wash_in_measures_come_from_the_file(tmp_path, tiny_overrides):
     """Signatures 1 and 2 on a tiny circuit: every value finite and read from /epochs and /timeseries."""
     sets = [*tiny_overrides, *calibration_protocol(baseline_s=0.5, wash_tau_s=0.1, window_s=0.3,
-                                                   transient_s=0.1), "output.figures=false"]
+                                                   transient_s=0.1, block_tau_s=0.0),  # the tiny circuit's Hill block
+            "output.figures=false"]
     path = run_experiment(load_config("default", sets), tmp_path, progress=False, figures=False)
     res = read_results(path)
     sigs = V.inverted_u(res) + V.interneurons_first(res) + V.occupancy_potency(res)
