@@ -182,7 +182,10 @@ def calibration_protocol(baseline_s: float = 3.0, wash_tau_s: float = 2.0,
 # s.d. of basal microdialysis dopamine at 20-50 % of its mean that is +26 % to
 # +65 %, hence the band +25 % to +100 %. Anaesthetic doses: no rise (none above
 # 100 mg/kg, ibid.). Tracking: the dopamine rise lags the concentration by no
-# more than the circuit's settling time (analysis.transient, 0.3 s).
+# more than the circuit's settling time (analysis.transient, 0.3 s). A target
+# set while the block followed the concentration at once (Hill); the default
+# trapping block itself lags it by up to 1 / k_off, and the target is missed
+# under it (docs/model.md, "Calibration of the VTA").
 VTA_TARGETS: dict[str, tuple[str, float | None, float | None]] = {
     "baseline_rate_vta_dopamine_hz": ("baseline dopamine-cell rate (Hz)", 2.0, 8.0),
     "baseline_rate_vta_gaba_hz": ("baseline VTA GABA-cell rate (Hz)", 10.0, 30.0),
@@ -203,9 +206,10 @@ def vta_signatures(analysis: SampleAnalysis, baseline: str, clinical: str,
     """The VTA branch's calibration measures from an analysed sample with the named epochs.
 
     Besides the :data:`VTA_TARGETS`: the GABA-cell and dopamine-cell rate
-    changes and the mean response times (s) of the concentration and of
-    ``dopamine_rel`` over the clinical wash-in, whose difference is
-    ``dopamine_lag_s``.
+    changes and the mean response times (s) over the clinical wash-in of the
+    concentration, of ``dopamine_rel`` (their difference is
+    ``dopamine_lag_s``) and of the VTA GABA cells' block
+    (``block_response_s``: how much of the lag is the block's own).
     """
     b = analysis.epoch(baseline)
     c = analysis.epoch(clinical)
@@ -224,6 +228,10 @@ def vta_signatures(analysis: SampleAnalysis, baseline: str, clinical: str,
     r_c = mean_response_time(t, tr["concentration_um"], c.start_s, c.window_start_s,
                              b.concentration_um, c.concentration_um)
     r_d = mean_response_time(t, tr["dopamine_rel"], c.start_s, c.window_start_s, 1.0, c.dopamine_rel)
+    block = np.asarray(tr["block_vta_gaba"], dtype=float)
+    settled = float(block[(t >= c.window_start_s) & (t < c.stop_s)].mean())
+    v["block_response_s"] = mean_response_time(t, block, c.start_s, c.window_start_s,
+                                               float(block[t < c.start_s][-1]), settled)
     v["concentration_response_s"] = r_c
     v["dopamine_response_s"] = r_d
     v["dopamine_lag_s"] = r_d - r_c

@@ -39,6 +39,7 @@ EXTRA = {
     "anaesthetic_vta_gaba_change": "VTA GABA-cell rate change at anaesthetic C",
     "dopamine_response_s": "dopamine mean response time, clinical wash-in (s)",
     "concentration_response_s": "concentration mean response time, clinical wash-in (s)",
+    "block_response_s": "VTA GABA-cell block mean response time, clinical wash-in (s)",
     "clinical_pyramidal_change": "pyramidal rate change at clinical C",
     "anaesthetic_pyramidal_change": "pyramidal rate change at anaesthetic C",
 }
