@@ -226,6 +226,11 @@ class PharmacologyConfig(ConfigModel):
     dissociation: DissociationIndex = DissociationIndex()
 
     @property
+    def escapes(self) -> bool:
+        """Whether the block equation carries the dosed drug's escape from closing channels (trapping only)."""
+        return self.block_model == "trapping" and self.blocker.escape > 0
+
+    @property
     def block_tau_s(self) -> float:
         """The block's slowest relaxation time (s): 1 / k_off for the trapping model, 0 for the Hill block."""
         return 1.0 / self.trapping.k_off_hz if self.block_model == "trapping" else 0.0

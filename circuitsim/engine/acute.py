@@ -234,8 +234,9 @@ def effective_um(res: PKResult, config: Config) -> np.ndarray:
     """The racemic-equivalent brain concentration of every NMDA-channel blocker dosed.
 
     S and R with ``pharmacology.enantiomers``; any other drug's components
-    with their drug file's affinities (or, with subunit IC50s, the
-    pyramidal potency these give, :func:`~circuitsim.pharmacology.selectivity.site_ki_um`) (:func:`~circuitsim.pharmacology.pd.channel_site_equivalent_um`).
+    with their drug file's affinity, or with the pyramidal potency its
+    subunit IC50s give (:func:`~circuitsim.pharmacology.selectivity.site_ki_um`);
+    summed by :func:`~circuitsim.pharmacology.pd.channel_site_equivalent_um`.
     """
     pc = config.pharmacology
     ki = pc.enantiomers

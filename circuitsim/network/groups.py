@@ -37,9 +37,8 @@ def cell_group(spec: CircuitSpec, pop: str, p, ext, common: dict, formulation: s
         k_on=getattr(pc.trapping, f"k_on_{pop}_per_um_s") * getattr(pc.blocker.selectivity, pop) / b2.second,
     )
     adapt = p.adaptation_increment_a > 0
-    escape = pc.block_model == "trapping" and pc.blocker.escape > 0
-    eqs = neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common, escape=escape)
-    if escape:  # each closing of a blocked channel's gate lets this share of the drug out
+    eqs = neuron_equations(pc.block_model, formulation, adapt, ampa_block="nbqx" in common, escape=pc.escapes)
+    if pc.escapes:  # each closing of a blocked channel's gate lets this share of the drug out
         ns["escape_rate"] = pc.blocker.escape / (spec.circuit.receptors.tau_nmda_decay_s * b2.second)
     reset = "v = v_reset_value"
     if adapt:

@@ -216,7 +216,7 @@ def code_structure(circuit: CircuitSpec, drug: DrugInput, formulation: str, thre
     # pool makes the E->E synapse arrays twice as long.
     if drug.nbqx_um is not None:
         out["ampa_block"] = True
-    if circuit.pharmacology.block_model == "trapping" and circuit.pharmacology.blocker.escape > 0:
+    if circuit.pharmacology.escapes:
         out["escape"] = True  # a partially trapped blocker adds a term to the block equation
     if circuit.spine_slots:
         out["spine_slots"] = circuit.spine_slots
