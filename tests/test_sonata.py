@@ -160,3 +160,28 @@ def test_the_documented_circuit_of_your_own_runs(tmp_path, tiny_overrides, monke
     conn = CircuitSpec.of(res.config).connectivity
     assert len(conn.pathways["e_to_i"].pre) > 1.5 * len(conn.pathways["i_to_i"].pre)  # p 0.8 x 160 vs 0.5 x 40
     assert all(len(res.spikes[pop][0]) > 0 for pop in ("pyramidal", "interneuron"))
+
+
+def test_a_node_set_of_the_network_chooses_the_recorded_cells(tmp_path, tiny):
+    """recording.node_set: the named set of the network's node_sets_file, evaluated by libsonata per population."""
+    from circuitsim.network.inputs import Recording
+
+    path = export_network(tiny, tmp_path / "net")
+    sets = {"few_pyramidal": {"population": "pyramidal", "node_id": [7, 1, 5]},
+            "few_interneurons": {"population": "interneuron", "node_id": [0, 2]},
+            "both": ["few_pyramidal", "few_interneurons"]}
+    (tmp_path / "net" / "node_sets.json").write_text(json.dumps(sets))
+    circuit_config = json.loads(Path(path).read_text())
+    circuit_config["node_sets_file"] = "node_sets.json"
+    Path(path).write_text(json.dumps(circuit_config))
+    base = [f"{k}={v}" for k, v in _flat_overrides(tiny)] + [f"circuit.network={path}", "recording.variables=[v]"]
+    rec = Recording.of(config_from_dict({}, [*base, "recording.node_set=both"]))
+    assert {p: ids.tolist() for p, ids in rec.cells.items()} == {"pyramidal": [1, 5, 7], "interneuron": [0, 2]}
+    rec = Recording.of(config_from_dict({}, [*base, "recording.node_set=few_pyramidal"]))
+    assert list(rec.cells) == ["pyramidal"]  # a population the set leaves empty is not recorded
+    with pytest.raises(UserInputError, match=r"^recording\.node_set: expected one of both, few_interneurons"):
+        Recording.of(config_from_dict({}, [*base, "recording.node_set=nonesuch"]))
+    with pytest.raises(UserInputError, match=r"^recording\.node_set: .* expected circuit\.network"):
+        config_from_dict({}, ["recording.variables=[v]", "recording.node_set=both"])
+    with pytest.raises(UserInputError, match=r"^recording\.fraction: give one of cells, fraction and node_set"):
+        config_from_dict({}, [*base, "recording.node_set=both", "recording.fraction=0.5"])

@@ -26,8 +26,11 @@ class RecordingConfig(ConfigModel):
     nothing beyond spikes and the population means of ``/timeseries``.
     ``cells``: node ids recorded in each population of ``populations``;
     or ``fraction``: that share of each population's cells, evenly spaced;
-    neither: every cell. Each variable becomes one SONATA soma report
-    beside the results file (docs/results.md, "Reports").
+    or ``node_set``: a node set of the network's node-sets file (the
+    ``node_sets_file`` of ``circuit.network``'s circuit config; SONATA
+    node-set rules, evaluated by libsonata on each population); none of
+    them: every cell. Each variable becomes one SONATA soma report beside
+    the results file (docs/results.md, "Reports").
     """
 
     variables: list[RecordedVariable] = Field(default_factory=list)
@@ -35,13 +38,15 @@ class RecordingConfig(ConfigModel):
         default_factory=lambda: ["pyramidal", "interneuron"], min_length=1)
     cells: list[int] | None = Field(None, min_length=1)
     fraction: float | None = Field(None, gt=0, le=1)
+    node_set: str | None = Field(None, min_length=1)
     interval_s: Quantity(TIME, gt="0 s", le="10 s") = Field("1 ms", alias="interval")
 
     @model_validator(mode="after")
     def _one_selection(self) -> RecordingConfig:
-        if self.cells is not None and self.fraction is not None:
-            raise ValueError(f"cells: give cells or fraction, not both (expected one), got cells {self.cells} "
-                             f"and fraction {self.fraction}")
+        given = [k for k in ("cells", "fraction", "node_set") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"{given[0]}: give one of cells, fraction and node_set (expected one), got "
+                             + " and ".join(f"{k} {getattr(self, k)!r}" for k in given))
         if self.cells is not None and (min(self.cells) < 0 or len(set(self.cells)) != len(self.cells)):
             raise ValueError(f"cells: expected distinct node ids >= 0, got {self.cells}")
         if len(set(self.variables)) != len(self.variables):

@@ -126,6 +126,9 @@ class Config(ConfigModel):
         if abs(steps - round(steps)) > 1e-6 or round(steps) < 1:
             raise ValueError(f"recording.interval: expected a whole number of steps of circuit.dt "
                              f"({cc.dt_s * 1e3:g} ms), got {rec.interval_s * 1e3:g} ms")
+        if rec.node_set is not None and cc.network is None:
+            raise ValueError("recording.node_set: a node set selects nodes of a SONATA network; expected "
+                             "circuit.network (export one with circuitsim export-sonata), got none")
         for pop in rec.populations:
             p = getattr(cc, pop)
             if rec.cells is not None and max(rec.cells) >= p.n:

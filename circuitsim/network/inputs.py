@@ -22,7 +22,7 @@ from ..config.schema import Config
 from ..errors import UserInputError
 from ..pharmacology.bath import concentration_trace
 from .connectivity import Connectivity
-from .sonata import read_connectivity
+from .sonata import node_set_ids, read_connectivity
 
 #: Sampling interval (s) of the drug traces a sample is given: the drug's
 #: Brian2 TimedArray has 1-ms steps.
@@ -39,20 +39,29 @@ class Recording:
 
     @classmethod
     def of(cls, config: Config) -> Recording | None:
-        """What ``config.recording`` asks for (None: nothing): ids, an evenly spaced fraction, or every cell."""
+        """What ``config.recording`` asks for (None: nothing): ids, an evenly spaced fraction, a node set or every cell.
+
+        A population the node set leaves empty is not recorded.
+        """
         rec = config.recording
         if not rec.variables:
             return None
         cells = {}
         for pop in rec.populations:
             n = getattr(config.circuit, pop).n
-            if rec.cells is not None:
+            if rec.node_set is not None:
+                ids = np.unique(node_set_ids(config.circuit.network, rec.node_set, pop))
+            elif rec.cells is not None:
                 ids = np.array(sorted(rec.cells), dtype=np.int64)
             elif rec.fraction is not None:
                 ids = np.unique(np.round(np.linspace(0, n - 1, max(1, round(rec.fraction * n)))).astype(np.int64))
             else:
                 ids = np.arange(n, dtype=np.int64)
-            cells[pop] = ids
+            if len(ids):
+                cells[pop] = ids
+        if not cells:
+            raise UserInputError(f"recording.node_set: {rec.node_set!r} selects no cell of "
+                                 f"{', '.join(rec.populations)}; expected at least one")
         return cls(variables=tuple(rec.variables), cells=cells, interval_s=rec.interval_s)
 
 

@@ -56,6 +56,30 @@ def read_connectivity(path: str | Path) -> tuple[Connectivity, dict[str, int]]:
     return _read(str(p), stamps)
 
 
+def node_set_ids(path: str | Path, name: str, population: str) -> np.ndarray:
+    """Node ids of `population` in the node set `name` of the SONATA circuit config at `path` (its ``node_sets_file``).
+
+    Raises
+    ------
+    UserInputError
+        One line naming ``recording.node_set`` and what is missing.
+    """
+    import libsonata
+
+    circuit = libsonata.CircuitConfig.from_file(str(Path(path).expanduser().resolve()))
+    if not circuit.node_sets_path:
+        raise UserInputError(f"recording.node_set: the network {str(path)!r} names no node_sets_file; "
+                             f"expected one that defines {name!r}")
+    try:
+        sets = libsonata.NodeSets.from_file(circuit.node_sets_path)
+    except (OSError, libsonata.SonataError, RuntimeError, ValueError) as err:
+        raise UserInputError(f"recording.node_set: cannot read node sets {circuit.node_sets_path!r} "
+                             f"({' '.join(str(err).split())})") from None
+    if name not in sets.names:
+        raise UserInputError(f"recording.node_set: expected one of {', '.join(sorted(sets.names))}, got {name!r}")
+    return np.asarray(sets.materialize(name, circuit.node_population(population)).flatten(), dtype=np.int64)
+
+
 def _network_files(expanded: dict) -> list[str]:
     nets = expanded.get("networks", {})
     return [entry[key] for kind, key in (("nodes", "nodes_file"), ("edges", "edges_file"))
