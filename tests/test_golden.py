@@ -19,8 +19,11 @@ slow-stage dataset identical; the monitored open fraction differs in the
 last bit); golden_2026-12-07_5.json renews every config with a dosing
 section for issue 20's split of a timeline's staircase into its nodes and
 its held-out states (a change of each state's history: the numbers moved
-within the circuit's noise). Its ``added`` and ``changed`` entries say how
-and why.
+within the circuit's noise); golden_2026-12-07_6.json renews every config
+for issue 21's switch to the trapping block (a deliberate change of the
+science: the default block model, the windows that wait for it, the
+default and dose-response epochs). Its ``added`` and ``changed`` entries
+say how and why.
 """
 
 from __future__ import annotations
