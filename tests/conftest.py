@@ -27,6 +27,15 @@ os.environ.setdefault("CIRCUITSIM_WORKERS", "1")
 #: two 150 ms epochs (10 ms wash-in). The numpy target needs no compilation: it measured
 #: 2.9 s here against 2.0 s for cached Cython and 14.6 s when Cython has to
 #: compile (whenever the equations change), so tests use numpy.
+#: A small circuit for checks of the equations in the circuit (tests/test_network.py,
+#: tests/test_selectivity.py): 160 + 40 cells, dense connections, NumPy target,
+#: the equilibrium block (a test of the trapping block sets it).
+SMALL_OVERRIDES = (
+    "circuit.pyramidal.n=160", "circuit.interneuron.n=40",
+    "circuit.e_to_e.p=0.5", "circuit.e_to_i.p=0.5", "circuit.i_to_e.p=0.5", "circuit.i_to_i.p=0.5",
+    "codegen_target=numpy", "analysis.transient=10 ms", "pharmacology.block_model=hill",
+)
+
 TINY_OVERRIDES = (
     "circuit.pyramidal.n=160",
     "circuit.interneuron.n=40",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SMALL_OVERRIDES
 
 from circuitsim.config import config_from_dict
 from circuitsim.engine.measures import analyse
@@ -11,11 +12,7 @@ from circuitsim.network.equations import poisson_mean_increment
 from circuitsim.network.simulate import simulate_config
 from circuitsim.pharmacology.pd import hill_block
 
-SMALL = (
-    "circuit.pyramidal.n=160", "circuit.interneuron.n=40",
-    "circuit.e_to_e.p=0.5", "circuit.e_to_i.p=0.5", "circuit.i_to_e.p=0.5", "circuit.i_to_i.p=0.5",
-    "codegen_target=numpy", "analysis.transient=10 ms", "pharmacology.block_model=hill",
-)
+SMALL = SMALL_OVERRIDES
 
 
 @pytest.mark.brian2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SMALL_OVERRIDES
 
 from circuitsim.config import config_from_dict, drugs
 from circuitsim.config.dosing import Dose
@@ -115,11 +116,7 @@ def test_the_escape_term_enters_only_a_partially_trapped_blocker():
     assert "escape_rate * g_nmda / g_nmda_max" in neuron_equations("trapping", "event", escape=True)
 
 
-SMALL = (
-    "circuit.pyramidal.n=160", "circuit.interneuron.n=40", "circuit.vta.enabled=false",
-    "circuit.e_to_e.p=0.5", "circuit.e_to_i.p=0.5", "circuit.i_to_e.p=0.5", "circuit.i_to_i.p=0.5",
-    "codegen_target=numpy", "analysis.transient=10 ms", "protocol.wash_tau=0 s", "pharmacology.block_model=hill",
-)
+SMALL = (*SMALL_OVERRIDES, "circuit.vta.enabled=false", "protocol.wash_tau=0 s")
 
 
 @pytest.mark.brian2

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..config.protocol import Epoch, ProtocolConfig
+from ..config.protocol import Epoch, ProtocolConfig, lagged_settle_s
 from ..config.schema import Config
 from ..pharmacology.selectivity import dosed_blocker
 
@@ -222,5 +222,4 @@ def settle_s(config: Config) -> float:
     transient = config.analysis.transient_s
     if config.pharmacology.block_model != "trapping":
         return transient
-    relax = math.log(1.0 / config.analysis.settle_fraction) * config.pharmacology.block_tau_s
-    return max(transient, relax)
+    return max(transient, lagged_settle_s(0.0, config.pharmacology.block_tau_s, config.analysis.settle_fraction))
