@@ -10,7 +10,7 @@ from circuitsim.analysis.annotate import annotate
 from circuitsim.cli import main
 from circuitsim.config import config_from_dict
 from circuitsim.engine import simulate
-from circuitsim.engine.records import to_record
+from circuitsim.engine.records import IMAGING_UNITS, to_record
 from circuitsim.engine.sessions import ImagingSessions, lead_h
 from circuitsim.engine.slow import run_days, time_grid_h
 from circuitsim.errors import UserInputError
@@ -41,6 +41,17 @@ def test_turnover_counts_what_imaging_sees():
     np.testing.assert_array_equal(r.eliminated_pct, [50.0, 25.0])
     np.testing.assert_array_equal(r.density_rel, [1.0, 1.0, 0.75])
     np.testing.assert_array_equal(r.time_h, [-24.0, 24.0, 72.0])
+    # pre-existing spines (seen at the reference session 1): none counted before it; from 1 to 2 the
+    # four seen at 1 are all pre-existing and one of them (slot 1) is lost
+    np.testing.assert_array_equal(r.preexisting, [0, 4])
+    np.testing.assert_array_equal(r.preexisting_eliminated, [0, 1])
+    assert np.isnan(r.preexisting_eliminated_pct[0]) and r.preexisting_eliminated_pct[1] == 25.0
+    # with the reference at 0, the new spines of session 1 (slots 1 and 5) are not pre-existing:
+    # of the two kept from session 0 (slots 0 and 3) none is lost by session 2
+    r = imaging_readout([-1.0, 1.0, 3.0], present, identity, reference=0)
+    np.testing.assert_array_equal(r.preexisting, [4, 2])
+    np.testing.assert_array_equal(r.preexisting_eliminated, [2, 0])
+    np.testing.assert_array_equal(r.preexisting_eliminated_pct, [50.0, 0.0])
     # no spine at a session: its interval has no percentage, a reference without spines no density
     r = imaging_readout([0.0, 1.0], np.array([[0, 0], [1, 0]], bool), np.zeros((2, 2)))
     assert np.isnan(r.formed_pct[0]) and r.formed[0] == 1 and np.all(np.isnan(r.density_rel))
@@ -55,7 +66,7 @@ def test_sessions_of_a_stepped_pool_add_up():
                           stable_factor=0.03, stress_elimination_gain=0.0, tau_volume_d=0.5,
                           protein_volume_gain=0.0, stress_shrink_gain=0.0, v_new=0.3, sigma_size=0.5,
                           t_stable_d=4.0, v_stable=0.7)
-    s = ImagingSessions(session_d=np.array([1.0, 2.0, 2.1, 4.0]), reference=0, slots=np.arange(pool.n_slots),
+    s = ImagingSessions(session_d=np.array([1.0, 2.0, 2.1, 4.0]), reference=1, slots=np.arange(pool.n_slots),
                         neurons=30)
     ones, zeros = np.ones(30), np.zeros(30)
     stacked = []
@@ -69,9 +80,11 @@ def test_sessions_of_a_stepped_pool_add_up():
     np.testing.assert_array_equal(np.diff(r.spines), r.formed - r.eliminated)
     assert r.formed.sum() > 0 and r.eliminated.sum() > 0
     # the same as the pure function on the stacked snapshots
-    ref = imaging_readout(r.session_d, [p for p, _ in stacked], [b for _, b in stacked], time_h=r.time_h)
-    for col in ("spines", "formed", "eliminated", "formed_pct", "eliminated_pct", "density_rel"):
+    ref = imaging_readout(r.session_d, [p for p, _ in stacked], [b for _, b in stacked], reference=1,
+                          time_h=r.time_h)
+    for col in IMAGING_UNITS:
         np.testing.assert_array_equal(getattr(r, col), getattr(ref, col))
+    assert r.preexisting[0] == 0 and r.preexisting[1] == r.spines[1] and r.preexisting_eliminated[1:].sum() > 0
 
 
 def test_sessions_before_the_run_add_a_drug_free_lead():

@@ -30,7 +30,8 @@ CHECK_COLUMNS = {"rate_pyramidal_hz": "Hz", "rate_interneuron_hz": "Hz", "cv_pyr
                  "rate_vta_dopamine_hz": "Hz", "rate_vta_gaba_hz": "Hz"}
 #: Columns of /plasticity/imaging (ImagingReadout attribute -> unit); its attributes: reference, neurons.
 IMAGING_UNITS = {"session_d": "d", "time_h": "h", "spines": "1", "formed": "1", "eliminated": "1",
-                 "formed_pct": "%", "eliminated_pct": "%", "density_rel": "1"}
+                 "formed_pct": "%", "eliminated_pct": "%", "density_rel": "1", "preexisting": "1",
+                 "preexisting_eliminated": "1", "preexisting_eliminated_pct": "%"}
 
 
 def trace_units(name: str) -> str:

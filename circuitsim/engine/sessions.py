@@ -3,7 +3,9 @@
 At each session the slow stage (:mod:`circuitsim.engine.slow`) hands the
 spine pool to :meth:`ImagingSessions.take`, which compares the imaged slots
 with the previous session (:func:`circuitsim.plasticity.imaging.interval_counts`)
-and keeps only the latest snapshot; :meth:`ImagingSessions.readout` gives
+and with the reference session's (the elimination of pre-existing spines,
+:func:`~circuitsim.plasticity.imaging.cohort_counts`), and keeps only the
+latest snapshot and the reference session's; :meth:`ImagingSessions.readout` gives
 the turnover (:class:`~circuitsim.plasticity.imaging.ImagingReadout`).
 
 A snapshot is taken at the first step boundary at or after the session
@@ -19,7 +21,7 @@ import dataclasses
 import numpy as np
 
 from ..config.schema import Config
-from ..plasticity.imaging import ImagingReadout, interval_counts, readout_from_counts
+from ..plasticity.imaging import ImagingReadout, cohort_counts, interval_counts, readout_from_counts
 from ..plasticity.spines import SpinePool
 from ..seeds import rng
 
@@ -62,7 +64,10 @@ class ImagingSessions:
     spines: tuple = ()
     formed: tuple = ()
     eliminated: tuple = ()
+    preexisting: tuple = ()
+    preexisting_eliminated: tuple = ()
     last: tuple | None = None
+    at_reference: tuple | None = None
 
     @classmethod
     def of(cls, config: Config, pool: SpinePool, adolescent: bool) -> ImagingSessions:
@@ -86,6 +91,12 @@ class ImagingSessions:
                 _, _, formed, eliminated = interval_counts(*self.last, present, identity)
                 self.formed += (formed,)
                 self.eliminated += (eliminated,)
+                pre = (cohort_counts(*self.at_reference, *self.last, present, identity)
+                       if self.at_reference is not None else (0, 0))
+                self.preexisting += (pre[0],)
+                self.preexisting_eliminated += (pre[1],)
+            if len(self.time_h) == self.reference:
+                self.at_reference = (present, identity)
             self.spines += (int(np.count_nonzero(present)),)
             self.time_h += (float(t_h),)
             self.last = (present, identity)
@@ -95,4 +106,4 @@ class ImagingSessions:
         if len(self.time_h) != len(self.session_d):
             raise RuntimeError(f"imaging: {len(self.time_h)} of {len(self.session_d)} sessions taken")
         return readout_from_counts(self.session_d, self.time_h, self.spines, self.formed, self.eliminated,
-                                   self.reference, self.neurons)
+                                   self.reference, self.neurons, self.preexisting, self.preexisting_eliminated)

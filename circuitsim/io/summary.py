@@ -204,8 +204,10 @@ def imaging_lines(name: str, im: dict) -> list[str]:
     """What imaging at the sessions saw (``/plasticity/imaging``): one row per interval between sessions."""
     d, ref = im["session_d"], int(im["attrs"]["reference"])
     lines = [f"  imaging of {name[:40]} ({im['attrs']['neurons']} neurons; density relative to day {d[ref]:g}):",
-             f"    {'from d':>7}{'to d':>7}{'formed %':>10}{'elim. %':>9}{'density':>9}"]
+             f"    {'from d':>7}{'to d':>7}{'formed %':>10}{'elim. %':>9}{'density':>9}"
+             + (f"{'pre-existing elim. %':>22}" if "preexisting_eliminated_pct" in im else "")]
     for k in range(len(d) - 1):
+        pre = _fmt(im["preexisting_eliminated_pct"][k], 22, 1) if "preexisting_eliminated_pct" in im else ""
         lines.append(f"    {d[k]:>7g}{d[k + 1]:>7g}{_fmt(im['formed_pct'][k], 10, 1)}"
-                     f"{_fmt(im['eliminated_pct'][k], 9, 1)}{_fmt(im['density_rel'][k + 1], 9, 3)}")
+                     f"{_fmt(im['eliminated_pct'][k], 9, 1)}{_fmt(im['density_rel'][k + 1], 9, 3)}{pre}")
     return lines

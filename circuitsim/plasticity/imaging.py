@@ -44,6 +44,14 @@ class ImagingReadout:
         The same as % of the spines seen at the earlier session.
     density_rel : ndarray (n_sessions,)
         Spines seen relative to the reference session.
+    preexisting, preexisting_eliminated : ndarray of int64 (n_sessions - 1,)
+        Of the spines seen at the earlier session, those already seen (the
+        same spine) at the reference session, and how many of them were
+        lost by the later one; 0 for intervals that start before the
+        reference session.
+    preexisting_eliminated_pct : ndarray (n_sessions - 1,)
+        The elimination of pre-existing spines: ``100 preexisting_eliminated
+        / preexisting`` (NaN before the reference session).
     reference : int
         Index of the reference session.
     neurons : int
@@ -58,6 +66,9 @@ class ImagingReadout:
     formed_pct: np.ndarray
     eliminated_pct: np.ndarray
     density_rel: np.ndarray
+    preexisting: np.ndarray
+    preexisting_eliminated: np.ndarray
+    preexisting_eliminated_pct: np.ndarray
     reference: int
     neurons: int
 
@@ -88,31 +99,52 @@ def interval_counts(present_a, identity_a, present_b, identity_b) -> tuple[int, 
     return seen_a, seen_b, seen_b - kept, seen_a - kept
 
 
+def cohort_counts(present_ref, identity_ref, present_a, identity_a, present_b, identity_b) -> tuple[int, int]:
+    """Spines seen at session a that were already there at the reference session, and how many of them b lost.
+
+    A spine is the same at two sessions when its slot holds a spine of the
+    same identity at both (as in :func:`interval_counts`). Returns
+    ``(preexisting, lost)``.
+    """
+    same_ref = (np.asarray(present_ref, dtype=bool) & np.asarray(present_a, dtype=bool)
+                & (np.asarray(identity_ref) == np.asarray(identity_a)))
+    kept = np.asarray(present_b, dtype=bool) & (np.asarray(identity_b) == np.asarray(identity_a))
+    return int(np.count_nonzero(same_ref)), int(np.count_nonzero(same_ref & ~kept))
+
+
+def _pct(x: np.ndarray, of: np.ndarray) -> np.ndarray:
+    of = np.asarray(of, dtype=np.float64)
+    return np.divide(100.0 * np.asarray(x, dtype=np.float64), of, out=np.full(len(x), np.nan), where=of > 0)
+
+
 def readout_from_counts(session_d, time_h, spines, formed, eliminated, reference: int = 0,
-                        neurons: int = 0) -> ImagingReadout:
-    """The readout from the counts of :func:`interval_counts` (percentages, relative density).
+                        neurons: int = 0, preexisting=None, preexisting_eliminated=None) -> ImagingReadout:
+    """The readout from the counts of :func:`interval_counts` and :func:`cohort_counts`.
 
     ``formed_pct[k] = 100 formed[k] / spines[k]``, ``eliminated_pct[k] =
     100 eliminated[k] / spines[k]`` (NaN when no spine was seen at session
-    k) and ``density_rel = spines / spines[reference]`` (NaN when none was
-    seen there).
+    k), ``density_rel = spines / spines[reference]`` (NaN when none was
+    seen there) and ``preexisting_eliminated_pct[k] = 100
+    preexisting_eliminated[k] / preexisting[k]`` (NaN where no pre-existing
+    spine was seen: before the reference session; both counts 0 when not given).
     """
     spines = np.asarray(spines, dtype=np.int64)
     formed = np.asarray(formed, dtype=np.int64)
     eliminated = np.asarray(eliminated, dtype=np.int64)
+    n = len(formed)
+    pre = np.zeros(n, np.int64) if preexisting is None else np.asarray(preexisting, dtype=np.int64)
+    pre_lost = (np.zeros(n, np.int64) if preexisting_eliminated is None
+                else np.asarray(preexisting_eliminated, dtype=np.int64))
     if not 0 <= reference < len(spines):
         raise ValueError(f"reference: expected a session index from 0 to {len(spines) - 1}, got {reference}")
-    before = spines[:-1].astype(np.float64)
-
-    def pct(x: np.ndarray) -> np.ndarray:
-        return np.divide(100.0 * x, before, out=np.full(len(x), np.nan), where=before > 0)
-
+    before = spines[:-1]
     ref = float(spines[reference])
     density = spines / ref if ref > 0 else np.full(len(spines), np.nan)
     return ImagingReadout(
         session_d=np.asarray(session_d, dtype=np.float64), time_h=np.asarray(time_h, dtype=np.float64),
-        spines=spines, formed=formed, eliminated=eliminated, formed_pct=pct(formed),
-        eliminated_pct=pct(eliminated), density_rel=np.asarray(density, dtype=np.float64),
+        spines=spines, formed=formed, eliminated=eliminated, formed_pct=_pct(formed, before),
+        eliminated_pct=_pct(eliminated, before), density_rel=np.asarray(density, dtype=np.float64),
+        preexisting=pre, preexisting_eliminated=pre_lost, preexisting_eliminated_pct=_pct(pre_lost, pre),
         reference=int(reference), neurons=int(neurons))
 
 
@@ -146,7 +178,11 @@ def imaging_readout(session_d, present, identity, reference: int = 0, time_h=Non
         * formation % = 100 (spines seen at k + 1 not seen at k) / N_k;
         * elimination % = 100 (spines seen at k not seen at k + 1) / N_k;
 
-        and density relative to the reference session, N_k / N_reference.
+        and density relative to the reference session, N_k / N_reference;
+        from the reference session on, the elimination of pre-existing
+        spines: of the spines seen at k that were seen at the reference
+        session, the % not seen at k + 1 (:func:`cohort_counts`; the
+        elimination "of pre-existing spines" of Pryazhnikov et al. 2018).
         A spine formed and lost between two sessions counts in neither; a
         spine replaced by a new one in the same slot counts as one
         elimination and one formation.
@@ -158,7 +194,10 @@ def imaging_readout(session_d, present, identity, reference: int = 0, time_h=Non
                          f"sessions, got {present.shape} and {identity.shape}")
     counts = [interval_counts(present[k], identity[k], present[k + 1], identity[k + 1])
               for k in range(len(present) - 1)]
+    cohort = [cohort_counts(present[reference], identity[reference], present[k], identity[k],
+                            present[k + 1], identity[k + 1]) if k >= reference else (0, 0)
+              for k in range(len(present) - 1)]
     spines = [int(np.count_nonzero(p)) for p in present]
     t = 24.0 * np.asarray(session_d, dtype=np.float64) if time_h is None else time_h
     return readout_from_counts(session_d, t, spines, [c[2] for c in counts], [c[3] for c in counts],
-                               reference, neurons)
+                               reference, neurons, [c[0] for c in cohort], [c[1] for c in cohort])

@@ -112,6 +112,9 @@ KIND_RULES: tuple[KindRule, ...] = (
     KindRule(r"^18 formation window: ", "calibrated",
              "the spinogenic program's time constants (tau_rise 12 h, tau_decay 3 d) were chosen for these "
              "windows (plasticity.spinogenesis, docs/plasticity.md)"),
+    KindRule(r"^18 repeated doses: elimination", "predicted",
+             "nothing fitted to it: elimination is not a term of the spinogenic program (formation only), "
+             "the spine rates are calibrated on the saline turnover. Pryazhnikov et al. 2018 (abstract)"),
     KindRule(r"^18 repeated doses: ", "calibrated",
              "the spinogenic program's time constants were chosen for the published windows, this one "
              "among them (docs/plasticity.md)"),

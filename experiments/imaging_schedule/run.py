@@ -8,8 +8,10 @@ first arm): ``phoumthipphavong_2016`` (the default: mouse, racemic ketamine
 ``pryazhnikov_2018`` (5 daily doses, sessions at -2 d, 6 h, 24 h, 72 h,
 132 h); the VTA off. Prints, for each interval between sessions, the spines
 formed and eliminated as % of the spines at the earlier session, the
-density relative to the reference session, and the drug's formation and
-elimination over vehicle's; beside the two baseline intervals of
+density relative to the reference session, the drug's formation and
+elimination over vehicle's, and from the reference session on the
+elimination of pre-existing spines (those seen at the reference session,
+as Pryazhnikov et al. 2018 count it) with its ratio to vehicle; beside the two baseline intervals of
 Phoumthipphavong, the published saline turnover the spine rates are
 calibrated on (issue 18). Draws ``<config>.png``.
 """
@@ -40,8 +42,10 @@ def table(label: str, im: dict, vehicle: dict, published: dict) -> list[str]:
         pub_text = f"{pub[0]:.1f} +- {pub[1]:.1f} / {pub[2]:.1f} +- {pub[3]:.1f}" if pub else ""
         ratios = (f"{im['formed_pct'][k] / vehicle['formed_pct'][k]:>8.2f}"
                   f"{im['eliminated_pct'][k] / vehicle['eliminated_pct'][k]:>8.2f}")
+        pre, pre_v = im["preexisting_eliminated_pct"][k], vehicle["preexisting_eliminated_pct"][k]
+        pre_text = f"{pre:>9.1f}{pre / pre_v:>8.2f}" if np.isfinite(pre) else f"{'-':>9}{'-':>8}"
         rows.append(f"{label:<9}{d[k]:>7.3g}{d[k + 1]:>7.3g}{im['formed_pct'][k]:>10.1f}{im['eliminated_pct'][k]:>9.1f}"
-                    f"{im['density_rel'][k + 1]:>9.3f}{ratios}   {pub_text}")
+                    f"{im['density_rel'][k + 1]:>9.3f}{ratios}{pre_text}   {pub_text}")
     return rows
 
 
@@ -62,7 +66,7 @@ def main() -> None:
     groups = {"ketamine": res.days["imaging"], vehicle_name: res.days["arms"][vehicle_name]["imaging"]}
     published = {vehicle_name: SALINE} if args.config == "phoumthipphavong_2016" else {}
     print(f"{'group':<9}{'from d':>7}{'to d':>7}{'formed %':>10}{'elim. %':>9}{'density':>9}"
-          f"{'F/veh':>8}{'E/veh':>8}   published saline, formed / eliminated % (mean +- SEM)")
+          f"{'F/veh':>8}{'E/veh':>8}{'pre E %':>9}{'/veh':>8}   published saline, formed / eliminated % (mean +- SEM)")
     for label, im in groups.items():
         print("\n".join(table(label, im, groups[vehicle_name], published.get(label, {}))))
     fig = new_figure(9.0, 3.4)
