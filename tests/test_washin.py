@@ -131,3 +131,19 @@ def test_analysis_of_a_protocol_that_is_not_a_whole_number_of_bins():
     assert len(analysis.time_s) == 20
     assert all(len(v) == 20 for v in analysis.traces.values())
     assert analysis.epoch("c0.8uM").stop_s == pytest.approx(0.2074)
+
+
+def test_a_staircase_without_the_drug_has_no_block_to_wait_for():
+    """The drug-free checks of the slow stage wait only the transient; a staircase with the drug waits for its block."""
+    from circuitsim.engine.checks import DRUG_FREE
+    from circuitsim.engine.sampling import StaircasePlan, settle_s, staircase_config
+
+    trap = config_from_dict({})  # the default (trapping) block
+    t = trap.analysis.transient_s
+    assert settle_s(trap, DRUG_FREE) == t
+    assert settle_s(trap, StaircasePlan(("baseline", "nbqx"), (0.0, 0.0), (False, False), (0.0, 10.0))) == t
+    with_drug = StaircasePlan(("baseline", "ketamine"), (0.0, 0.8), (False, False))
+    assert settle_s(trap, with_drug) == pytest.approx(np.log(20.0) / 1.0)  # ln(1 / 0.05) / k_off
+    assert settle_s(config_from_dict({}, [HILL]), with_drug) == t
+    free = staircase_config(trap, DRUG_FREE)
+    assert free.protocol.epochs[0].duration_s == pytest.approx(t + trap.timeline.sampling.window_s)

@@ -192,7 +192,7 @@ def staircase_config(config: Config, plan: StaircasePlan) -> Config:
     (``wash_tau`` 0). The protocol is built from numbers (never through
     config text) and the sections it replaces are the only ones that change.
     """
-    settle = settle_s(config)
+    settle = settle_s(config, plan)
     hold_s = config_float(settle + config.timeline.sampling.window_s)
     epochs = [Epoch.model_construct(name=n, duration_s=hold_s, concentration_um=config_float(c),
                                     nbqx_um=config_float(b))
@@ -208,8 +208,8 @@ def staircase_config(config: Config, plan: StaircasePlan) -> Config:
     return config.model_copy(update=update)
 
 
-def settle_s(config: Config) -> float:
-    """How long a staircase state runs before its measuring window: ``analysis.transient``, or longer for a trapping block.
+def settle_s(config: Config, plan: StaircasePlan) -> float:
+    """How long each state of `plan` runs before its measuring window: ``analysis.transient``, or longer for a trapping block.
 
     The use-dependent block relaxes towards its steady state at rate
     k_on C o + k_off, never slower than ``k_off``; after
@@ -217,9 +217,11 @@ def settle_s(config: Config) -> float:
     0.05) a step has covered all but that fraction of its change. A
     staircase held only for ``analysis.transient`` measured 76-79 % of the
     settled block (docs/calibration.md, "Next steps"). The Hill block
-    follows the concentration at once.
+    follows the concentration at once, and a staircase without the drug
+    (the drug-free checks of the slow stage; NBQX's block is a Hill block)
+    has no block to wait for: the block starts at 0 and stays there.
     """
     transient = config.analysis.transient_s
-    if config.pharmacology.block_model != "trapping":
+    if config.pharmacology.block_model != "trapping" or not any(c > 0 for c in plan.concentrations_um):
         return transient
     return max(transient, lagged_settle_s(0.0, config.pharmacology.block_tau_s, config.analysis.settle_fraction))
