@@ -22,8 +22,12 @@ its held-out states (a change of each state's history: the numbers moved
 within the circuit's noise); golden_2026-12-07_6.json renews every config
 for issue 21's switch to the trapping block (a deliberate change of the
 science: the default block model, the windows that wait for it, the
-default and dose-response epochs). Its ``added`` and ``changed`` entries
-say how and why.
+default and dose-response epochs); golden_2026-12-07_7.json renews the six
+configs with a plasticity section, whose drug-free checks now wait only
+the analysis transient (their measures and the timeline series sampled
+from them changed, no spine dataset), and adds the imaging configs'
+pre-existing elimination (issue 18). Its ``added`` and ``changed``
+entries say how and why.
 """
 
 from __future__ import annotations
