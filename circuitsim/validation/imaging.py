@@ -173,9 +173,11 @@ def repeated_dose_windows(res: Results) -> list[Signature]:
            Signature("18 repeated doses: formation 72-132 h after the first, over vehicle", late, "x vehicle",
                      ">= 1.5", source, late >= 1.5)]
     d = np.asarray(im["session_d"], float)
-    pre = _preexisting_lost(im, vehicle, d[:-1] >= 0.0)
-    if pre is not None:
-        out.append(Signature(f"18 repeated doses: elimination of pre-existing spines, 6 h to {24 * d[-1]:g} h, "
+    after = d[:-1] >= 0.0  # the intervals from the first session after the first dose
+    pre = _preexisting_lost(im, vehicle, after)
+    if pre is not None and after.any():
+        first_h = 24 * d[:-1][after][0]
+        out.append(Signature(f"18 repeated doses: elimination of pre-existing spines, {first_h:g} h to {24 * d[-1]:g} h, "
                              "over vehicle", pre, "x vehicle", "0.9-1.1",
                              f"{source}: \"the rate of elimination of pre-existing spines remained unchanged\"",
                              0.9 <= pre <= 1.1))
